@@ -1,0 +1,9 @@
+// Type-checking is done once by `tsc` in `npm test`; ts-jest only transpiles (isolatedModules in tsconfig).
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/firmware', '<rootDir>/protocol', '<rootDir>/host-sim', '<rootDir>/hw-tests', '<rootDir>/tools'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
+  moduleFileExtensions: ['ts', 'js', 'cjs', 'json'],
+};

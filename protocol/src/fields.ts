@@ -1,0 +1,410 @@
+// Bounded, validating field schemas on top of typed-binary. typed-binary's own leaves write whatever they are
+// given (a u8 of 300 wraps silently, strings are NUL-terminated and unbounded, arrays carry a u32 count).
+// A station must refuse such values with a reason, so every leaf here checks its range on write and on read,
+// carries its wire description for the generated docs, and fails with a FieldError naming the field.
+import { Measurer, MaxValue, Schema, type IMeasurer, type ISerialInput, type ISerialOutput, type Parsed } from 'typed-binary';
+import { Reason, REASONS, reasonName, type ReasonCode, type ReasonName } from './reasons';
+import { utf8Decode, utf8Length, utf8Write } from './utf8';
+
+/** A value that fails its schema. Thrown inside codecs, turned into a typed rejection at the codec boundary. */
+export class FieldError extends Error {
+  readonly reason: ReasonCode;
+  readonly path: string;
+  constructor(reason: ReasonCode, path: string, detail: string) {
+    super(path === '' ? detail : `${path}: ${detail}`);
+    this.reason = reason;
+    this.path = path;
+  }
+  /** The same error, one level deeper in the path. */
+  within(name: string): FieldError {
+    return new FieldError(this.reason, this.path === '' ? name : `${name}.${this.path}`, this.detailText());
+  }
+  private detailText(): string {
+    return this.path === '' ? this.message : this.message.slice(this.path.length + 2);
+  }
+}
+
+/** Every schema of the protocol can describe itself for PROTOCOL.md. */
+export abstract class Field<T> extends Schema<T> {
+  /** Wire layout, e.g. `u16`, `str ≤ 40 B`. */
+  abstract readonly wire: string;
+  /** What the field means, for the generated docs. */
+  meaning = '';
+  about(meaning: string): this {
+    this.meaning = meaning;
+    return this;
+  }
+}
+
+/** The value type a schema describes, inferred through typed-binary. */
+export type Infer<S extends Schema<unknown>> = Parsed<S['__unwrapped']>;
+
+function outOfRange(detail: string): FieldError {
+  return new FieldError(Reason.FIELD_OUT_OF_RANGE, '', detail);
+}
+
+export class UIntField extends Field<number> {
+  readonly wire: string;
+  constructor(
+    readonly size: 1 | 2 | 4,
+    readonly max: number,
+    readonly unit: string,
+  ) {
+    super();
+    this.wire = `u${size * 8}`;
+  }
+  write(out: ISerialOutput, v: number): void {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > this.max) {
+      throw outOfRange(`expected an integer 0..${this.max}, got ${String(v)}`);
+    }
+    if (this.size === 1) out.writeUint8(v);
+    else if (this.size === 2) out.writeUint16(v);
+    else out.writeUint32(v);
+  }
+  read(inp: ISerialInput): number {
+    const v = this.size === 1 ? inp.readUint8() : this.size === 2 ? inp.readUint16() : inp.readUint32();
+    if (v > this.max) throw outOfRange(`${v} exceeds ${this.max}`);
+    return v;
+  }
+  measure(_: number | MaxValue, m: IMeasurer = new Measurer()): IMeasurer {
+    return m.add(this.size);
+  }
+}
+
+/** A decimal quantity carried as a scaled integer (e.g. 25.3 °C as i16 253). */
+export class ScaledField extends Field<number> {
+  readonly wire: string;
+  /** Smallest and largest raw (scaled) values. */
+  readonly lo: number;
+  readonly hi: number;
+  constructor(
+    readonly signed: boolean,
+    readonly size: 2 | 4,
+    readonly scale: number,
+    readonly unit: string,
+  ) {
+    super();
+    const bits = size * 8;
+    this.lo = signed ? -(2 ** (bits - 1)) : 0;
+    this.hi = signed ? 2 ** (bits - 1) - 1 : 2 ** bits - 1;
+    this.wire = `${signed ? 'i' : 'u'}${bits} ×${scale}`;
+  }
+  write(out: ISerialOutput, v: number): void {
+    const raw = typeof v === 'number' ? Math.round(v * this.scale) : NaN;
+    if (!Number.isFinite(raw) || Math.abs(raw - v * this.scale) > 1e-6 || raw < this.lo || raw > this.hi) {
+      throw outOfRange(`${String(v)} is not a multiple of 1/${this.scale} in ${this.lo / this.scale}..${this.hi / this.scale}`);
+    }
+    if (this.size === 2) {
+      if (this.signed) out.writeInt16(raw);
+      else out.writeUint16(raw);
+    } else if (this.signed) out.writeInt32(raw);
+    else out.writeUint32(raw);
+  }
+  read(inp: ISerialInput): number {
+    const raw =
+      this.size === 2
+        ? this.signed
+          ? inp.readInt16()
+          : inp.readUint16()
+        : this.signed
+          ? inp.readInt32()
+          : inp.readUint32();
+    return raw / this.scale;
+  }
+  measure(_: number | MaxValue, m: IMeasurer = new Measurer()): IMeasurer {
+    return m.add(this.size);
+  }
+}
+
+export class BoolField extends Field<boolean> {
+  readonly wire = 'u8 (0 or 1)';
+  write(out: ISerialOutput, v: boolean): void {
+    if (typeof v !== 'boolean') throw outOfRange(`expected a boolean, got ${String(v)}`);
+    out.writeUint8(v ? 1 : 0);
+  }
+  read(inp: ISerialInput): boolean {
+    const b = inp.readUint8();
+    if (b > 1) throw outOfRange(`boolean byte ${b}`);
+    return b === 1;
+  }
+  measure(_: boolean | MaxValue, m: IMeasurer = new Measurer()): IMeasurer {
+    return m.add(1);
+  }
+}
+
+/** UTF-8 text with a u8 byte-length prefix and a hard maximum. */
+export class StrField extends Field<string> {
+  readonly wire: string;
+  constructor(readonly maxBytes: number) {
+    super();
+    if (maxBytes > 255) throw new Error('str maximum is 255 bytes');
+    this.wire = `str ≤ ${maxBytes} B`;
+  }
+  write(out: ISerialOutput, v: string): void {
+    if (typeof v !== 'string') throw outOfRange(`expected a string, got ${String(v)}`);
+    const n = utf8Length(v);
+    if (n > this.maxBytes) throw outOfRange(`text is ${n} bytes, maximum ${this.maxBytes}`);
+    out.writeUint8(n);
+    utf8Write(v, (b) => out.writeUint8(b));
+  }
+  read(inp: ISerialInput): string {
+    const n = inp.readUint8();
+    if (n > this.maxBytes) throw outOfRange(`text is ${n} bytes, maximum ${this.maxBytes}`);
+    const bytes = new Uint8Array(n);
+    for (let i = 0; i < n; i++) bytes[i] = inp.readUint8();
+    const s = utf8Decode(bytes);
+    if (s === undefined) throw new FieldError(Reason.BAD_UTF8, '', 'text is not valid UTF-8');
+    return s;
+  }
+  measure(v: string | MaxValue, m: IMeasurer = new Measurer()): IMeasurer {
+    return m.add(1 + (v === MaxValue ? this.maxBytes : utf8Length(v)));
+  }
+}
+
+/** Opaque bytes with a u8 (≤ 255) or u16 length prefix and a hard maximum. */
+export class BytesField extends Field<Uint8Array> {
+  readonly wire: string;
+  private readonly prefix: 1 | 2;
+  constructor(readonly maxBytes: number) {
+    super();
+    this.prefix = maxBytes > 255 ? 2 : 1;
+    this.wire = `bytes ≤ ${maxBytes} B (u${this.prefix * 8} length)`;
+  }
+  write(out: ISerialOutput, v: Uint8Array): void {
+    if (!(v instanceof Uint8Array)) throw outOfRange('expected bytes');
+    if (v.length > this.maxBytes) throw outOfRange(`${v.length} bytes, maximum ${this.maxBytes}`);
+    if (this.prefix === 1) out.writeUint8(v.length);
+    else out.writeUint16(v.length);
+    for (let i = 0; i < v.length; i++) out.writeUint8(v[i]!);
+  }
+  read(inp: ISerialInput): Uint8Array {
+    const n = this.prefix === 1 ? inp.readUint8() : inp.readUint16();
+    if (n > this.maxBytes) throw outOfRange(`${n} bytes, maximum ${this.maxBytes}`);
+    const bytes = new Uint8Array(n);
+    for (let i = 0; i < n; i++) bytes[i] = inp.readUint8();
+    return bytes;
+  }
+  measure(v: Uint8Array | MaxValue, m: IMeasurer = new Measurer()): IMeasurer {
+    return m.add(this.prefix + (v === MaxValue ? this.maxBytes : v.length));
+  }
+}
+
+/** A closed set of names carried as their u8 index. The names are the TypeScript type. */
+export class EnumField<V extends string> extends Field<V> {
+  readonly wire = 'u8 enum';
+  constructor(readonly values: readonly V[]) {
+    super();
+    if (values.length > 256) throw new Error('enum has more than 256 values');
+  }
+  write(out: ISerialOutput, v: Parsed<V>): void {
+    const i = this.values.indexOf(v as V);
+    if (i < 0) throw outOfRange(`${String(v)} is not one of ${this.values.join('|')}`);
+    out.writeUint8(i);
+  }
+  read(inp: ISerialInput): Parsed<V> {
+    const i = inp.readUint8();
+    const v = this.values[i];
+    if (v === undefined) throw outOfRange(`enum index ${i} is undefined`);
+    return v as Parsed<V>;
+  }
+  measure(_: Parsed<V> | MaxValue, m: IMeasurer = new Measurer()): IMeasurer {
+    return m.add(1);
+  }
+}
+
+/** A field that may be absent: a presence byte (0 or 1), then the value. */
+export class OptField<T> extends Field<T | undefined> {
+  readonly wire: string;
+  /** Brand: makes the struct key optional (structural typing alone would match ListField too). */
+  readonly optional = true as const;
+  constructor(readonly inner: Field<T>) {
+    super();
+    this.wire = `opt ${inner.wire}`;
+  }
+  write(out: ISerialOutput, v: Parsed<T> | undefined): void {
+    if (v === undefined) {
+      out.writeUint8(0);
+      return;
+    }
+    out.writeUint8(1);
+    this.inner.write(out, v);
+  }
+  read(inp: ISerialInput): Parsed<T> | undefined {
+    const flag = inp.readUint8();
+    if (flag > 1) throw outOfRange(`presence byte ${flag}`);
+    return flag === 1 ? this.inner.read(inp) : undefined;
+  }
+  measure(v: Parsed<T> | undefined | MaxValue, m: IMeasurer = new Measurer()): IMeasurer {
+    m.add(1);
+    if (v !== undefined) this.inner.measure(v, m);
+    return m;
+  }
+}
+
+/** A list with a u8 count and a hard maximum. */
+export class ListField<T> extends Field<T[]> {
+  readonly wire: string;
+  constructor(
+    readonly inner: Field<T>,
+    readonly maxItems: number,
+  ) {
+    super();
+    if (maxItems > 255) throw new Error('list maximum is 255 items');
+    this.wire = `list ≤ ${maxItems} (u8 count)`;
+  }
+  write(out: ISerialOutput, v: Parsed<T>[]): void {
+    if (!Array.isArray(v)) throw outOfRange('expected a list');
+    if (v.length > this.maxItems) throw outOfRange(`${v.length} items, maximum ${this.maxItems}`);
+    out.writeUint8(v.length);
+    for (let i = 0; i < v.length; i++) {
+      try {
+        this.inner.write(out, v[i] as Parsed<T>);
+      } catch (e) {
+        throw e instanceof FieldError ? e.within(`[${i}]`) : e;
+      }
+    }
+  }
+  read(inp: ISerialInput): Parsed<T>[] {
+    const n = inp.readUint8();
+    if (n > this.maxItems) throw outOfRange(`${n} items, maximum ${this.maxItems}`);
+    const items: Parsed<T>[] = [];
+    for (let i = 0; i < n; i++) {
+      try {
+        items.push(this.inner.read(inp));
+      } catch (e) {
+        throw e instanceof FieldError ? e.within(`[${i}]`) : e;
+      }
+    }
+    return items;
+  }
+  measure(v: Parsed<T>[] | MaxValue, m: IMeasurer = new Measurer()): IMeasurer {
+    m.add(1);
+    if (v === MaxValue) {
+      const one = this.inner.measure(MaxValue).size;
+      return m.add(one * this.maxItems);
+    }
+    for (const item of v) this.inner.measure(item, m);
+    return m;
+  }
+}
+
+/** A reason code: u16 on the wire, its name in TypeScript and JSON. Unknown numbers are refused. */
+export class ReasonField extends Field<ReasonName> {
+  readonly wire = 'u16 reason';
+  write(out: ISerialOutput, v: ReasonName): void {
+    const def = typeof v === 'string' ? (REASONS as Record<string, { code: number } | undefined>)[v] : undefined;
+    if (def === undefined) throw outOfRange(`${String(v)} is not a reason name`);
+    out.writeUint16(def.code);
+  }
+  read(inp: ISerialInput): ReasonName {
+    const code = inp.readUint16();
+    const name = reasonName(code);
+    if (name === undefined) throw outOfRange(`reason code ${code} is undefined`);
+    return name;
+  }
+  measure(_: ReasonName | MaxValue, m: IMeasurer = new Measurer()): IMeasurer {
+    return m.add(2);
+  }
+}
+
+/** A set of named bits in a u32. Bits this version does not name are ignored on read (capabilities of newer peers). */
+export class FlagsField<V extends string> extends Field<V[]> {
+  readonly wire = 'u32 bit set';
+  constructor(readonly names: readonly V[]) {
+    super();
+    if (names.length > 32) throw new Error('more than 32 flags');
+  }
+  write(out: ISerialOutput, v: Parsed<V>[]): void {
+    if (!Array.isArray(v)) throw outOfRange('expected a list of flag names');
+    let bits = 0;
+    for (const name of v) {
+      const i = this.names.indexOf(name as V);
+      if (i < 0) throw outOfRange(`${String(name)} is not one of ${this.names.join('|')}`);
+      bits |= 1 << i;
+    }
+    out.writeUint32(bits >>> 0);
+  }
+  read(inp: ISerialInput): Parsed<V>[] {
+    const bits = inp.readUint32();
+    return this.names.filter((_, i) => ((bits >>> i) & 1) === 1) as Parsed<V>[];
+  }
+  measure(_: Parsed<V>[] | MaxValue, m: IMeasurer = new Measurer()): IMeasurer {
+    return m.add(4);
+  }
+}
+
+type FieldMap = Record<string, Field<unknown>>;
+type OptionalKeys<P extends FieldMap> = { [K in keyof P]: P[K] extends OptField<unknown> ? K : never }[keyof P];
+type StructValue<P extends FieldMap> = {
+  [K in Exclude<keyof P, OptionalKeys<P>>]: P[K]['__unwrapped'];
+} & {
+  [K in OptionalKeys<P>]?: Exclude<P[K]['__unwrapped'], undefined>;
+};
+type Flatten<T> = { [K in keyof T]: T[K] };
+
+/** Fields in declaration order, no padding, no tags. Absent optional fields are absent keys, not `undefined`. */
+export class StructField<P extends FieldMap> extends Field<Flatten<StructValue<P>>> {
+  readonly wire = 'struct';
+  constructor(readonly fields: P) {
+    super();
+  }
+  write(out: ISerialOutput, v: Parsed<Flatten<StructValue<P>>>): void {
+    if (typeof v !== 'object' || v === null) throw outOfRange('expected an object');
+    const rec = v as Record<string, unknown>;
+    for (const key of Object.keys(this.fields)) {
+      try {
+        (this.fields[key] as Field<unknown>).write(out, rec[key]);
+      } catch (e) {
+        throw e instanceof FieldError ? e.within(key) : e;
+      }
+    }
+  }
+  read(inp: ISerialInput): Parsed<Flatten<StructValue<P>>> {
+    const rec: Record<string, unknown> = {};
+    for (const key of Object.keys(this.fields)) {
+      let value: unknown;
+      try {
+        value = (this.fields[key] as Field<unknown>).read(inp);
+      } catch (e) {
+        throw e instanceof FieldError ? e.within(key) : e;
+      }
+      if (value !== undefined) rec[key] = value;
+    }
+    return rec as Parsed<Flatten<StructValue<P>>>;
+  }
+  measure(v: Parsed<Flatten<StructValue<P>>> | MaxValue, m: IMeasurer = new Measurer()): IMeasurer {
+    const rec = v as Record<string, unknown>;
+    for (const key of Object.keys(this.fields)) {
+      (this.fields[key] as Field<unknown>).measure(v === MaxValue ? MaxValue : rec[key], m);
+    }
+    return m;
+  }
+}
+
+// The vocabulary message schemas are written in.
+export const f = {
+  u8: (unit = '') => new UIntField(1, 0xff, unit),
+  u16: (unit = '') => new UIntField(2, 0xffff, unit),
+  u32: (unit = '') => new UIntField(4, 0xffffffff, unit),
+  /** Seconds since 1970-01-01T00:00:00Z, as u32 (good to 2106). */
+  time: () => new UIntField(4, 0xffffffff, 'Unix time, s'),
+  /** A duration in whole seconds. */
+  seconds: () => new UIntField(4, 0xffffffff, 's'),
+  /** Temperature in °C with 0.1 °C resolution (i16 × 10). */
+  celsius: () => new ScaledField(true, 2, 10, '°C'),
+  /** Relative humidity in % with 0.1 % resolution (u16 × 10). */
+  percent: () => new ScaledField(false, 2, 10, '%'),
+  /** A fraction 0..1 with 1e-4 resolution, stored as u16 × 10000 (≤ 6.5535 so overruns show). */
+  fraction: () => new ScaledField(false, 2, 10000, 'fraction'),
+  /** Millimetres with 0.01 mm resolution (u16 × 100). */
+  mm: () => new ScaledField(false, 2, 100, 'mm'),
+  bool: () => new BoolField(),
+  str: (maxBytes: number) => new StrField(maxBytes),
+  bytes: (maxBytes: number) => new BytesField(maxBytes),
+  enum: <V extends string>(values: readonly V[]) => new EnumField<V>(values),
+  opt: <T>(inner: Field<T>) => new OptField<T>(inner),
+  list: <T>(inner: Field<T>, maxItems: number) => new ListField<T>(inner, maxItems),
+  struct: <P extends FieldMap>(fields: P) => new StructField<P>(fields),
+  reason: () => new ReasonField(),
+  flags: <V extends string>(names: readonly V[]) => new FlagsField<V>(names),
+};

@@ -1,0 +1,244 @@
+// Frame layout: 0x00 · COBS( header(10) · payload · MAC(16) · CRC-32(4) ) · 0x00, every integer little-endian.
+// The CRC tells line noise from forgery: a bad CRC is a damaged frame, a good CRC with a bad MAC is an attack
+// or a wrong key. The MAC is HMAC-SHA-256 over header and payload, truncated to 16 bytes.
+import { BufferReader, BufferWriter } from 'typed-binary';
+import { cobsEncodeInto, cobsMaxEncodedLength } from './cobs';
+import { crc32 } from './crc32';
+import { f, FieldError, type Infer } from './fields';
+import {
+  CRC_BYTES,
+  HEADER_BYTES,
+  MAC_BYTES,
+  MAX_PAYLOAD,
+  MIN_BODY,
+  PROTOCOL_MAJOR,
+  PROTOCOL_MINOR,
+} from './limits';
+import { MESSAGES, messageNameOf, type Message, type MessageName } from './messages';
+import type { ReasonName } from './reasons';
+import { constantTimeEqual, hmacSha256 } from './sha256';
+
+/** The header as it is on the wire. */
+export const HeaderWire = f.struct({
+  version: f.u8().about('High nibble: major version; low nibble: minor version. This document: 0x10 (1.0).'),
+  messageType: f.u8().about('Message type (see the message table).'),
+  stationId: f.u16().about('Station the frame is from or to.'),
+  counter: f.u32().about('Per-direction frame counter, strictly increasing under one key; never 0.'),
+  flags: f.u8().about('Bit 0: direction (0 station→host, 1 host→station). Bit 1: ack requested. Bits 2–7: zero.'),
+  keyId: f.u8().about('Which of the station\'s keys made the MAC.'),
+});
+type HeaderWire = Infer<typeof HeaderWire>;
+
+export type Direction = 'station-to-host' | 'host-to-station';
+const FLAG_HOST_TO_STATION = 0x01;
+const FLAG_ACK_REQUESTED = 0x02;
+const FLAGS_RESERVED = 0xfc;
+
+/** The header as code sees it. */
+export interface FrameHeader {
+  readonly versionMajor: number;
+  readonly versionMinor: number;
+  readonly messageType: number;
+  readonly stationId: number;
+  readonly counter: number;
+  readonly direction: Direction;
+  readonly ackRequested: boolean;
+  readonly keyId: number;
+}
+
+/** A key lookup: the station key for a key id, or undefined if none is installed. */
+export type Keyring = (keyId: number) => Uint8Array | undefined;
+
+export interface FrameOptions {
+  readonly stationId: number;
+  readonly counter: number;
+  readonly direction: Direction;
+  readonly keyId: number;
+  readonly key: Uint8Array;
+  readonly ackRequested?: boolean;
+  /** Minor version to stamp; defaults to ours. Tests use it to make frames of other versions. */
+  readonly versionMinor?: number;
+  readonly versionMajor?: number;
+}
+
+export type EncodeResult =
+  | { readonly ok: true; readonly wire: Uint8Array; readonly body: Uint8Array }
+  | { readonly ok: false; readonly reason: ReasonName; readonly detail: string };
+
+const LE = { endianness: 'little' } as const;
+
+/** Encodes a message payload alone (no header), or explains why it cannot be. */
+export function encodePayload(message: Message): { ok: true; payload: Uint8Array } | { ok: false; reason: ReasonName; detail: string } {
+  const def = MESSAGES[message.type];
+  if (def === undefined) return { ok: false, reason: 'UNKNOWN_MESSAGE_TYPE', detail: `no message named ${String(message.type)}` };
+  const schema = def.schema as unknown as {
+    measure(v: unknown): { size: number };
+    write(out: BufferWriter, v: unknown): void;
+  };
+  try {
+    const size = schema.measure(message.body).size;
+    if (size > MAX_PAYLOAD) {
+      return { ok: false, reason: 'FRAME_OVERSIZE', detail: `${message.type} payload is ${size} bytes, maximum ${MAX_PAYLOAD}` };
+    }
+    const payload = new Uint8Array(size);
+    schema.write(new BufferWriter(payload.buffer, LE), message.body);
+    return { ok: true, payload };
+  } catch (e) {
+    if (e instanceof FieldError) return { ok: false, reason: reasonOf(e), detail: `${message.type}.${e.message}` };
+    return { ok: false, reason: 'FIELD_OUT_OF_RANGE', detail: `${message.type}: ${String(e)}` };
+  }
+}
+
+function reasonOf(e: FieldError): ReasonName {
+  return e.reason === 203 ? 'BAD_UTF8' : 'FIELD_OUT_OF_RANGE';
+}
+
+/** Builds the complete wire frame for a message. */
+export function encodeFrame(message: Message, o: FrameOptions): EncodeResult {
+  const p = encodePayload(message);
+  if (!p.ok) return p;
+  if (!Number.isInteger(o.counter) || o.counter < 1 || o.counter > 0xffffffff) {
+    return { ok: false, reason: 'COUNTER_EXHAUSTED', detail: `counter ${o.counter} is outside 1..2^32-1` };
+  }
+  return encodeRawFrame(
+    {
+      versionMajor: o.versionMajor ?? PROTOCOL_MAJOR,
+      versionMinor: o.versionMinor ?? PROTOCOL_MINOR,
+      messageType: MESSAGES[message.type].type,
+      stationId: o.stationId,
+      counter: o.counter,
+      direction: o.direction,
+      ackRequested: o.ackRequested ?? false,
+      keyId: o.keyId,
+    },
+    p.payload,
+    o.key,
+  );
+}
+
+/** Frames an already-encoded payload under a header. Exposed for tests and tools that build odd frames. */
+export function encodeRawFrame(h: FrameHeader, payload: Uint8Array, key: Uint8Array): EncodeResult {
+  const wireHeader: HeaderWire = {
+    version: ((h.versionMajor & 0x0f) << 4) | (h.versionMinor & 0x0f),
+    messageType: h.messageType,
+    stationId: h.stationId,
+    counter: h.counter,
+    flags: (h.direction === 'host-to-station' ? FLAG_HOST_TO_STATION : 0) | (h.ackRequested ? FLAG_ACK_REQUESTED : 0),
+    keyId: h.keyId,
+  };
+  const body = new Uint8Array(HEADER_BYTES + payload.length + MAC_BYTES + CRC_BYTES);
+  try {
+    HeaderWire.write(new BufferWriter(body.buffer, LE), wireHeader);
+  } catch (e) {
+    return { ok: false, reason: 'FIELD_OUT_OF_RANGE', detail: `header.${e instanceof Error ? e.message : String(e)}` };
+  }
+  body.set(payload, HEADER_BYTES);
+  const macEnd = HEADER_BYTES + payload.length;
+  body.set(hmacSha256(key, body.subarray(0, macEnd)).subarray(0, MAC_BYTES), macEnd);
+  writeCrc(body);
+  return { ok: true, wire: wrap(body), body };
+}
+
+function writeCrc(body: Uint8Array): void {
+  const crcAt = body.length - CRC_BYTES;
+  const c = crc32(body, 0, crcAt);
+  body[crcAt] = c & 0xff;
+  body[crcAt + 1] = (c >>> 8) & 0xff;
+  body[crcAt + 2] = (c >>> 16) & 0xff;
+  body[crcAt + 3] = (c >>> 24) & 0xff;
+}
+
+/** 0x00 · COBS(body) · 0x00. The leading delimiter flushes line noise that came before the frame. */
+export function wrap(body: Uint8Array): Uint8Array {
+  const wire = new Uint8Array(cobsMaxEncodedLength(body.length) + 2);
+  const end = cobsEncodeInto(body, wire, 1);
+  wire[end] = 0;
+  return wire.subarray(0, end + 1);
+}
+
+/** Recomputes the CRC after a test or tool changed a body. */
+export function resealCrc(body: Uint8Array): Uint8Array {
+  const copy = body.slice();
+  writeCrc(copy);
+  return copy;
+}
+
+/** First stage of opening a body: length, CRC and header; no key needed. */
+export type Unsealed =
+  | { readonly ok: true; readonly header: FrameHeader; readonly payload: Uint8Array; readonly mac: Uint8Array }
+  | { readonly ok: false; readonly reason: ReasonName; readonly detail: string; readonly header?: FrameHeader };
+
+export function unseal(body: Uint8Array): Unsealed {
+  if (body.length < MIN_BODY) {
+    return { ok: false, reason: 'FRAME_TOO_SHORT', detail: `${body.length} bytes, minimum ${MIN_BODY}` };
+  }
+  const crcAt = body.length - CRC_BYTES;
+  const sent = (body[crcAt]! | (body[crcAt + 1]! << 8) | (body[crcAt + 2]! << 16) | (body[crcAt + 3]! << 24)) >>> 0;
+  const actual = crc32(body, 0, crcAt);
+  if (sent !== actual) {
+    return { ok: false, reason: 'BAD_CRC', detail: `CRC ${hex32(sent)} on the wire, ${hex32(actual)} computed` };
+  }
+  const w = HeaderWire.read(new BufferReader(body.slice(0, HEADER_BYTES).buffer, LE));
+  const header: FrameHeader = {
+    versionMajor: w.version >> 4,
+    versionMinor: w.version & 0x0f,
+    messageType: w.messageType,
+    stationId: w.stationId,
+    counter: w.counter,
+    direction: (w.flags & FLAG_HOST_TO_STATION) !== 0 ? 'host-to-station' : 'station-to-host',
+    ackRequested: (w.flags & FLAG_ACK_REQUESTED) !== 0,
+    keyId: w.keyId,
+  };
+  if (header.versionMajor !== PROTOCOL_MAJOR) {
+    return { ok: false, reason: 'VERSION_MISMATCH', detail: `major version ${header.versionMajor}, ours is ${PROTOCOL_MAJOR}`, header };
+  }
+  if ((w.flags & FLAGS_RESERVED) !== 0) {
+    return { ok: false, reason: 'BAD_HEADER', detail: `reserved flag bits set (0x${w.flags.toString(16)})`, header };
+  }
+  const macAt = crcAt - MAC_BYTES;
+  return { ok: true, header, payload: body.slice(HEADER_BYTES, macAt), mac: body.slice(macAt, crcAt) };
+}
+
+/** Checks the MAC of a body that unsealed. */
+export function macMatches(body: Uint8Array, key: Uint8Array): boolean {
+  const macAt = body.length - CRC_BYTES - MAC_BYTES;
+  const expected = hmacSha256(key, body.subarray(0, macAt)).subarray(0, MAC_BYTES);
+  return constantTimeEqual(expected, body.subarray(macAt, macAt + MAC_BYTES));
+}
+
+/** Decodes a payload by message type. Total: every failure is a reason, never a throw. */
+export function decodePayload(
+  messageType: number,
+  payload: Uint8Array,
+  allowTrailing = false,
+): { ok: true; message: Message } | { ok: false; reason: ReasonName; detail: string } {
+  const name: MessageName | undefined = messageNameOf(messageType);
+  if (name === undefined) {
+    return { ok: false, reason: 'UNKNOWN_MESSAGE_TYPE', detail: `message type 0x${messageType.toString(16).padStart(2, '0')}` };
+  }
+  const schema = MESSAGES[name].schema as unknown as { read(inp: BufferReader): unknown };
+  // A fresh buffer: a reader on a subarray could read past the payload into the MAC.
+  const reader = new BufferReader(payload.slice().buffer, LE);
+  let body: unknown;
+  try {
+    body = schema.read(reader);
+  } catch (e) {
+    if (e instanceof FieldError) return { ok: false, reason: reasonOf(e), detail: `${name}.${e.message}` };
+    return { ok: false, reason: 'MALFORMED_PAYLOAD', detail: `${name}: payload ends early (${payload.length} bytes)` };
+  }
+  if (reader.currentByteOffset > payload.length) {
+    return { ok: false, reason: 'MALFORMED_PAYLOAD', detail: `${name}: payload ends early (${payload.length} bytes)` };
+  }
+  if (reader.currentByteOffset < payload.length && !allowTrailing) {
+    return {
+      ok: false,
+      reason: 'MALFORMED_PAYLOAD',
+      detail: `${name}: ${payload.length - reader.currentByteOffset} bytes after the last field`,
+    };
+  }
+  return { ok: true, message: { type: name, body } as Message };
+}
+
+function hex32(n: number): string {
+  return n.toString(16).padStart(8, '0');
+}

@@ -1,0 +1,143 @@
+// The one reason-code enumeration of SMT Warden. Interlocks, Nacks, Modbus registers, the journal and the CLI
+// all carry these numbers. A code's number and name never change once released; new codes are appended in
+// free numbers of their range. Docs (PROTOCOL.md) and the register map are generated from this table.
+
+export type ReasonCategory =
+  | 'general'
+  | 'framing'
+  | 'auth'
+  | 'message'
+  | 'session'
+  | 'setup'
+  | 'msd'
+  | 'program'
+  | 'storage'
+  | 'system'
+  | 'input';
+
+export interface ReasonDef {
+  readonly code: number;
+  readonly category: ReasonCategory;
+  readonly meaning: string;
+}
+
+// Ranges: 0 ok · 1–99 general · 100–149 framing · 150–199 auth · 200–249 message · 250–299 session ·
+// 300–399 setup/reel · 400–499 MSD · 500–549 program/first-off · 550–599 storage · 600–699 system ·
+// 700–799 input (CLI and documents).
+export const REASONS = {
+  OK: { code: 0, category: 'general', meaning: 'No reason: the check passed.' },
+  INTERNAL_ERROR: { code: 1, category: 'general', meaning: 'An internal invariant failed; the station went fail-safe.' },
+  BUSY: { code: 2, category: 'general', meaning: 'The receiver cannot take the request now; retry later.' },
+  NOT_IMPLEMENTED: { code: 3, category: 'general', meaning: 'The request is understood but this station does not support it.' },
+
+  FRAME_TOO_SHORT: { code: 100, category: 'framing', meaning: 'The frame is shorter than header, MAC and CRC together.' },
+  FRAME_OVERSIZE: { code: 101, category: 'framing', meaning: 'The frame exceeds the maximum frame size before its delimiter.' },
+  BAD_COBS: { code: 102, category: 'framing', meaning: 'The frame is not valid COBS (a code byte points past the end).' },
+  BAD_CRC: { code: 103, category: 'framing', meaning: 'The CRC-32 does not match: the frame was damaged on the line.' },
+  BAD_HEADER: { code: 104, category: 'framing', meaning: 'The header is malformed (reserved flag bits set).' },
+  VERSION_MISMATCH: { code: 105, category: 'framing', meaning: 'The protocol major version differs from ours; the frame cannot be read.' },
+  VERSION_UNSUPPORTED: { code: 106, category: 'framing', meaning: 'The frame uses a newer minor version than ours; negotiate down with Hello.' },
+
+  UNKNOWN_KEY: { code: 150, category: 'auth', meaning: 'No key is installed for the frame\'s key id.' },
+  BAD_MAC: { code: 151, category: 'auth', meaning: 'The MAC does not verify under the station key: forged or corrupted.' },
+  REPLAY: { code: 152, category: 'auth', meaning: 'The counter is not greater than the last accepted one in that direction.' },
+  WRONG_STATION: { code: 153, category: 'auth', meaning: 'The frame is addressed to another station id.' },
+  WRONG_DIRECTION: { code: 154, category: 'auth', meaning: 'The frame claims our own direction (a reflected frame).' },
+  COUNTER_EXHAUSTED: { code: 155, category: 'auth', meaning: 'The sending counter reached its maximum; rotate the key.' },
+
+  UNKNOWN_MESSAGE_TYPE: { code: 200, category: 'message', meaning: 'The message type is not defined in this protocol version.' },
+  MALFORMED_PAYLOAD: { code: 201, category: 'message', meaning: 'The payload does not match the message schema (short, long, or bad value).' },
+  FIELD_OUT_OF_RANGE: { code: 202, category: 'message', meaning: 'A field value is outside its schema range or length.' },
+  BAD_UTF8: { code: 203, category: 'message', meaning: 'A text field is not valid UTF-8.' },
+  UNEXPECTED_MESSAGE: { code: 204, category: 'message', meaning: 'The message is valid but not expected in this direction or state.' },
+
+  NO_SESSION: { code: 250, category: 'session', meaning: 'No Hello has been exchanged yet.' },
+  TRANSFER_UNKNOWN: { code: 251, category: 'session', meaning: 'A chunk or commit names a transfer that was not begun.' },
+  TRANSFER_INCOMPLETE: { code: 252, category: 'session', meaning: 'A commit arrived before every chunk of the transfer.' },
+  TRANSFER_MISMATCH: { code: 253, category: 'session', meaning: 'The committed digest or count differs from what was received.' },
+  TRANSFER_DUPLICATE_CHUNK: { code: 254, category: 'session', meaning: 'A chunk index arrived twice with different content.' },
+  LIMIT_EXCEEDED: { code: 255, category: 'session', meaning: 'The request exceeds a station limit (slots, reels, approved parts).' },
+  TIME_NOT_SET: { code: 256, category: 'session', meaning: 'The station clock has not been synchronised.' },
+
+  NO_WORK_ORDER: { code: 300, category: 'setup', meaning: 'No work order is active on the station.' },
+  WRONG_PART: { code: 301, category: 'setup', meaning: 'The reel\'s part is not approved for this slot.' },
+  ALTERNATE_NOT_PERMITTED: { code: 302, category: 'setup', meaning: 'The part is an alternate that this slot does not permit.' },
+  MANUFACTURER_NOT_APPROVED: { code: 303, category: 'setup', meaning: 'The part number matches but its manufacturer is not on the AVL.' },
+  WRONG_SLOT: { code: 304, category: 'setup', meaning: 'The reel belongs to another slot of this work order.' },
+  UNKNOWN_REEL: { code: 305, category: 'setup', meaning: 'The reel id is not known to the station or host.' },
+  DUPLICATE_REEL: { code: 306, category: 'setup', meaning: 'The same reel id is already loaded on another slot.' },
+  QUANTITY_EMPTY: { code: 307, category: 'setup', meaning: 'The reel quantity is zero.' },
+  QUANTITY_LOW: { code: 308, category: 'setup', meaning: 'The reel quantity is below the configured minimum.' },
+  SHELF_LIFE_EXPIRED: { code: 309, category: 'setup', meaning: 'The reel\'s shelf life or expiry date has passed.' },
+  MSD_NOT_READY: { code: 310, category: 'setup', meaning: 'The reel is moisture sensitive and not within floor life.' },
+  SLOT_NOT_VERIFIED: { code: 311, category: 'setup', meaning: 'A slot of the work order has not been verified.' },
+  SLOT_UNKNOWN: { code: 312, category: 'setup', meaning: 'The slot id is not part of the active work order.' },
+  SCAN_TIMEOUT: { code: 313, category: 'setup', meaning: 'The second scan of a slot/reel pair did not come in time.' },
+  SCAN_UNREADABLE: { code: 314, category: 'setup', meaning: 'The scanned label could not be read without guessing.' },
+  NOT_A_REEL_LABEL: { code: 315, category: 'setup', meaning: 'The scanned code is valid but not a reel label (e.g. a packing slip).' },
+  SPLICE_MISMATCH: { code: 316, category: 'setup', meaning: 'The spliced reel does not satisfy the running slot.' },
+  BOM_CHANGED: { code: 317, category: 'setup', meaning: 'The BOM revision changed; the slot must be verified again.' },
+  LOT_OBSOLETE: { code: 318, category: 'setup', meaning: 'The lot is obsolete after a BOM revision change.' },
+
+  MSD_EXPIRED: { code: 400, category: 'msd', meaning: 'The floor life is used up; bake before use.' },
+  MSD_NEEDS_BAKE: { code: 401, category: 'msd', meaning: 'A rule (HIC reading, MSL 6, shelf life) requires a bake before use.' },
+  MSD_CONDITIONS_UNRATED: { code: 402, category: 'msd', meaning: 'Ambient conditions are outside the rated table; a supervisor must decide.' },
+  MSD_SENSOR_STALE: { code: 403, category: 'msd', meaning: 'No valid temperature/RH sample within the staleness limit; worst case assumed.' },
+  MSD_CLOCK_LOST: { code: 404, category: 'msd', meaning: 'Wall time was lost; MSD slots are blocked until the host syncs the clock.' },
+  MSD_REMAINING_LOW: { code: 405, category: 'msd', meaning: 'Remaining floor life is below time to reflow plus margin.' },
+  MSD_BAKE_REJECTED: { code: 406, category: 'msd', meaning: 'The bake does not meet the table for this class, level and overtime.' },
+  MSD_BAKE_LIMIT: { code: 407, category: 'msd', meaning: 'The cumulative bake time limit would be exceeded.' },
+  MSD_HIC_WET: { code: 408, category: 'msd', meaning: 'The humidity indicator card read wet at opening.' },
+  MSD_SHELF_LIFE: { code: 409, category: 'msd', meaning: 'The sealed bag is past its shelf life.' },
+  MSD_LEVEL_UNKNOWN: { code: 410, category: 'msd', meaning: 'The moisture sensitivity level is not known.' },
+  MSD_SCRAPPED: { code: 411, category: 'msd', meaning: 'A supervisor scrapped the reel.' },
+
+  PROGRAM_MISMATCH: { code: 500, category: 'program', meaning: 'The machine program name or revision differs from the work order.' },
+  PROGRAM_CHECKSUM: { code: 501, category: 'program', meaning: 'The machine program checksum differs from the work order.' },
+  PROGRAM_UNKNOWN: { code: 502, category: 'program', meaning: 'The machine has not reported its program.' },
+  FIRST_OFF_PENDING: { code: 503, category: 'program', meaning: 'The first-off board has not been inspected yet.' },
+  FIRST_OFF_FAILED: { code: 504, category: 'program', meaning: 'The first-off inspection failed.' },
+  OVERRIDE_DENIED: { code: 505, category: 'program', meaning: 'The override request was denied.' },
+  OVERRIDE_EXPIRED: { code: 506, category: 'program', meaning: 'A granted override has expired.' },
+  OPERATOR_REQUIRED: { code: 507, category: 'program', meaning: 'No operator with the needed role is logged in.' },
+
+  JOURNAL_FULL: { code: 550, category: 'storage', meaning: 'The journal is full of unacknowledged records; production stops.' },
+  JOURNAL_HIGH_WATER: { code: 551, category: 'storage', meaning: 'The journal passed its high-water mark; the host should read and ack.' },
+  JOURNAL_TORN_TAIL: { code: 552, category: 'storage', meaning: 'Recovery discarded a torn record at the journal tail.' },
+  STORE_CORRUPT: { code: 553, category: 'storage', meaning: 'The state store failed its integrity check.' },
+  FLASH_WRITE_FAILED: { code: 554, category: 'storage', meaning: 'A flash program or erase did not verify.' },
+  JOURNAL_SEQ_UNKNOWN: { code: 555, category: 'storage', meaning: 'The requested journal sequence number is not held.' },
+
+  BOOTING: { code: 600, category: 'system', meaning: 'The station is starting and has not yet established a safe state.' },
+  POWER_LOSS_RECOVERY: { code: 601, category: 'system', meaning: 'The station restarted after a power loss and is rechecking.' },
+  CLOCK_INVALID: { code: 602, category: 'system', meaning: 'The real-time clock is not valid.' },
+  SENSOR_FAULT: { code: 603, category: 'system', meaning: 'A required sensor is silent or out of range.' },
+  HOST_OFFLINE: { code: 604, category: 'system', meaning: 'The host link is down beyond the allowed time.' },
+  LOCKED_BY_HOST: { code: 605, category: 'system', meaning: 'The host locked the station.' },
+
+  BAD_ARGUMENT: { code: 700, category: 'input', meaning: 'A command-line argument is missing or invalid.' },
+  BAD_DOCUMENT: { code: 701, category: 'input', meaning: 'An input document is not valid JSON or misses a field.' },
+  BAD_HEX: { code: 702, category: 'input', meaning: 'A hex string has odd length or non-hex characters.' },
+  IO_ERROR: { code: 703, category: 'input', meaning: 'A file could not be read or written.' },
+} as const satisfies Record<string, ReasonDef>;
+
+export type ReasonName = keyof typeof REASONS;
+export type ReasonCode = (typeof REASONS)[ReasonName]['code'];
+
+/** Name → number, for code that writes `Reason.BAD_MAC`. */
+export const Reason = Object.fromEntries(
+  Object.entries(REASONS).map(([name, def]) => [name, def.code]),
+) as { readonly [N in ReasonName]: (typeof REASONS)[N]['code'] };
+
+const BY_CODE: ReadonlyMap<number, ReasonName> = new Map(
+  (Object.keys(REASONS) as ReasonName[]).map((name) => [REASONS[name].code, name]),
+);
+
+/** The name of a reason code, or undefined for a number this version does not define. */
+export function reasonName(code: number): ReasonName | undefined {
+  return BY_CODE.get(code);
+}
+
+export function isReasonCode(code: number): code is ReasonCode {
+  return BY_CODE.has(code);
+}

@@ -1,0 +1,167 @@
+// Work-order transfer: a work order (up to hundreds of slots) does not fit one frame, so the host sends
+// Begin · Chunk × n · Commit, and the station applies it only at a Commit that matches what arrived. Until
+// then the old work order stays active: a cut link or a lost chunk never leaves a half-loaded order.
+import { crc32Update } from './crc32';
+import { encodePayload } from './frame';
+import type { Infer } from './fields';
+import type { Message, MessageBody, SlotRequirement } from './messages';
+import type { ReasonName } from './reasons';
+
+export type Slot = Infer<typeof SlotRequirement>;
+type BeginBody = MessageBody<'WorkOrderBegin'>;
+/** A work order as the station holds it. */
+export interface WorkOrder {
+  readonly header: Omit<BeginBody, 'transferId' | 'slotCount' | 'chunkCount'>;
+  readonly slots: readonly Slot[];
+}
+
+const MAX_SLOTS_PER_CHUNK = 32;
+
+/** Splits a work order into the messages that transfer it, packing as many slots per chunk as fit a frame. */
+export function chunkWorkOrder(
+  order: WorkOrder,
+  transferId: number,
+): { ok: true; messages: Message[] } | { ok: false; reason: ReasonName; detail: string } {
+  const chunks: Slot[][] = [];
+  let current: Slot[] = [];
+  for (const slot of order.slots) {
+    const trial = [...current, slot];
+    const fits =
+      trial.length <= MAX_SLOTS_PER_CHUNK &&
+      encodePayload({ type: 'WorkOrderChunk', body: { transferId, chunkIndex: chunks.length, slots: trial } }).ok;
+    if (fits) {
+      current = trial;
+    } else if (current.length === 0) {
+      const single = encodePayload({ type: 'WorkOrderChunk', body: { transferId, chunkIndex: 0, slots: [slot] } });
+      return { ok: false, reason: single.ok ? 'LIMIT_EXCEEDED' : single.reason, detail: single.ok ? 'slot does not fit' : single.detail };
+    } else {
+      chunks.push(current);
+      current = [slot];
+    }
+  }
+  if (current.length > 0) chunks.push(current);
+  const messages: Message[] = [
+    {
+      type: 'WorkOrderBegin',
+      body: { ...order.header, transferId, slotCount: order.slots.length, chunkCount: chunks.length },
+    },
+  ];
+  let digest = 0;
+  for (let i = 0; i < chunks.length; i++) {
+    const m: Message = { type: 'WorkOrderChunk', body: { transferId, chunkIndex: i, slots: chunks[i]! } };
+    const p = encodePayload(m);
+    if (!p.ok) return p;
+    digest = crc32Update(digest, p.payload, 0, p.payload.length);
+    messages.push(m);
+  }
+  messages.push({
+    type: 'WorkOrderCommit',
+    body: { transferId, slotCount: order.slots.length, chunkCount: chunks.length, digest },
+  });
+  const begin = encodePayload(messages[0]!);
+  if (!begin.ok) return begin;
+  return { ok: true, messages };
+}
+
+export type AssemblyResult =
+  | { readonly ok: true; readonly committed?: WorkOrder }
+  | { readonly ok: false; readonly reason: ReasonName; readonly detail: string };
+
+/** The station side: collects one transfer at a time, bounded by the station's slot limit. */
+export class WorkOrderAssembler {
+  private begin: BeginBody | undefined;
+  private chunks: (Uint8Array | undefined)[] = [];
+  private slots: (Slot[] | undefined)[] = [];
+
+  constructor(private readonly maxSlots: number) {}
+
+  /** Takes one transfer message; other types are not this class's business. */
+  accept(m: Message): AssemblyResult {
+    switch (m.type) {
+      case 'WorkOrderBegin':
+        return this.onBegin(m.body);
+      case 'WorkOrderChunk':
+        return this.onChunk(m.body);
+      case 'WorkOrderCommit':
+        return this.onCommit(m.body);
+      default:
+        return { ok: false, reason: 'UNEXPECTED_MESSAGE', detail: `${m.type} is not part of a work-order transfer` };
+    }
+  }
+
+  private onBegin(b: BeginBody): AssemblyResult {
+    if (b.slotCount > this.maxSlots) {
+      return { ok: false, reason: 'LIMIT_EXCEEDED', detail: `${b.slotCount} slots, this station holds ${this.maxSlots}` };
+    }
+    if (b.chunkCount > b.slotCount || (b.slotCount > 0 && b.chunkCount === 0)) {
+      return { ok: false, reason: 'FIELD_OUT_OF_RANGE', detail: `${b.chunkCount} chunks for ${b.slotCount} slots` };
+    }
+    // A new Begin abandons any transfer in progress; the active work order is untouched.
+    this.begin = b;
+    this.chunks = new Array<Uint8Array | undefined>(b.chunkCount).fill(undefined);
+    this.slots = new Array<Slot[] | undefined>(b.chunkCount).fill(undefined);
+    return { ok: true };
+  }
+
+  private onChunk(c: MessageBody<'WorkOrderChunk'>): AssemblyResult {
+    const b = this.begin;
+    if (b === undefined || c.transferId !== b.transferId) {
+      return { ok: false, reason: 'TRANSFER_UNKNOWN', detail: `transfer ${c.transferId} was not begun` };
+    }
+    if (c.chunkIndex >= b.chunkCount) {
+      return { ok: false, reason: 'FIELD_OUT_OF_RANGE', detail: `chunk ${c.chunkIndex} of ${b.chunkCount}` };
+    }
+    const p = encodePayload({ type: 'WorkOrderChunk', body: c });
+    if (!p.ok) return p;
+    const held = this.chunks[c.chunkIndex];
+    if (held !== undefined) {
+      // A retransmission of the same chunk is harmless; a different one means two senders or a bug.
+      return sameBytes(held, p.payload)
+        ? { ok: true }
+        : { ok: false, reason: 'TRANSFER_DUPLICATE_CHUNK', detail: `chunk ${c.chunkIndex} arrived twice, different` };
+    }
+    const received = this.slots.reduce((n, s) => n + (s?.length ?? 0), 0);
+    if (received + c.slots.length > b.slotCount) {
+      return { ok: false, reason: 'TRANSFER_MISMATCH', detail: `more than the ${b.slotCount} slots announced` };
+    }
+    this.chunks[c.chunkIndex] = p.payload;
+    this.slots[c.chunkIndex] = c.slots;
+    return { ok: true };
+  }
+
+  private onCommit(c: MessageBody<'WorkOrderCommit'>): AssemblyResult {
+    const b = this.begin;
+    if (b === undefined || c.transferId !== b.transferId) {
+      return { ok: false, reason: 'TRANSFER_UNKNOWN', detail: `transfer ${c.transferId} was not begun` };
+    }
+    const missing = this.chunks.findIndex((x) => x === undefined);
+    if (missing >= 0) return { ok: false, reason: 'TRANSFER_INCOMPLETE', detail: `chunk ${missing} missing` };
+    const slots = this.slots.flatMap((s) => s ?? []);
+    let digest = 0;
+    for (const p of this.chunks) if (p !== undefined) digest = crc32Update(digest, p, 0, p.length);
+    if (c.slotCount !== b.slotCount || slots.length !== b.slotCount || c.chunkCount !== b.chunkCount || c.digest !== digest) {
+      return {
+        ok: false,
+        reason: 'TRANSFER_MISMATCH',
+        detail: `commit says ${c.slotCount} slots/${c.chunkCount} chunks/digest ${c.digest}, received ${slots.length}/${this.chunks.length}/${digest}`,
+      };
+    }
+    const seen = new Set<string>();
+    for (const s of slots) {
+      if (seen.has(s.position)) return { ok: false, reason: 'TRANSFER_MISMATCH', detail: `position ${s.position} appears twice` };
+      seen.add(s.position);
+    }
+    const { transferId: _t, slotCount: _s, chunkCount: _c, ...header } = b;
+    this.begin = undefined;
+    this.chunks = [];
+    this.slots = [];
+    return { ok: true, committed: { header, slots } };
+  }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+

@@ -1,0 +1,38 @@
+// The `warden` command line. Each command lives in its own module; this file wires them and turns every
+// failure into one line on stderr and a non-zero exit status.
+import { Command, CommanderError } from 'commander';
+import { REASONS } from '../../../protocol/src/reasons';
+import { registerDecode } from './decode';
+import { CliError } from './errors';
+
+export function buildProgram(write: (s: string) => void = (s) => process.stdout.write(s)): Command {
+  const program = new Command();
+  program
+    .name('warden')
+    .description('SMT Warden: line-side guard for SMT assembly (reel verification, MSL floor life, program interlocks)')
+    .version(require('../../../package.json').version as string)
+    .showSuggestionAfterError(false)
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: write });
+  registerDecode(program, write);
+  return program;
+}
+
+export function main(argv: string[]): void {
+  const program = buildProgram();
+  try {
+    program.parse(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Commander has already printed its one-line message (or the help / version text).
+      process.exitCode = e.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    const reason = e instanceof CliError ? e.reason : 'INTERNAL_ERROR';
+    const message = e instanceof Error ? e.message : String(e);
+    process.stderr.write(`warden: ${reason} (${REASONS[reason].code}): ${message.split('\n')[0]}\n`);
+    process.exitCode = e instanceof CliError ? e.exitCode : 70;
+  }
+}
+
+if (require.main === module) main(process.argv);
