@@ -189,7 +189,7 @@ export const MESSAGES = {
       digest: f.u32().about('CRC-32 of the chunk payloads concatenated in chunk order.'),
     }),
   },
-  WorkOrderClear: {
+  ClearWorkOrder: {
     type: 0x13,
     from: 'host',
     cfx: '',

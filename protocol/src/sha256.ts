@@ -21,15 +21,16 @@ const IV = new Int32Array([
   0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
 ]);
 
-// One shared message schedule: hashing is synchronous and never re-entered,
-// so a single buffer avoids a 256-byte allocation per block.
-const W = new Int32Array(64);
+// Mutable scratch is made on first use, not at module load: Moddable XS freezes
+// whatever a preloaded module creates at load time into flash (read-only).
+// Hashing is synchronous and never re-entered, so one set serves every call.
+let W: Int32Array | undefined;
 
 // Compresses every whole 64-byte block in src[off, end) into st. Working on
 // the caller's bytes in place is what lets long inputs avoid a copy. The
 // state stays in locals across blocks so the engine can keep it in registers.
 function compress(st: Int32Array, src: Uint8Array, off: number, end: number): void {
-  const w = W;
+  const w = (W ??= new Int32Array(64));
   let h0 = st[0]!, h1 = st[1]!, h2 = st[2]!, h3 = st[3]!;
   let h4 = st[4]!, h5 = st[5]!, h6 = st[6]!, h7 = st[7]!;
 
@@ -185,23 +186,23 @@ export class Sha256 {
   }
 }
 
-// Shared scratch for the one-shot functions; safe because nothing here yields.
-const HASHER = new Sha256();
-const PAD = new Uint8Array(BLOCK);
-const INNER = new Uint8Array(32);
+// Shared scratch for the one-shot functions (lazily made, see W above).
+let scratch: { hasher: Sha256; pad: Uint8Array; inner: Uint8Array } | undefined;
+function shared(): { hasher: Sha256; pad: Uint8Array; inner: Uint8Array } {
+  return (scratch ??= { hasher: new Sha256(), pad: new Uint8Array(BLOCK), inner: new Uint8Array(32) });
+}
 
 export function sha256(data: Uint8Array): Uint8Array {
-  return HASHER.reset().update(data).digest();
+  return shared().hasher.reset().update(data).digest();
 }
 
 /** HMAC-SHA-256 over the concatenation of parts, without concatenating them. */
 export function hmacSha256Parts(key: Uint8Array, parts: readonly Uint8Array[]): Uint8Array {
   // RFC 2104: keys longer than the block are replaced by their hash. This must
-  // finish before HASHER is used below, since sha256() shares it.
+  // finish before the shared hasher is used below, since sha256() shares it.
   const k = key.length > BLOCK ? sha256(key) : key;
   const klen = k.length;
-  const pad = PAD;
-  const h = HASHER;
+  const { pad, hasher: h, inner: INNER } = shared();
 
   for (let i = 0; i < BLOCK; i++) pad[i] = (i < klen ? k[i]! : 0) ^ 0x36;
   h.reset().update(pad);

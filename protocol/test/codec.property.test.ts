@@ -716,14 +716,14 @@ describe('encodeFrame refuses out-of-range values with a typed reason and never 
     ['22 × € (66 bytes, 22 characters)', '€'.repeat(22)],
     ['17 × 😀 (68 bytes, 34 UTF-16 units)', '😀'.repeat(17)],
   ])('a string over its maximum (comment ≤ 64 B): %s → FIELD_OUT_OF_RANGE naming the field', (_, comment) => {
-    const r = refuse({ type: 'WorkOrderClear', body: { workOrderIdentifier: 'WO-1', comment } });
+    const r = refuse({ type: 'ClearWorkOrder', body: { workOrderIdentifier: 'WO-1', comment } });
     expect(r.reason).toBe('FIELD_OUT_OF_RANGE');
-    expect(r.detail).toContain('WorkOrderClear.comment');
+    expect(r.detail).toContain('ClearWorkOrder.comment');
   });
 
   it('strings exactly at the maximum, in bytes, are accepted', () => {
     for (const comment of ['x'.repeat(64), '€'.repeat(21) + 'x', '😀'.repeat(16)]) {
-      expect(encodeFrame({ type: 'WorkOrderClear', body: { workOrderIdentifier: 'WO-1', comment } }, options(s)).ok).toBe(true);
+      expect(encodeFrame({ type: 'ClearWorkOrder', body: { workOrderIdentifier: 'WO-1', comment } }, options(s)).ok).toBe(true);
     }
   });
 
@@ -844,7 +844,7 @@ describe('encodeFrame refuses out-of-range values with a typed reason and never 
 
   // KNOWN BUG (protocol/src/frame.ts encodePayload + fields.ts measure): the schema is measured before it is
   // written, and StrField/BytesField/ListField.measure dereference the missing value, so the TypeError is
-  // reported as `WorkOrderClear: TypeError: Cannot read properties of undefined (reading 'length')` with no
+  // reported as `ClearWorkOrder: TypeError: Cannot read properties of undefined (reading 'length')` with no
   // field path. Remove `.failing` once measure validates (or encodePayload wraps measure errors with the path).
   it.failing('KNOWN BUG: a missing required str / bytes / list field → detail names the field path', () => {
     for (const { name, key } of variableSize) {

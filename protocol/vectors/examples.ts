@@ -58,7 +58,7 @@ export const EXAMPLES: { readonly [N in MessageName]: MessageBody<N> } = {
   },
   WorkOrderChunk: { transferId: 3, chunkIndex: 0, slots: [slot(45), slot(46)] },
   WorkOrderCommit: { transferId: 3, slotCount: 2, chunkCount: 1, digest: 0x8a1f22c4 },
-  WorkOrderClear: { workOrderIdentifier: 'WO-2026-11873', comment: 'lot complete' },
+  ClearWorkOrder: { workOrderIdentifier: 'WO-2026-11873', comment: 'lot complete' },
   ReelRecord: {
     uniqueIdentifier: 'R-2026-000471',
     internalPartNumber: 'IPN-100-4745',
