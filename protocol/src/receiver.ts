@@ -3,7 +3,7 @@
 //   framing → length → CRC → header/major version → key id → MAC → replay → minor version → type → direction → payload.
 // Checks after the MAC concern authenticated frames: those earn a Nack (`nackable`); earlier failures are
 // dropped silently, since answering unauthenticated input would let anyone make a station talk.
-import { Deframer } from './deframer';
+import { Deframer, type DeframeEvent } from './deframer';
 import { decodePayload, macMatches, unseal, type Direction, type FrameHeader, type Keyring } from './frame';
 import { MAX_WIRE_FRAME, PROTOCOL_MINOR } from './limits';
 import { MESSAGES, type Message } from './messages';
@@ -45,7 +45,7 @@ export class ReplayGuard {
   private readonly last = new Map<number, number>();
   constructor(private readonly maxPeers: number) {}
 
-  private static key(h: FrameHeader): number {
+  private static key(h: Pick<FrameHeader, 'stationId' | 'direction' | 'keyId'>): number {
     return h.stationId * 512 + (h.direction === 'host-to-station' ? 256 : 0) + h.keyId;
   }
   /** The last counter accepted for this header's stream, or 0. */
@@ -63,7 +63,7 @@ export class ReplayGuard {
   }
   /** Restores a remembered counter (from persistent storage, or after a Hello says where the peer is). */
   restore(stationId: number, direction: Direction, keyId: number, counter: number): void {
-    this.last.set(stationId * 512 + (direction === 'host-to-station' ? 256 : 0) + keyId, counter);
+    this.last.set(ReplayGuard.key({ stationId, direction, keyId }), counter);
   }
 }
 
@@ -78,24 +78,18 @@ export class Receiver {
 
   /** Feeds wire bytes in any chunking; emits one verdict per frame or framing error, in order. Never throws. */
   push(chunk: Uint8Array, emit: (v: Verdict) => void): void {
-    this.deframer.push(chunk, (e) => {
-      if (e.kind === 'error') {
-        emit({ ok: false, offset: e.offset, reason: e.reason, detail: `${e.length} bytes dropped`, nackable: false });
-      } else {
-        emit(this.judge(e.body, e.offset));
-      }
-    });
+    this.deframer.push(chunk, (e) => emit(this.verdictOf(e)));
   }
 
   /** Ends the stream (end of a capture): an unterminated last frame is judged as if delimited. */
   flush(emit: (v: Verdict) => void): void {
-    this.deframer.flush((e) => {
-      if (e.kind === 'error') {
-        emit({ ok: false, offset: e.offset, reason: e.reason, detail: `${e.length} bytes dropped`, nackable: false });
-      } else {
-        emit(this.judge(e.body, e.offset));
-      }
-    });
+    this.deframer.flush((e) => emit(this.verdictOf(e)));
+  }
+
+  private verdictOf(e: DeframeEvent): Verdict {
+    return e.kind === 'error'
+      ? { ok: false, offset: e.offset, reason: e.reason, detail: `${e.length} bytes dropped`, nackable: false }
+      : this.judge(e.body, e.offset);
   }
 
   /** Bytes of an unterminated frame still held. */
