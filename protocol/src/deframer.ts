@@ -52,7 +52,9 @@ export class Deframer {
   /** Ends the stream: bytes held since the last delimiter are judged as if a delimiter followed. */
   flush(emit: (e: DeframeEvent) => void): void {
     this.push(new Uint8Array([0]), emit);
+    // The delimiter was ours, not the stream's: the next frame starts where the stream stopped.
     this.seen--;
+    this.start = this.seen;
   }
 
   /** Bytes held since the last delimiter (an unterminated frame at the end of a capture). */

@@ -39,6 +39,9 @@ export abstract class Field<T> extends Schema<T> {
 /** The value type a schema describes, inferred through typed-binary. */
 export type Infer<S extends Schema<unknown>> = Parsed<S['__unwrapped']>;
 
+const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+export { hasOwn };
+
 function outOfRange(detail: string): FieldError {
   return new FieldError(Reason.FIELD_OUT_OF_RANGE, '', detail);
 }
@@ -292,7 +295,8 @@ export class ListField<T> extends Field<T[]> {
 export class ReasonField extends Field<ReasonName> {
   readonly wire = 'u16 reason';
   write(out: ISerialOutput, v: ReasonName): void {
-    const def = typeof v === 'string' ? (REASONS as Record<string, { code: number } | undefined>)[v] : undefined;
+    // Own keys only: `REASONS['toString']` would find Object.prototype and be sent as code 0 (OK).
+    const def = typeof v === 'string' && hasOwn(REASONS, v) ? (REASONS as Record<string, { code: number }>)[v] : undefined;
     if (def === undefined) throw outOfRange(`${String(v)} is not a reason name`);
     out.writeUint16(def.code);
   }

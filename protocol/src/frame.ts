@@ -4,7 +4,7 @@
 import { BufferReader, BufferWriter } from 'typed-binary';
 import { cobsEncodeInto, cobsMaxEncodedLength } from './cobs';
 import { crc32 } from './crc32';
-import { f, FieldError, type Infer } from './fields';
+import { f, FieldError, hasOwn, type Infer } from './fields';
 import {
   CRC_BYTES,
   HEADER_BYTES,
@@ -69,25 +69,29 @@ const LE = { endianness: 'little' } as const;
 
 /** Encodes a message payload alone (no header), or explains why it cannot be. */
 export function encodePayload(message: Message): { ok: true; payload: Uint8Array } | { ok: false; reason: ReasonName; detail: string } {
-  const def = MESSAGES[message.type];
-  if (def === undefined) return { ok: false, reason: 'UNKNOWN_MESSAGE_TYPE', detail: `no message named ${String(message.type)}` };
-  const schema = def.schema as unknown as {
-    measure(v: unknown): { size: number };
-    write(out: BufferWriter, v: unknown): void;
-  };
-  try {
-    const size = schema.measure(message.body).size;
-    if (size > MAX_PAYLOAD) {
-      return { ok: false, reason: 'FRAME_OVERSIZE', detail: `${message.type} payload is ${size} bytes, maximum ${MAX_PAYLOAD}` };
-    }
-    const payload = new Uint8Array(size);
-    schema.write(new BufferWriter(payload.buffer, LE), message.body);
-    return { ok: true, payload };
-  } catch (e) {
-    if (e instanceof FieldError) return { ok: false, reason: reasonOf(e), detail: `${message.type}.${e.message}` };
-    return { ok: false, reason: 'FIELD_OUT_OF_RANGE', detail: `${message.type}: ${String(e)}` };
+  const name = message.type;
+  if (typeof name !== 'string' || !hasOwn(MESSAGES, name)) {
+    return { ok: false, reason: 'UNKNOWN_MESSAGE_TYPE', detail: `no message named ${String(name)}` };
   }
+  const schema = MESSAGES[name].schema as unknown as { write(out: BufferWriter, v: unknown): void };
+  // Written straight into a buffer of the maximum payload size: one pass validates every field (errors name
+  // it) and a payload that does not fit runs off the end instead of being measured first.
+  const scratch = (payloadScratch ??= new ArrayBuffer(MAX_PAYLOAD));
+  const writer = new BufferWriter(scratch, LE);
+  try {
+    schema.write(writer, message.body);
+  } catch (e) {
+    if (e instanceof FieldError) return { ok: false, reason: reasonOf(e), detail: `${name}.${e.message}` };
+    if (e instanceof RangeError) {
+      return { ok: false, reason: 'FRAME_OVERSIZE', detail: `${name} payload exceeds ${MAX_PAYLOAD} bytes` };
+    }
+    return { ok: false, reason: 'FIELD_OUT_OF_RANGE', detail: `${name}: ${String(e)}` };
+  }
+  return { ok: true, payload: new Uint8Array(scratch.slice(0, writer.currentByteOffset)) };
 }
+
+/** Made on first use: XS freezes what a preloaded module creates at load time. */
+let payloadScratch: ArrayBuffer | undefined;
 
 function reasonOf(e: FieldError): ReasonName {
   return e.reason === 203 ? 'BAD_UTF8' : 'FIELD_OUT_OF_RANGE';
@@ -118,8 +122,13 @@ export function encodeFrame(message: Message, o: FrameOptions): EncodeResult {
 
 /** Frames an already-encoded payload under a header. Exposed for tests and tools that build odd frames. */
 export function encodeRawFrame(h: FrameHeader, payload: Uint8Array, key: Uint8Array): EncodeResult {
+  for (const [what, v] of [['versionMajor', h.versionMajor], ['versionMinor', h.versionMinor]] as const) {
+    if (!Number.isInteger(v) || v < 0 || v > 15) {
+      return { ok: false, reason: 'FIELD_OUT_OF_RANGE', detail: `header.${what}: ${v} does not fit 0..15` };
+    }
+  }
   const wireHeader: HeaderWire = {
-    version: ((h.versionMajor & 0x0f) << 4) | (h.versionMinor & 0x0f),
+    version: (h.versionMajor << 4) | h.versionMinor,
     messageType: h.messageType,
     stationId: h.stationId,
     counter: h.counter,
