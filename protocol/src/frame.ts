@@ -15,7 +15,7 @@ import {
   PROTOCOL_MINOR,
 } from './limits';
 import { MESSAGES, messageNameOf, type Message, type MessageName } from './messages';
-import type { ReasonName } from './reasons';
+import { Reason, type ReasonName } from './reasons';
 import { constantTimeEqual, hmacSha256 } from './sha256';
 
 /** The header as it is on the wire. */
@@ -94,7 +94,7 @@ export function encodePayload(message: Message): { ok: true; payload: Uint8Array
 let payloadScratch: ArrayBuffer | undefined;
 
 function reasonOf(e: FieldError): ReasonName {
-  return e.reason === 203 ? 'BAD_UTF8' : 'FIELD_OUT_OF_RANGE';
+  return e.reason === Reason.BAD_UTF8 ? 'BAD_UTF8' : 'FIELD_OUT_OF_RANGE';
 }
 
 /** Builds the complete wire frame for a message. */
