@@ -30,6 +30,11 @@ export const HeaderWire = f.struct({
 type HeaderWire = Infer<typeof HeaderWire>;
 
 export type Direction = 'station-to-host' | 'host-to-station';
+/** The direction a message type normally travels: from its sender (`either` counts as the station). */
+export function usualDirection(name: MessageName): Direction {
+  return MESSAGES[name].from === 'host' ? 'host-to-station' : 'station-to-host';
+}
+
 const FLAG_HOST_TO_STATION = 0x01;
 const FLAG_ACK_REQUESTED = 0x02;
 const FLAGS_RESERVED = 0xfc;

@@ -9,7 +9,7 @@ import {
   decodePayload,
   MESSAGES,
   Receiver,
-
+  usualDirection,
   type Message,
   type Slot,
   type WorkOrder,
@@ -26,7 +26,7 @@ function bytes(s: string): number {
 }
 
 function frameBytes(m: Message, counter: number): number {
-  const r = encodeFrame(m, { stationId: 7, counter, direction: MESSAGES[m.type].from === 'host' ? 'host-to-station' : 'station-to-host', keyId: 1, key: KEY });
+  const r = encodeFrame(m, { stationId: 7, counter, direction: usualDirection(m.type), keyId: 1, key: KEY });
   if (!r.ok) throw new Error(r.detail);
   return r.wire.length;
 }
@@ -137,7 +137,7 @@ export async function protocolBench(): Promise<Section> {
     let counter = 1;
     const rx = new Receiver({ keyring: () => KEY });
     const frame = rate(() => {
-      const f = encodeFrame(m, { stationId: 7, counter: counter++, direction: def.from === 'host' ? 'host-to-station' : 'station-to-host', keyId: 1, key: KEY });
+      const f = encodeFrame(m, { stationId: 7, counter: counter++, direction: usualDirection(m.type), keyId: 1, key: KEY });
       if (!f.ok) throw new Error(f.detail);
       const v = rx.judge(f.body);
       if (!v.ok) throw new Error(v.reason);

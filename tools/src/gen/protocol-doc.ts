@@ -14,7 +14,7 @@ import { HeaderWire } from '../../../protocol/src/frame';
 import * as limits from '../../../protocol/src/limits';
 import { MESSAGES, type Message, type MessageName } from '../../../protocol/src/messages';
 import { REASONS, type ReasonName } from '../../../protocol/src/reasons';
-import { encodeFrame, fromHex, toHex } from '../../../protocol/src/index';
+import { encodeFrame, fromHex, toHex, usualDirection } from '../../../protocol/src/index';
 import { EXAMPLE_KEY_HEX, EXAMPLE_KEY_ID, EXAMPLE_STATION_ID, EXAMPLES } from '../../../protocol/vectors/examples';
 
 function esc(s: string): string {
@@ -55,7 +55,7 @@ function exampleHex(name: MessageName): string {
   const r = encodeFrame({ type: name, body: EXAMPLES[name] } as Message, {
     stationId: EXAMPLE_STATION_ID,
     counter: 1,
-    direction: MESSAGES[name].from === 'host' ? 'host-to-station' : 'station-to-host',
+    direction: usualDirection(name),
     keyId: EXAMPLE_KEY_ID,
     key: fromHex(EXAMPLE_KEY_HEX)!,
   });

@@ -11,6 +11,7 @@ import {
   resealCrc,
   toHex,
   unseal,
+  usualDirection,
   wrap,
   type Direction,
   type FrameHeader,
@@ -35,15 +36,11 @@ export interface Vector {
 
 const key = fromHex(EXAMPLE_KEY_HEX)!;
 
-function directionOf(name: MessageName): Direction {
-  return MESSAGES[name].from === 'host' ? 'host-to-station' : 'station-to-host';
-}
-
 function frameOf(m: Message, counter: number, extra: Partial<{ keyId: number; key: Uint8Array; versionMinor: number; versionMajor: number; direction: Direction }> = {}) {
   const r = encodeFrame(m, {
     stationId: EXAMPLE_STATION_ID,
     counter,
-    direction: extra.direction ?? directionOf(m.type),
+    direction: extra.direction ?? usualDirection(m.type),
     keyId: extra.keyId ?? EXAMPLE_KEY_ID,
     key: extra.key ?? key,
     ...(extra.versionMinor === undefined ? {} : { versionMinor: extra.versionMinor }),
