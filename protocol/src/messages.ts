@@ -240,6 +240,31 @@ export const MESSAGES = {
       operatorIdentifier: f.opt(operatorId()),
     }),
   },
+  MslTableLoad: {
+    type: 0x28,
+    from: 'host',
+    cfx: '',
+    summary:
+      'Loads one (thickness class, MSL level) block of a J-STD-033 floor-life derating table into the station, replacing the block it held for that pair. Tables are data: a fuller or licensed table needs no firmware change. The station validates the block whole and Acks, or Nacks and keeps the old one.',
+    schema: f.struct({
+      thicknessClass: f.enum(THICKNESS_CLASSES).about('Package body class the block rates.'),
+      msdLevel: f.enum(MSD_LEVELS).about('Moisture sensitivity level the block rates.'),
+      tableVersion: f.str(24).about('Version of the table, e.g. `J-STD-033D T7-1`; reported in floor-life decisions.'),
+      provenance: f.str(64).about('Where the figures come from, for the audit trail.'),
+      rhColumns: f.list(f.percent(), 12).about('Relative-humidity column bounds, ascending: a column rates RH up to its bound.'),
+      rows: f
+        .list(
+          f.struct({
+            tempC: f.celsius().about('Temperature row bound: the row rates temperatures up to it.'),
+            hours: f
+              .list(f.u16('h'), 12)
+              .about('Floor life per column in hours: 0 = not rated, 65535 = unlimited. One value per column.'),
+          }),
+          8,
+        )
+        .about('Temperature rows, ascending.'),
+    }),
+  },
   ScanEvent: {
     type: 0x22,
     from: 'station',

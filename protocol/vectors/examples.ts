@@ -90,6 +90,19 @@ export const EXAMPLES: { readonly [N in MessageName]: MessageBody<N> } = {
     remainingExposureTime: 168 * 3600,
     operatorIdentifier: 'OP-0042',
   },
+  MslTableLoad: {
+    thicknessClass: 'thick',
+    msdLevel: '3',
+    tableVersion: 'J-STD-033 T7-1 thick',
+    provenance: 'public copy of J-STD-033 Table 7-1',
+    rhColumns: [5, 10, 20, 30, 40, 50, 60, 70, 80, 90],
+    rows: [
+      { tempC: 20, hours: [65535, 65535, 408, 336, 312, 288, 288, 240, 192, 168] },
+      { tempC: 25, hours: [65535, 65535, 312, 264, 240, 216, 216, 168, 144, 120] },
+      { tempC: 30, hours: [65535, 65535, 240, 216, 192, 168, 168, 120, 96, 96] },
+      { tempC: 35, hours: [65535, 65535, 192, 168, 144, 144, 144, 96, 72, 72] },
+    ],
+  },
   ScanEvent: {
     at: T0 + 61,
     source: 'reel',
