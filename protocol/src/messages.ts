@@ -249,8 +249,8 @@ export const MESSAGES = {
     schema: f.struct({
       thicknessClass: f.enum(THICKNESS_CLASSES).about('Package body class the block rates.'),
       msdLevel: f.enum(MSD_LEVELS).about('Moisture sensitivity level the block rates.'),
-      tableVersion: f.str(24).about('Version of the table, e.g. `J-STD-033D T7-1`; reported in floor-life decisions.'),
-      provenance: f.str(64).about('Where the figures come from, for the audit trail.'),
+      tableVersion: f.str(32).about('Version of the table, e.g. `J-STD-033D T7-1`; reported in floor-life decisions.'),
+      provenance: f.str(240).about('Where the figures come from, for the audit trail.'),
       rhColumns: f.list(f.percent(), 12).about('Relative-humidity column bounds, ascending: a column rates RH up to its bound.'),
       rows: f
         .list(

@@ -2,11 +2,15 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { machine, type Section } from './harness';
+import { labelBench } from './label';
+import { mslBench } from './msl';
 import { protocolBench } from './protocol';
+import { setupBench } from './setup';
+import { storageBench } from './storage';
 
 async function main(): Promise<void> {
   const sections: Section[] = [];
-  for (const run of [protocolBench]) {
+  for (const run of [protocolBench, labelBench, setupBench, mslBench, storageBench]) {
     const s = await run();
     process.stdout.write(`## ${s.title}\n\n${s.body}\n`);
     sections.push(s);

@@ -3,6 +3,8 @@
 import { Command, CommanderError } from 'commander';
 import { REASONS } from '../../../protocol/src/reasons';
 import { registerDecode } from './decode';
+import { registerLabel } from './label';
+import { registerMsl } from './msl';
 import { CliError } from './errors';
 
 export function buildProgram(write: (s: string) => void = (s) => process.stdout.write(s)): Command {
@@ -15,6 +17,8 @@ export function buildProgram(write: (s: string) => void = (s) => process.stdout.
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: write });
   registerDecode(program, write);
+  registerLabel(program, write);
+  registerMsl(program, write);
   return program;
 }
 

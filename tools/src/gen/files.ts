@@ -2,6 +2,7 @@
 // committed copies differ, so generated docs and vectors can never go stale.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { renderThickTable, THICK_TS } from './msl-tables';
 import { applySections, renderSections } from './protocol-doc';
 import { buildVectors } from './vectors';
 
@@ -14,6 +15,7 @@ export function generatedFiles(): Map<string, string> {
   }
   const docPath = 'protocol/PROTOCOL.md';
   files.set(docPath, applySections(readFileSync(join(ROOT, docPath), 'utf8'), renderSections()));
+  files.set(THICK_TS, renderThickTable(ROOT));
   return files;
 }
 

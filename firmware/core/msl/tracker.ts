@@ -1,0 +1,557 @@
+// The incremental MSD tracker: a small, plain, JSON-safe state per reel, advanced in O(1) per event by closed-form
+// integration of consumed floor life (Σ Δt / FL(T, RH)) over piecewise-constant conditions. A station keeps this
+// state in flash and never replays history; evaluate() folds the same step over a whole history.
+import { REASONS, type ReasonName } from '../../../protocol/src/reasons';
+import { addMonthsUtc } from './calendar';
+import { DEFAULT_ENV } from './env';
+import { floorLife, hasTable, nominalHours, PAUSE_RH, WORST_CELL, type FloorLife } from './floor-life';
+import { bakeColumn, requiredBakeHours } from './tables/bake';
+import { HOUR, type Carrier, type Conditions, type MslEnv, type MslError, type MslEvent, type MslResult, type MslView, type MsdState, type ReelSpec } from './types';
+import { checkEvent, checkSpec, isTime } from './validate';
+
+/** Where the reel is. 'new': as received, presumed in its manufacturer's dry bag, no seal date recorded yet. */
+export type Place = 'new' | 'bag' | 'floor' | 'cabinet' | 'oven';
+
+export interface BakeInProgress {
+  readonly startAt: number;
+  readonly tempC: number;
+  readonly rhPct: number | null;
+  readonly carrier: Carrier | null;
+  /** Start of the current interruption, if the oven is interrupted now. */
+  readonly interruptedAt: number | null;
+  /** Sum of interruptions longer than the grace period: they add to the required time. */
+  readonly longInterruptMs: number;
+  /** The clock was lost at some point of the bake, so its duration is not trustworthy. */
+  readonly clockLost: boolean;
+}
+
+export interface TrackerState {
+  readonly v: 1;
+  readonly spec: ReelSpec;
+  /** Time of the last event applied; null before the first. */
+  readonly at: number | null;
+  readonly place: Place;
+  readonly cabinet: Conditions | null;
+  /** Last floor sample; null = never sampled (conditions unknown, treated as stale). */
+  readonly ambient: Conditions | null;
+  readonly sensorLostAt: number | null;
+  /** Clock lost since `at`; the gap is charged at `hours` (fixed at the loss), and latches unrated at sync if `unrated`. */
+  readonly clockLost: { readonly at: number; readonly hours: number | null; readonly unrated: boolean } | null;
+  readonly consumed: number;
+  /** When consumed reached 1 since the last reset. */
+  readonly expiredAt: number | null;
+  /** Exposure time after expiry (picks the >72 h bake column). */
+  readonly overrunMs: number;
+  /** Exposure time since the last reset, and dry-credit time since the last exposure (short-exposure reset rule). */
+  readonly exposureMs: number;
+  readonly dryMs: number;
+  /** Latched: the reel met unrated conditions; cleared by an accepted bake or a supervisor release. */
+  readonly unrated: boolean;
+  readonly hicWet: boolean;
+  readonly shelfLife: boolean;
+  /** An accepted bake happened (MSL 6 needs one before use). */
+  readonly baked: boolean;
+  readonly sealedAt: number | null;
+  readonly bake: BakeInProgress | null;
+  readonly bakeMsOver90: number;
+  /** Outcome of the last bake when it did not reset, shown until the next bake or reset. */
+  readonly lastBake: 'MSD_BAKE_REJECTED' | 'MSD_BAKE_LIMIT' | null;
+  /** A bake with no table value awaits a supervisor release naming its spec; counters since its end are kept apart. */
+  readonly signoff: { readonly consumedAt: number; readonly exposureAt: number } | null;
+  readonly scrapped: boolean;
+  readonly reflow: { readonly top: number; readonly bottom: number; readonly unspecified: number };
+}
+
+/** Below this distance from 1 a consumed fraction counts as 1 (absorbs float noise, errs towards expiry). */
+export const EXPIRY_EPS = 1e-9;
+const OVERTIME_MS = 72 * HOUR;
+const MAX_PASSES = 1_000_000;
+
+const SHORT_RESET: Partial<Record<ReelSpec['level'], { readonly limitMs: number; readonly factor: number; readonly bagCounts: boolean; readonly maxRh: number }>> = {
+  '2': { limitMs: 12 * HOUR, factor: 5, bagCounts: true, maxRh: 10 },
+  '2a': { limitMs: 12 * HOUR, factor: 5, bagCounts: true, maxRh: 10 },
+  '3': { limitMs: 12 * HOUR, factor: 5, bagCounts: true, maxRh: 10 },
+  '4': { limitMs: 8 * HOUR, factor: 10, bagCounts: false, maxRh: 5 },
+  '5': { limitMs: 8 * HOUR, factor: 10, bagCounts: false, maxRh: 5 },
+  '5a': { limitMs: 8 * HOUR, factor: 10, bagCounts: false, maxRh: 5 },
+};
+
+/** A working copy: step and view copy the state once, then update the copy in place (one allocation per event). */
+type Draft = { -readonly [K in keyof TrackerState]: TrackerState[K] };
+
+/** A copy with the same property order every time, so the engine sees one object shape. */
+function draft(s: TrackerState): Draft {
+  return {
+    v: 1,
+    spec: s.spec,
+    at: s.at,
+    place: s.place,
+    cabinet: s.cabinet,
+    ambient: s.ambient,
+    sensorLostAt: s.sensorLostAt,
+    clockLost: s.clockLost,
+    consumed: s.consumed,
+    expiredAt: s.expiredAt,
+    overrunMs: s.overrunMs,
+    exposureMs: s.exposureMs,
+    dryMs: s.dryMs,
+    unrated: s.unrated,
+    hicWet: s.hicWet,
+    shelfLife: s.shelfLife,
+    baked: s.baked,
+    sealedAt: s.sealedAt,
+    bake: s.bake,
+    bakeMsOver90: s.bakeMsOver90,
+    lastBake: s.lastBake,
+    signoff: s.signoff,
+    scrapped: s.scrapped,
+    reflow: s.reflow,
+  };
+}
+
+export function initialState(spec: ReelSpec): TrackerState {
+  return {
+    v: 1,
+    spec,
+    at: null,
+    place: 'new',
+    cabinet: null,
+    ambient: null,
+    sensorLostAt: null,
+    clockLost: null,
+    consumed: 0,
+    expiredAt: null,
+    overrunMs: 0,
+    exposureMs: 0,
+    dryMs: 0,
+    unrated: false,
+    hicWet: false,
+    shelfLife: false,
+    baked: false,
+    sealedAt: spec.sealedAt ?? null,
+    bake: null,
+    bakeMsOver90: 0,
+    lastBake: null,
+    signoff: null,
+    scrapped: false,
+    reflow: { top: 0, bottom: 0, unspecified: 0 },
+  };
+}
+
+/** How the reel's clock runs over an interval with no event in it. hours null: it does not run. */
+interface Regime {
+  readonly hours: number | null;
+  /** exposure: counts toward the short-exposure limit; credit: counts as drying; neutral: neither. */
+  readonly kind: 'exposure' | 'credit' | 'neutral';
+  readonly cell: Conditions | null;
+  /** The floor sensor is stale (or never sampled) and the reel is on the floor. */
+  readonly stale: boolean;
+  /** Stale, and no rated worst cell exists for this reel: blocked. */
+  readonly staleBlocked: boolean;
+}
+
+/** Hours to charge under a floor-life verdict: unrated conditions cost the worst rated cell, else the nominal life. */
+function chargeHours(s: TrackerState, env: MslEnv, fl: FloorLife): { hours: number | null; cell: Conditions | null } {
+  if (fl.rated) return { hours: fl.hours, cell: fl.hours === null ? null : fl.cell };
+  return worstOrNominal(s, env);
+}
+
+function worstOrNominal(s: TrackerState, env: MslEnv): { hours: number | null; cell: Conditions | null } {
+  if (hasTable(s.spec, env.tables)) {
+    const w = floorLife(s.spec, env.tables, WORST_CELL);
+    if (w.rated) return { hours: w.hours, cell: w.cell };
+  }
+  return { hours: nominalHours(s.spec), cell: null };
+}
+
+function isStale(s: TrackerState, env: MslEnv, t: number): boolean {
+  return s.ambient === null || (s.sensorLostAt !== null && t - s.sensorLostAt > env.config.staleAfterMs);
+}
+
+/** The floor regime (ignoring the clock), with the sensor stale or fresh. */
+function floorRegime(s: TrackerState, env: MslEnv, stale: boolean): Regime {
+  if (stale || s.ambient === null) {
+    const blocked = !hasTable(s.spec, env.tables);
+    const w = worstOrNominal(s, env);
+    return { hours: w.hours, kind: w.hours === null ? 'neutral' : 'exposure', cell: w.cell, stale: true, staleBlocked: blocked };
+  }
+  const c = chargeHours(s, env, floorLife(s.spec, env.tables, s.ambient));
+  return { hours: c.hours, kind: c.hours === null ? 'neutral' : 'exposure', cell: c.cell, stale: false, staleBlocked: false };
+}
+
+function plain(hours: number | null, kind: Regime['kind'], cell: Conditions | null): Regime {
+  return { hours, kind, cell, stale: false, staleBlocked: false };
+}
+
+function regime(s: TrackerState, env: MslEnv, stale: boolean): Regime {
+  if (s.clockLost !== null) return plain(s.clockLost.hours, 'exposure', null);
+  const rule = SHORT_RESET[s.spec.level];
+  switch (s.place) {
+    case 'new':
+    case 'bag':
+      return plain(null, rule?.bagCounts === true ? 'credit' : 'neutral', null);
+    case 'oven':
+      return plain(null, 'neutral', null);
+    case 'cabinet': {
+      const cab = s.cabinet!;
+      // Drying conditions never consume: for 2a/3 the 10 %RH column has no limit, and MSL 2 is less sensitive than 2a.
+      if (rule !== undefined && cab.rhPct <= rule.maxRh) return plain(null, 'credit', null);
+      if (cab.rhPct <= PAUSE_RH) return plain(null, 'neutral', null);
+      const c = chargeHours(s, env, floorLife(s.spec, env.tables, cab));
+      return plain(c.hours, c.hours === null ? 'neutral' : 'exposure', c.cell);
+    }
+    case 'floor':
+      return floorRegime(s, env, stale);
+  }
+}
+
+function resetEligible(s: TrackerState): boolean {
+  const rule = SHORT_RESET[s.spec.level];
+  return (
+    rule !== undefined &&
+    s.exposureMs > 0 &&
+    s.exposureMs <= rule.limitMs &&
+    s.consumed < 1 - EXPIRY_EPS &&
+    !s.hicWet &&
+    !s.shelfLife &&
+    s.signoff === null
+  );
+}
+
+function clearConsumption(d: Draft): void {
+  d.consumed = 0;
+  d.expiredAt = null;
+  d.overrunMs = 0;
+  d.exposureMs = 0;
+  d.dryMs = 0;
+}
+
+/** Integrates one constant-regime interval [t0, t1]. */
+function consume(d: Draft, t0: number, t1: number, r: Regime): void {
+  const dt = t1 - t0;
+  if (dt <= 0) return;
+  if (r.hours !== null) {
+    const lifeMs = r.hours * HOUR;
+    const c1 = d.consumed + dt / lifeMs;
+    if (d.expiredAt === null && c1 >= 1 - EXPIRY_EPS) d.expiredAt = Math.min(t1, t0 + Math.max(0, 1 - d.consumed) * lifeMs);
+    d.consumed = c1;
+  }
+  if (r.kind === 'exposure') {
+    d.exposureMs += dt;
+    d.dryMs = 0;
+    if (d.expiredAt !== null && d.expiredAt < t1) d.overrunMs += t1 - Math.max(t0, d.expiredAt);
+  } else if (r.kind === 'credit') {
+    d.dryMs += dt;
+  }
+}
+
+/** One interval, with the short-exposure reset applied at the moment drying reaches the required multiple. */
+function segment(d: Draft, t0: number, t1: number, r: Regime): void {
+  const rule = SHORT_RESET[d.spec.level];
+  if (r.kind === 'credit' && rule !== undefined && resetEligible(d)) {
+    const need = rule.factor * d.exposureMs - d.dryMs;
+    if (need <= t1 - t0) {
+      const tReset = t0 + need;
+      consume(d, t0, tReset, r);
+      clearConsumption(d);
+      consume(d, tReset, t1, r);
+      return;
+    }
+  }
+  consume(d, t0, t1, r);
+}
+
+/** Advances a draft's integrals to `t` (≥ d.at) without applying an event. */
+function advanceDraft(d: Draft, env: MslEnv, t: number): void {
+  if (d.at === null || t <= d.at) return;
+  const t0 = d.at;
+  if (d.place === 'floor' && d.clockLost === null && d.ambient !== null && d.sensorLostAt !== null) {
+    // The last sample holds through the staleness limit; strictly after it the worst rated cell applies.
+    const staleFrom = d.sensorLostAt + env.config.staleAfterMs;
+    if (staleFrom >= t) segment(d, t0, t, regime(d, env, false));
+    else if (staleFrom <= t0) segment(d, t0, t, regime(d, env, true));
+    else {
+      segment(d, t0, staleFrom, regime(d, env, false));
+      segment(d, staleFrom, t, regime(d, env, true));
+    }
+  } else {
+    segment(d, t0, t, regime(d, env, isStale(d, env, t)));
+  }
+  d.at = t;
+}
+
+/** The state with its integrals advanced to `t` (≥ s.at), no event applied. */
+export function advance(s: TrackerState, t: number, env: MslEnv = DEFAULT_ENV): TrackerState {
+  const d = draft(s);
+  advanceDraft(d, env, t);
+  return d;
+}
+
+const err = (reason: ReasonName, message: string, field?: string): { ok: false; error: MslError } =>
+  field === undefined ? { ok: false, error: { reason, message } } : { ok: false, error: { reason, field, message } };
+
+/** Is the reel now in conditions the tables do not rate (not counting a stale sensor)? */
+function inUnratedConditions(s: TrackerState, env: MslEnv): boolean {
+  if (s.clockLost !== null) return false;
+  const cond = s.place === 'floor' ? s.ambient : s.place === 'cabinet' && s.cabinet!.rhPct > PAUSE_RH ? s.cabinet : null;
+  if (cond === null) return false;
+  const fl = floorLife(s.spec, env.tables, cond);
+  return !fl.rated && fl.reason === 'MSD_CONDITIONS_UNRATED';
+}
+
+function bakeReset(d: Draft): void {
+  clearConsumption(d);
+  d.hicWet = false;
+  d.shelfLife = false;
+  d.unrated = false;
+  d.baked = true;
+  d.signoff = null;
+  d.lastBake = null;
+  d.sealedAt = null;
+}
+
+/** Judges a finished bake: reset, refusal, or a pending supervisor sign-off. */
+function endBake(d: Draft, env: MslEnv, t: number): void {
+  const b = d.bake!;
+  const interruptMs = b.interruptedAt === null ? 0 : t - b.interruptedAt;
+  const longInterruptMs = b.longInterruptMs + (interruptMs > env.config.bakeInterruptGraceMs ? interruptMs : 0);
+  const elapsed = t - b.startAt;
+  const hot = b.tempC > 90;
+  // The whole elapsed time counts toward the cap: the conservative reading for solderability.
+  const total = d.bakeMsOver90 + (hot ? elapsed : 0);
+  d.bake = null;
+  d.place = 'floor';
+  d.bakeMsOver90 = total;
+  if (d.spec.level === '1') return; // nothing to reset: MSL 1 has no floor-life clock
+  const col = bakeColumn(b.tempC);
+  d.lastBake = 'MSD_BAKE_REJECTED';
+  if (b.clockLost || col === undefined) return;
+  if (col !== 125 && (b.rhPct === null || b.rhPct > env.bake.maxRhPct)) return;
+  if (col === 125 && b.carrier === 'tape-reel') return;
+  if (hot && total > env.config.bakeCapMs) {
+    d.lastBake = 'MSD_BAKE_LIMIT';
+    return;
+  }
+  const over72 = d.hicWet || d.shelfLife || d.overrunMs > OVERTIME_MS;
+  const required = requiredBakeHours(env.bake, d.spec.bodyThicknessMm, d.spec.level, col, over72);
+  if (required === undefined) {
+    d.lastBake = null;
+    d.signoff = { consumedAt: d.consumed, exposureAt: d.exposureMs };
+  } else if (elapsed >= required * HOUR + longInterruptMs) bakeReset(d);
+}
+
+/** A supervisor release naming the spec completes a pending bake sign-off, as of the bake's end. */
+function completeSignoff(d: Draft, t: number): void {
+  const base = d.signoff!;
+  const consumed = Math.max(0, d.consumed - base.consumedAt);
+  const exposureMs = Math.max(0, d.exposureMs - base.exposureAt);
+  const dryMs = d.dryMs;
+  bakeReset(d);
+  d.consumed = consumed;
+  d.exposureMs = exposureMs;
+  d.dryMs = dryMs;
+  d.expiredAt = consumed >= 1 - EXPIRY_EPS ? t : null;
+}
+
+function openChecks(d: Draft, e: Extract<MslEvent, { type: 'open' }>): void {
+  const level = d.spec.level;
+  if (level === '1' || level === '6') return;
+  const wet60 = e.hic60 === 'pink';
+  const wet10 = e.hic10 === 'pink' && level !== '2';
+  const readsDry = !wet60 && (level === '2' ? e.hic60 === 'blue' || e.hic10 === 'blue' : e.hic10 === 'blue');
+  if (d.sealedAt !== null) {
+    if (e.at > addMonthsUtc(d.sealedAt, 24)) d.shelfLife = true;
+    else if (e.at > addMonthsUtc(d.sealedAt, 12) && !readsDry) d.shelfLife = true;
+  }
+  if (wet60 || wet10) d.hicWet = true;
+}
+
+/** Rate at which a clock gap is charged: the worse of the last known floor conditions and the nominal life. */
+function gapCharge(s: TrackerState, env: MslEnv, t: number): { hours: number | null; unrated: boolean } {
+  const floor = floorRegime(s, env, isStale(s, env, t));
+  const nominal = nominalHours(s.spec);
+  const hours = floor.hours === null ? nominal : nominal === null ? floor.hours : Math.min(floor.hours, nominal);
+  const known = s.ambient !== null && !isStale(s, env, t) ? floorLife(s.spec, env.tables, s.ambient) : null;
+  return { hours, unrated: known !== null && !known.rated && known.reason === 'MSD_CONDITIONS_UNRATED' };
+}
+
+function unexpected(message: string): { ok: false; error: MslError } {
+  return err('MSD_EVENT_UNEXPECTED', message);
+}
+
+/**
+ * Applies one event. Errors: MSD_EVENT_INVALID (a field), MSD_EVENT_ORDER (dated before the previous event),
+ * MSD_EVENT_UNEXPECTED (impossible where the reel is). Repeated sensor/clock reports are tolerated as no-ops.
+ */
+export function step(state: TrackerState, event: MslEvent, env: MslEnv = DEFAULT_ENV): MslResult<TrackerState> {
+  const invalid = checkEvent(event);
+  if (invalid !== undefined) return { ok: false, error: invalid };
+  if (state.at !== null && event.at < state.at) {
+    return err('MSD_EVENT_ORDER', `at: ${event.type} is dated before the previous event`, 'at');
+  }
+  const d = draft(state);
+  if (d.at === null) d.at = event.at;
+  advanceDraft(d, env, event.at);
+  if (d.scrapped) return { ok: true, value: d };
+  const e = event;
+  switch (e.type) {
+    case 'seal':
+      if (d.place === 'bag') return unexpected('seal: the reel is already sealed');
+      if (d.place === 'oven') return unexpected('seal: the reel is in the oven');
+      d.place = 'bag';
+      d.cabinet = null;
+      d.sealedAt = e.at;
+      break;
+    case 'open':
+      if (d.place === 'floor' || d.place === 'cabinet') return unexpected('open: the reel is already out of its bag');
+      if (d.place === 'oven') return unexpected('open: the reel is in the oven');
+      openChecks(d, e);
+      d.place = 'floor';
+      break;
+    case 'ambient':
+      d.ambient = { tempC: e.tempC, rhPct: e.rhPct };
+      d.sensorLostAt = null;
+      break;
+    case 'dry-in':
+      if (d.place !== 'floor' && d.place !== 'cabinet') return unexpected(`dry-in: the reel is ${d.place === 'oven' ? 'in the oven' : 'sealed: open it first'}`);
+      d.place = 'cabinet';
+      d.cabinet = { tempC: e.tempC ?? 25, rhPct: e.rhPct };
+      break;
+    case 'dry-out':
+      if (d.place !== 'cabinet') return unexpected('dry-out: the reel is not in a dry cabinet');
+      d.place = 'floor';
+      d.cabinet = null;
+      break;
+    case 'bake-start':
+      if (d.place === 'oven') return unexpected('bake-start: a bake is already running');
+      // A bag opened straight into the oven: past 24 months its parts count as overtime (longer bake column).
+      if ((d.place === 'new' || d.place === 'bag') && d.sealedAt !== null && e.at > addMonthsUtc(d.sealedAt, 24)) d.shelfLife = true;
+      d.place = 'oven';
+      d.cabinet = null;
+      d.lastBake = null;
+      d.signoff = null;
+      d.bake = { startAt: e.at, tempC: e.tempC, rhPct: e.rhPct ?? null, carrier: e.carrier ?? null, interruptedAt: null, longInterruptMs: 0, clockLost: d.clockLost !== null };
+      break;
+    case 'bake-interrupt':
+      if (d.bake === null) return unexpected('bake-interrupt: no bake is running');
+      if (d.bake.interruptedAt !== null) return unexpected('bake-interrupt: the bake is already interrupted');
+      d.bake = { ...d.bake, interruptedAt: e.at };
+      break;
+    case 'bake-resume': {
+      const b = d.bake;
+      if (b === null || b.interruptedAt === null) return unexpected('bake-resume: no interrupted bake');
+      const len = e.at - b.interruptedAt;
+      d.bake = { ...b, interruptedAt: null, longInterruptMs: b.longInterruptMs + (len > env.config.bakeInterruptGraceMs ? len : 0) };
+      break;
+    }
+    case 'bake-end':
+      if (d.bake === null) return unexpected('bake-end: no bake is running');
+      endBake(d, env, e.at);
+      break;
+    case 'sensor-lost':
+      if (d.sensorLostAt === null) d.sensorLostAt = e.at;
+      break;
+    case 'sensor-ok':
+      d.sensorLostAt = null;
+      break;
+    case 'clock-lost':
+      if (d.clockLost === null) {
+        d.clockLost = { at: e.at, ...gapCharge(d, env, e.at) };
+        if (d.bake !== null) d.bake = { ...d.bake, clockLost: true };
+      }
+      break;
+    case 'time-sync':
+      if (d.clockLost !== null) {
+        if (d.clockLost.unrated) d.unrated = true;
+        d.clockLost = null;
+      }
+      break;
+    case 'disposition':
+      if (e.action === 'scrap') d.scrapped = true;
+      else if (d.signoff !== null) {
+        if (e.spec === undefined) {
+          return err('MSD_EVENT_INVALID', 'spec: a release after a bake with no table value must name the bake specification', 'spec');
+        }
+        completeSignoff(d, e.at);
+      } else d.unrated = false;
+      break;
+    case 'reflow': {
+      const r = d.reflow;
+      const bump = (n: number) => Math.min(MAX_PASSES, n + 1);
+      d.reflow = e.side === 'top' ? { ...r, top: bump(r.top) } : e.side === 'bottom' ? { ...r, bottom: bump(r.bottom) } : { ...r, unspecified: bump(r.unspecified) };
+      break;
+    }
+  }
+  if (inUnratedConditions(d, env)) d.unrated = true;
+  return { ok: true, value: d };
+}
+
+function byCode(a: ReasonName, b: ReasonName): number {
+  return REASONS[a].code - REASONS[b].code;
+}
+
+/** The reel as seen at `at` (≥ the last event). */
+export function view(tracker: TrackerState, at: number, env: MslEnv = DEFAULT_ENV): MslResult<MslView> {
+  if (!isTime(at)) return err('MSD_EVENT_INVALID', 'at: a time (epoch ms, 1970..9999)', 'at');
+  if (tracker.at !== null && at < tracker.at) return err('MSD_EVENT_ORDER', 'at: the evaluation time is before the last event', 'at');
+  const s = advance(tracker, at, env);
+  const spec = s.spec;
+  const common = { exposureMs: s.exposureMs, bakeMsOver90: s.bakeMsOver90, reflowPasses: s.reflow };
+  if (s.scrapped) {
+    return { ok: true, value: { ...common, state: 'expired', consumedFraction: s.consumed, remainingHours: 0, expiresAt: null, reasons: ['MSD_SCRAPPED'], cell: null } };
+  }
+  const r = regime(s, env, s.place === 'floor' && isStale(s, env, at));
+  const reasons = new Set<ReasonName>();
+  const expired = s.consumed >= 1 - EXPIRY_EPS;
+  const sealed = s.place === 'new' || s.place === 'bag';
+  const shelfNow = s.shelfLife || (sealed && s.sealedAt !== null && at > addMonthsUtc(s.sealedAt, 24) && spec.level !== '1' && spec.level !== '6');
+  const tolUnknown = spec.level === '6' && spec.floorLifeHours === undefined;
+  const needsBake = s.hicWet || shelfNow || (spec.level === '6' && !s.baked) || s.signoff !== null;
+  if (expired) reasons.add('MSD_EXPIRED');
+  if (s.hicWet) reasons.add('MSD_HIC_WET');
+  if (shelfNow || (sealed && s.sealedAt !== null && at > addMonthsUtc(s.sealedAt, 12) && spec.level !== '1' && spec.level !== '6')) reasons.add('MSD_SHELF_LIFE');
+  if (s.hicWet || shelfNow || (spec.level === '6' && !s.baked)) reasons.add('MSD_NEEDS_BAKE');
+  if (s.signoff !== null) reasons.add('MSD_BAKE_SIGNOFF');
+  if (s.lastBake !== null) reasons.add(s.lastBake);
+  if (s.bake !== null && s.bake.tempC > 90 && s.bakeMsOver90 + (at - s.bake.startAt) > env.config.bakeCapMs) reasons.add('MSD_BAKE_LIMIT');
+  if (tolUnknown) reasons.add('MSD_TOL_UNKNOWN');
+  if (s.clockLost !== null) reasons.add('MSD_CLOCK_LOST');
+  if (s.unrated) reasons.add('MSD_CONDITIONS_UNRATED');
+  if (r.stale) reasons.add('MSD_SENSOR_STALE');
+  const blocked = s.clockLost !== null || s.unrated || r.staleBlocked || (tolUnknown && s.baked);
+  const consuming = r.hours !== null;
+  let state: MsdState;
+  if (expired) state = 'expired';
+  else if (needsBake) state = 'needs-bake';
+  else if (blocked) state = 'blocked-unrated';
+  else if (sealed) state = 'sealed';
+  else if (s.place === 'oven') state = 'paused';
+  else if (!consuming && (s.place === 'cabinet' || (s.ambient !== null && !r.stale && s.ambient.rhPct <= PAUSE_RH))) state = 'paused';
+  else state = 'exposed';
+  const left = Math.max(0, 1 - s.consumed);
+  let remainingHours: number | null;
+  let expiresAt: number | null = null;
+  if (state === 'expired' || state === 'needs-bake' || state === 'blocked-unrated') remainingHours = 0;
+  else if (spec.level === '1') remainingHours = null;
+  else if (state === 'exposed' && r.hours !== null) {
+    remainingHours = left * r.hours;
+    expiresAt = at + remainingHours * HOUR;
+  } else {
+    const n = nominalHours(spec);
+    remainingHours = n === null ? null : left * n;
+  }
+  if (state === 'expired') expiresAt = s.expiredAt;
+  if (remainingHours !== null && (state === 'sealed' || state === 'paused' || state === 'exposed')) {
+    if (remainingHours * HOUR < env.config.timeToReflowMs + env.config.marginMs) reasons.add('MSD_REMAINING_LOW');
+  }
+  return {
+    ok: true,
+    value: { ...common, state, consumedFraction: s.consumed, remainingHours, expiresAt, reasons: [...reasons].sort(byCode), cell: consuming ? r.cell : null },
+  };
+}
+
+/** A fresh tracker for a reel, or a typed error when its facts are invalid. */
+export function createTracker(spec: ReelSpec): MslResult<TrackerState> {
+  const bad = checkSpec(spec);
+  return bad === undefined ? { ok: true, value: initialState(spec) } : { ok: false, error: bad };
+}

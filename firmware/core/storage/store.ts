@@ -1,0 +1,422 @@
+// The state store: small numbered keys holding opaque byte values (configuration, keys, the work order, slot
+// states, reel MSD snapshots), each update atomic across power cuts.
+//
+// Two banks of equal size, each a run of sectors. The active bank is a log: an update appends one entry
+// (KIND_VALUE {a = key}, payload = the whole value; KIND_DELETE; KIND_POISON for a value flash destroyed), and
+// the last entry for a key wins. A value is whole or absent, since an entry counts only once its CRC matches.
+// When the active bank is full, compaction erases the other bank, copies the live entries into it and only then
+// writes its header with the next generation: that header is the commit, so a cut anywhere during compaction
+// leaves the old bank in charge. Banks alternate, so every sector is erased equally often: wear levelling by
+// construction. RAM: one offset and one length per key.
+import type { ReasonName } from '../../../protocol/src/reasons';
+import type { Flash } from '../../platform/hal';
+import {
+  KIND_DELETE,
+  KIND_POISON,
+  KIND_VALUE,
+  LogIO,
+  LogScanner,
+  SCAN_BAD,
+  SCAN_END,
+  SCAN_ENTRY,
+  entrySize,
+  fail,
+  regionHeaderBytes,
+  supportedWordSize,
+  type EntryFields,
+  type Failure,
+} from './log';
+
+export const STORE_MAGIC = 0x31535757; // "WWS1"
+export const DEFAULT_MAX_KEYS = 64;
+export const DEFAULT_MAX_VALUE = 10 * 1024;
+/** Poison marker for damage that cannot be tied to one key. */
+const ANY_KEY = 0xffffffff;
+const MAX_REPORTED_KEYS = 16;
+
+export interface StoreOptions {
+  readonly firstSector?: number;
+  /** Sectors for both banks together: an even number, at least 2. */
+  readonly sectorCount: number;
+  readonly maxKeys?: number;
+  readonly maxValueBytes?: number;
+}
+
+export interface StoreMountReport {
+  /** STORE_CORRUPT when any value was lost to flash damage; the station must boot fail-safe. */
+  readonly reasons: readonly ReasonName[];
+  /** Keys whose latest value is destroyed (first MAX_REPORTED_KEYS). */
+  readonly corruptKeys: readonly number[];
+  /** Damage that could not be tied to a key: any value may be stale. */
+  readonly unknownCorruption: boolean;
+  /** A cut update was found at the tail and discarded; the key kept its previous value. */
+  readonly tornTail: boolean;
+  /** The store was empty and has been formatted. */
+  readonly formatted: boolean;
+}
+
+export interface StoreStatus {
+  readonly generation: number;
+  readonly keys: number;
+  readonly liveBytes: number;
+  readonly capacityBytes: number;
+  readonly corruptKeys: number;
+  readonly unknownCorruption: boolean;
+  /** Set while any value is known to be damaged: the station stays fail-safe until the host rewrites it. */
+  readonly failSafe?: 'STORE_CORRUPT';
+}
+
+export type StoreMountResult = { readonly ok: true; readonly store: StateStore; readonly report: StoreMountReport } | Failure;
+export type GetResult = { readonly ok: true; readonly value: Uint8Array | undefined } | Failure;
+export type SetResult = { readonly ok: true } | Failure;
+
+export class StateStore {
+  private readonly io: LogIO;
+  private readonly first: number;
+  private readonly perBank: number;
+  private readonly sectorSize: number;
+  private readonly dataStart: number;
+  private readonly maxKeys: number;
+  private readonly maxValue: number;
+  private loc: Int32Array;
+  private spare: Int32Array;
+  private readonly lens: Uint32Array;
+  private readonly poison: Uint8Array;
+  private readonly f: EntryFields = { kind: 0, len: 0, a: 0, b: 0, c: 0 };
+  private active = 0;
+  private generation = 0;
+  private end = 0;
+  private unknownCorrupt = false;
+
+  private constructor(flash: Flash, first: number, perBank: number, maxKeys: number, maxValue: number) {
+    this.io = new LogIO(flash);
+    this.first = first;
+    this.perBank = perBank;
+    this.sectorSize = flash.geometry.sectorSize;
+    this.dataStart = regionHeaderBytes(this.io.w);
+    this.maxKeys = maxKeys;
+    this.maxValue = maxValue;
+    this.loc = new Int32Array(maxKeys).fill(-1);
+    this.spare = new Int32Array(maxKeys).fill(-1);
+    this.lens = new Uint32Array(maxKeys);
+    this.poison = new Uint8Array(maxKeys);
+  }
+
+  static mount(flash: Flash, opts: StoreOptions): StoreMountResult {
+    const { sectorSize, sectorCount, wordSize } = flash.geometry;
+    const first = opts.firstSector ?? 0;
+    const n = opts.sectorCount;
+    const maxKeys = opts.maxKeys ?? DEFAULT_MAX_KEYS;
+    if (!supportedWordSize(wordSize)) return fail('INTERNAL_ERROR', `store: unsupported flash word size ${wordSize}`);
+    if (!Number.isInteger(first) || !Number.isInteger(n) || first < 0 || n < 2 || n % 2 !== 0 || first + n > sectorCount) {
+      return fail('INTERNAL_ERROR', 'store: needs an even number (≥ 2) of sectors inside the flash');
+    }
+    if (!Number.isInteger(maxKeys) || maxKeys < 1 || maxKeys > 0xffff) return fail('INTERNAL_ERROR', 'store: maxKeys must be 1..65535');
+    const cap = (n / 2) * sectorSize - regionHeaderBytes(wordSize);
+    const maxValue = opts.maxValueBytes ?? Math.min(DEFAULT_MAX_VALUE, Math.floor((cap * 3) / 4));
+    if (!Number.isInteger(maxValue) || maxValue < 0 || maxValue > 0xffff || entrySize(maxValue, wordSize) > cap) {
+      return fail('INTERNAL_ERROR', 'store: maxValueBytes does not fit a bank');
+    }
+    const st = new StateStore(flash, first, n / 2, maxKeys, maxValue);
+    const r = st.recover();
+    return 'ok' in r ? r : { ok: true, store: st, report: r };
+  }
+
+  private bankBase(b: number): number {
+    return (this.first + b * this.perBank) * this.sectorSize;
+  }
+
+  private get bankBytes(): number {
+    return this.perBank * this.sectorSize;
+  }
+
+  private get capacity(): number {
+    return this.bankBytes - this.dataStart;
+  }
+
+  private recover(): StoreMountReport | Failure {
+    const hs = [0, 1].map((b) => this.io.readRegionHeader(this.bankBase(b), STORE_MAGIC));
+    let best = -1;
+    for (let b = 0; b < 2; b++) {
+      const h = hs[b];
+      if (h === undefined) continue;
+      if ('ok' in h) return h;
+      if (best < 0 || h.epoch > this.generation) {
+        best = b;
+        this.generation = h.epoch;
+      }
+    }
+    if (best < 0) return this.formatFresh();
+    this.active = best;
+
+    const base = this.bankBase(best);
+    const sc = new LogScanner(this.io, base + this.dataStart, base + this.bankBytes, this.maxValue);
+    let pending = false;
+    let pendingKey = -1;
+    let pendingCommitted = false;
+    let tornFrom = 0;
+    let tornTo = 0;
+    for (;;) {
+      const step = sc.next();
+      if (typeof step === 'object') return step;
+      if (step === SCAN_END) break;
+      if (pending) this.damage(pendingKey); // damage with a whole entry after it is corruption, never a torn write
+      pending = false;
+      if (step === SCAN_ENTRY) {
+        const { kind, a, len } = sc.f;
+        if (kind === KIND_POISON && a === ANY_KEY) {
+          this.unknownCorrupt = true;
+          continue;
+        }
+        if (a >= this.maxKeys || (kind !== KIND_VALUE && kind !== KIND_DELETE && kind !== KIND_POISON)) {
+          this.unknownCorrupt = true;
+          continue;
+        }
+        this.poison[a] = kind === KIND_POISON ? 1 : 0;
+        this.loc[a] = kind === KIND_VALUE ? sc.at : -1;
+        this.lens[a] = kind === KIND_VALUE ? len : 0;
+      } else if (step === SCAN_BAD) {
+        pending = true;
+        pendingKey = sc.known ? sc.f.a : -1;
+        pendingCommitted = sc.committed;
+        tornFrom = sc.at;
+        tornTo = sc.to;
+      }
+    }
+    let tornTail = false;
+    if (pending) {
+      if (pendingCommitted) {
+        this.damage(pendingKey);
+      } else {
+        // A cut update: the key keeps its previous value. Zeroing makes later damage here unambiguous.
+        const e = this.io.zeroFill(tornFrom, tornTo);
+        if (e) return e;
+        tornTail = true;
+      }
+    }
+    this.end = sc.at;
+    const corruptKeys: number[] = [];
+    for (let k = 0; k < this.maxKeys && corruptKeys.length < MAX_REPORTED_KEYS; k++) if (this.poison[k]) corruptKeys.push(k);
+    const bad = corruptKeys.length > 0 || this.unknownCorrupt;
+    return { reasons: bad ? ['STORE_CORRUPT'] : [], corruptKeys, unknownCorruption: this.unknownCorrupt, tornTail, formatted: false };
+  }
+
+  private damage(key: number): void {
+    if (key >= 0 && key < this.maxKeys) {
+      this.poison[key] = 1;
+      this.loc[key] = -1;
+    } else {
+      this.unknownCorrupt = true;
+    }
+  }
+
+  /** No bank has a valid header: a new store, or one whose headers flash destroyed (then say so). */
+  private formatFresh(): StoreMountReport | Failure {
+    let used = false;
+    for (let b = 0; b < 2; b++) {
+      const base = this.bankBase(b);
+      const last = this.io.lastNonBlank(base + this.dataStart, base + this.bankBytes);
+      if (typeof last === 'object') return last;
+      if (last > base + this.dataStart) used = true;
+    }
+    const e = this.formatBank(0, 1);
+    if (e) return e;
+    if (used) {
+      // Something was stored and is unreadable now: stay fail-safe, across reboots too, until format().
+      const p = this.io.writeEntry(this.end, KIND_POISON, ANY_KEY, 0, 0, EMPTY, 0, 0);
+      if (p) return p;
+      this.end += entrySize(0, this.io.w);
+      this.unknownCorrupt = true;
+    }
+    return { reasons: used ? ['STORE_CORRUPT'] : [], corruptKeys: [], unknownCorruption: used, tornTail: false, formatted: true };
+  }
+
+  private formatBank(b: number, generation: number): Failure | undefined {
+    const base = this.bankBase(b);
+    const last = this.io.lastNonBlank(base, base + this.bankBytes);
+    if (typeof last === 'object') return last;
+    if (last > base) {
+      for (let s = 0; s < this.perBank; s++) {
+        const e = this.io.erase(this.first + b * this.perBank + s);
+        if (e) return e;
+      }
+    }
+    const e = this.io.writeRegionHeader(base, STORE_MAGIC, generation, 0, 0);
+    if (e) return e;
+    this.active = b;
+    this.generation = generation;
+    this.end = base + this.dataStart;
+    this.unknownCorrupt = false;
+    return undefined;
+  }
+
+  /** Erases everything and starts empty: the way out of unknown corruption, after which the host re-provisions. */
+  format(): SetResult {
+    const target = 1 - this.active;
+    const e = this.formatBank(target, this.generation + 1);
+    if (e) return e;
+    this.loc.fill(-1);
+    this.lens.fill(0);
+    this.poison.fill(0);
+    return OK;
+  }
+
+  private checkKey(key: number): Failure | undefined {
+    return Number.isInteger(key) && key >= 0 && key < this.maxKeys ? undefined : fail('FIELD_OUT_OF_RANGE', `key must be 0..${this.maxKeys - 1}`);
+  }
+
+  /** Bytes the live entries take; compaction copies exactly these. */
+  private liveBytes(): number {
+    let sum = this.unknownCorrupt ? entrySize(0, this.io.w) : 0;
+    for (let k = 0; k < this.maxKeys; k++) {
+      if (this.poison[k]) sum += entrySize(0, this.io.w);
+      else if (this.loc[k]! >= 0) sum += entrySize(this.lens[k]!, this.io.w);
+    }
+    return sum;
+  }
+
+  /** The value under `key`, or undefined when none was ever set (or it was deleted). */
+  get(key: number): GetResult {
+    const bad = this.checkKey(key);
+    if (bad) return bad;
+    if (this.poison[key]) return fail('STORE_CORRUPT', `the value of key ${key} was destroyed by flash damage`);
+    const at = this.loc[key]!;
+    if (at < 0) return { ok: true, value: undefined };
+    const value = new Uint8Array(this.lens[key]!);
+    const h = this.io.readEntryHeader(at, at + entrySize(value.length, this.io.w), this.maxValue, this.f);
+    if (typeof h === 'object') return h;
+    const body = h === true ? this.io.checkBody(at, this.f, value) : undefined;
+    if (body !== undefined && 'ok' in body) return body;
+    if (body === undefined || !body.bodyOk || this.f.a !== key || this.f.len !== value.length) {
+      this.damage(key);
+      return fail('STORE_CORRUPT', `the value of key ${key} failed its check`);
+    }
+    return { ok: true, value };
+  }
+
+  /** Replaces the value under `key`; `ok` means a reboot will see the new value, and before it only the old. */
+  set(key: number, value: Uint8Array): SetResult {
+    const bad = this.checkKey(key);
+    if (bad) return bad;
+    if (value.length > this.maxValue) return fail('LIMIT_EXCEEDED', `value over ${this.maxValue} bytes`);
+    return this.append(KIND_VALUE, key, value);
+  }
+
+  delete(key: number): SetResult {
+    const bad = this.checkKey(key);
+    if (bad) return bad;
+    if (this.loc[key]! < 0 && !this.poison[key]) return OK;
+    return this.append(KIND_DELETE, key, EMPTY);
+  }
+
+  private append(kind: number, key: number, value: Uint8Array): SetResult {
+    const w = this.io.w;
+    const need = entrySize(value.length, w);
+    const old = this.poison[key] ? entrySize(0, w) : this.loc[key]! >= 0 ? entrySize(this.lens[key]!, w) : 0;
+    // Compaction writes the new value in place of the old one, so only the live set after the update must fit.
+    if (this.liveBytes() - old + (kind === KIND_VALUE ? need : 0) > this.capacity) {
+      return fail('STORE_FULL', 'the live values would exceed a bank');
+    }
+    if (this.end + need > this.bankBase(this.active) + this.bankBytes) {
+      const e = this.compact(kind, key, value);
+      return e ?? OK;
+    }
+    const at = this.end;
+    const e = this.io.writeEntry(at, kind, key, 0, 0, value, 0, value.length);
+    if (e) {
+      if (this.io.zeroFill(at, at + need) === undefined) this.end += need;
+      return e;
+    }
+    this.end += need;
+    this.index(key, kind === KIND_VALUE ? at : -1, value.length);
+    return OK;
+  }
+
+  private index(key: number, at: number, len: number): void {
+    this.poison[key] = 0;
+    this.loc[key] = at;
+    this.lens[key] = at >= 0 ? len : 0;
+  }
+
+  /**
+   * Copies the live entries into the other bank, with the pending update (if any) in place of its key's old
+   * entry, and commits the bank by writing its header last. Before that header, a cut leaves the old bank in
+   * charge with the old value; after it, the new bank with the new value.
+   */
+  compact(kind = 0, key = -1, value: Uint8Array = EMPTY): Failure | undefined {
+    const target = 1 - this.active;
+    const base = this.bankBase(target);
+    for (let s = 0; s < this.perBank; s++) {
+      const e = this.io.erase(this.first + target * this.perBank + s);
+      if (e) return e;
+    }
+    let pos = base + this.dataStart;
+    const next = this.spare.fill(-1);
+    for (let k = 0; k < this.maxKeys; k++) {
+      if (k === key) continue;
+      const at = this.loc[k]!;
+      if (at >= 0 && !this.poison[k]) {
+        const size = entrySize(this.lens[k]!, this.io.w);
+        const h = this.io.readEntryHeader(at, at + size, this.maxValue, this.f);
+        if (typeof h === 'object') return h;
+        const body = h === true ? this.io.checkBody(at, this.f, undefined) : undefined;
+        if (body !== undefined && 'ok' in body) return body;
+        if (body !== undefined && body.bodyOk) {
+          const e = this.io.copy(at, pos, size);
+          if (e) return e;
+          next[k] = pos;
+          pos += size;
+          continue;
+        }
+        this.damage(k); // destroyed since mount: carry the poison, never an older value
+      }
+      if (this.poison[k]) {
+        const e = this.io.writeEntry(pos, KIND_POISON, k, 0, 0, EMPTY, 0, 0);
+        if (e) return e;
+        pos += entrySize(0, this.io.w);
+      }
+    }
+    if (this.unknownCorrupt) {
+      const e = this.io.writeEntry(pos, KIND_POISON, ANY_KEY, 0, 0, EMPTY, 0, 0);
+      if (e) return e;
+      pos += entrySize(0, this.io.w);
+    }
+    let placed = -1;
+    if (kind === KIND_VALUE) {
+      const e = this.io.writeEntry(pos, KIND_VALUE, key, 0, 0, value, 0, value.length);
+      if (e) return e;
+      placed = pos;
+      pos += entrySize(value.length, this.io.w);
+    }
+    const e = this.io.writeRegionHeader(base, STORE_MAGIC, this.generation + 1, 0, 0);
+    if (e) return e;
+    this.spare = this.loc;
+    this.loc = next;
+    this.active = target;
+    this.generation++;
+    this.end = pos;
+    if (key >= 0) this.index(key, placed, value.length);
+    return undefined;
+  }
+
+  status(): StoreStatus {
+    let keys = 0;
+    let corrupt = 0;
+    for (let k = 0; k < this.maxKeys; k++) {
+      if (this.loc[k]! >= 0) keys++;
+      if (this.poison[k]) corrupt++;
+    }
+    const base = {
+      generation: this.generation,
+      keys,
+      liveBytes: this.liveBytes(),
+      capacityBytes: this.capacity,
+      corruptKeys: corrupt,
+      unknownCorruption: this.unknownCorrupt,
+    };
+    return corrupt > 0 || this.unknownCorrupt ? { ...base, failSafe: 'STORE_CORRUPT' } : base;
+  }
+}
+
+const OK: SetResult = { ok: true };
+const EMPTY = new Uint8Array(0);

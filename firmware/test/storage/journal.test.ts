@@ -1,0 +1,231 @@
+// The journal as the station and the host use it: append, read, acknowledge, fill up, reboot, and survive damage.
+import fc from 'fast-check';
+import { Journal, type CursorItem, type JournalOptions } from '../../core/storage/journal';
+import { SimFlash } from '../../platform/sim/flash';
+import { bytes } from './harness';
+
+const T0 = 1_767_225_600_000; // 2026-01-01, epoch ms
+
+function mount(flash: SimFlash, opts: JournalOptions) {
+  const m = Journal.mount(flash, opts);
+  if (!m.ok) throw new Error(`${m.reason}: ${m.detail}`);
+  return m;
+}
+
+function readAll(j: Journal, from: number): CursorItem[] {
+  const c = j.cursor(from);
+  if ('ok' in c) throw new Error(c.reason);
+  const out: CursorItem[] = [];
+  for (;;) {
+    const it = c.next();
+    if ('ok' in it) throw new Error(it.reason);
+    if (it.kind === 'end') return out;
+    out.push(it.kind === 'record' ? { ...it, payload: it.payload.slice() } : it);
+  }
+}
+
+const seqs = (items: CursorItem[]) => items.map((i) => (i.kind === 'record' ? i.seq : i.kind === 'lost' ? `lost ${i.from}-${i.to}` : 'end'));
+
+describe('journal (default size: 64 sectors of 4 KiB = 256 KiB)', () => {
+  const geo = { sectorSize: 4096, sectorCount: 64, wordSize: 4 };
+  const opts = { sectorCount: 64 };
+
+  it('starts empty at sequence 1', () => {
+    const { journal, report } = mount(new SimFlash(geo), opts);
+    expect(report.reasons).toEqual([]);
+    expect(journal.status()).toMatchObject({ nextSequence: 1, ackedSequence: 0, pendingRecords: 0, fill: 0 });
+    expect(readAll(journal, 1)).toEqual([]);
+  });
+
+  it('reads back exactly what was appended, type, time and payload, across a reboot', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ type: fc.integer({ min: 0, max: 255 }), dt: fc.integer({ min: 0, max: 10 ** 9 }), payload: fc.uint8Array({ maxLength: 240 }) }), {
+          minLength: 1,
+          maxLength: 40,
+        }),
+        (recs) => {
+          const flash = new SimFlash(geo);
+          const { journal } = mount(flash, opts);
+          for (const [i, r] of recs.entries()) expect(journal.append(r.type, T0 + r.dt, r.payload)).toEqual({ ok: true, seq: i + 1 });
+          const again = mount(flash, opts).journal;
+          const back = readAll(again, 1);
+          expect(back).toEqual(recs.map((r, i) => ({ kind: 'record', seq: i + 1, type: r.type, at: T0 + r.dt, payload: r.payload })));
+        },
+      ),
+      { numRuns: 15 },
+    );
+  });
+
+  it('rejects bad input with a reason and changes nothing', () => {
+    const { journal } = mount(new SimFlash(geo), opts);
+    expect(journal.append(256, T0, new Uint8Array(1))).toMatchObject({ ok: false, reason: 'FIELD_OUT_OF_RANGE' });
+    expect(journal.append(1, -1, new Uint8Array(1))).toMatchObject({ ok: false, reason: 'FIELD_OUT_OF_RANGE' });
+    expect(journal.append(1, 1.5, new Uint8Array(1))).toMatchObject({ ok: false, reason: 'FIELD_OUT_OF_RANGE' });
+    expect(journal.append(1, T0, new Uint8Array(241))).toMatchObject({ ok: false, reason: 'LIMIT_EXCEEDED' });
+    expect(journal.ack(1)).toMatchObject({ ok: false, reason: 'JOURNAL_SEQ_UNKNOWN' });
+    expect(journal.cursor(2)).toMatchObject({ ok: false, reason: 'JOURNAL_SEQ_UNKNOWN' });
+    expect(journal.cursor(0)).toMatchObject({ ok: false, reason: 'FIELD_OUT_OF_RANGE' });
+    expect(journal.status().nextSequence).toBe(1);
+  });
+
+  it('a full 1 MiB journal (256 sectors) recovers every unacknowledged record', () => {
+    const flash = new SimFlash({ ...geo, sectorCount: 256 });
+    const { journal } = mount(flash, { sectorCount: 256 });
+    let n = 0;
+    while (journal.append(0x40, T0 + n, bytes(41, n)).ok) n++;
+    expect(n).toBeGreaterThan(14_000);
+    const again = mount(flash, { sectorCount: 256 });
+    expect(again.report.reasons).toEqual([]);
+    expect(again.journal.status()).toMatchObject({ nextSequence: n + 1, pendingRecords: n, permitBlocked: 'JOURNAL_FULL' });
+    const back = readAll(again.journal, 1);
+    expect(back.length).toBe(n);
+    expect(back[n - 1]).toMatchObject({ kind: 'record', seq: n, payload: bytes(41, n - 1) });
+  });
+
+  it('refuses a misconfiguration instead of throwing', () => {
+    const f = new SimFlash(geo);
+    expect(Journal.mount(f, { sectorCount: 2 })).toMatchObject({ ok: false, reason: 'INTERNAL_ERROR' });
+    expect(Journal.mount(f, { sectorCount: 65 })).toMatchObject({ ok: false, reason: 'INTERNAL_ERROR' });
+    expect(Journal.mount(f, { sectorCount: 8, maxPayload: 5000 })).toMatchObject({ ok: false, reason: 'INTERNAL_ERROR' });
+    expect(Journal.mount(new SimFlash({ ...geo, wordSize: 2 }), opts)).toMatchObject({ ok: false, reason: 'INTERNAL_ERROR' });
+  });
+});
+
+describe('journal filling, acknowledging and reclaiming (small ring)', () => {
+  const geo = { sectorSize: 512, sectorCount: 4, wordSize: 4 };
+  const opts = { sectorCount: 4, maxPayload: 64, highWater: 0.5 };
+
+  it('when full it refuses appends, blocks the permit, never overwrites; acks free space again', () => {
+    const flash = new SimFlash(geo);
+    const { journal } = mount(flash, opts);
+    let n = 0;
+    let warnedAt = -1;
+    for (;;) {
+      const r = journal.append(1, T0 + n, bytes(40, n));
+      if (!r.ok) {
+        expect(r.reason).toBe('JOURNAL_FULL');
+        break;
+      }
+      n++;
+      if (warnedAt < 0 && journal.status().warning === 'JOURNAL_HIGH_WATER') warnedAt = n;
+    }
+    expect(n).toBeGreaterThan(15);
+    expect(warnedAt).toBeGreaterThan(n / 3);
+    expect(warnedAt).toBeLessThan(n);
+    expect(journal.status()).toMatchObject({ permitBlocked: 'JOURNAL_FULL', pendingRecords: n, warning: 'JOURNAL_HIGH_WATER' });
+    expect(seqs(readAll(journal, 1))).toEqual(Array.from({ length: n }, (_, i) => i + 1));
+    // An ack can always be written, even when full, and it frees room.
+    expect(journal.ack(n - 2)).toEqual({ ok: true, ackedSequence: n - 2 });
+    expect(journal.status().permitBlocked).toBeUndefined();
+    expect(journal.append(1, T0, bytes(40, 0))).toEqual({ ok: true, seq: n + 1 });
+    // The acked records may go; the unacked ones are still there after a reboot.
+    const again = mount(flash, opts).journal;
+    expect(again.status()).toMatchObject({ ackedSequence: n - 2, nextSequence: n + 2 });
+    expect(seqs(readAll(again, n - 1))).toEqual([n - 1, n, n + 1]);
+  });
+
+  it('keeps the sequence going over many laps of the ring and reboots, with everything acked and reclaimed', () => {
+    const flash = new SimFlash(geo);
+    let journal = mount(flash, opts).journal;
+    for (let i = 1; i <= 300; i++) {
+      expect(journal.append(2, T0 + i, bytes(i % 65, i))).toEqual({ ok: true, seq: i });
+      if (i % 10 === 0) expect(journal.ack(i).ok).toBe(true);
+      if (i % 37 === 0) journal = mount(flash, opts).journal;
+    }
+    expect(flash.eraseCounts().every((c) => c >= 5)).toBe(true);
+    journal = mount(flash, opts).journal;
+    expect(journal.status()).toMatchObject({ nextSequence: 301, ackedSequence: 300, pendingRecords: 0 });
+    expect(journal.cursor(150)).toMatchObject({ ok: false, reason: 'JOURNAL_SEQ_UNKNOWN' }); // reclaimed
+    expect(journal.append(2, T0, bytes(3, 0))).toEqual({ ok: true, seq: 301 });
+  });
+
+  it('a reader sees records appended while it reads', () => {
+    const { journal } = mount(new SimFlash(geo), opts);
+    journal.append(1, T0, bytes(5, 1));
+    const c = journal.cursor(1);
+    if ('ok' in c) throw new Error(c.reason);
+    expect(c.next()).toMatchObject({ kind: 'record', seq: 1 });
+    expect(c.next()).toEqual({ kind: 'end' });
+    journal.append(1, T0, bytes(5, 2));
+    expect(c.next()).toMatchObject({ kind: 'record', seq: 2 });
+  });
+});
+
+describe('journal recovery after power cuts and flash damage', () => {
+  const geo = { sectorSize: 512, sectorCount: 4, wordSize: 4 };
+  const opts = { sectorCount: 4, maxPayload: 64 };
+
+  it('a torn append is discarded and reported once; its number goes to the next record', () => {
+    const flash = new SimFlash({ ...geo, seed: 3 });
+    const { journal } = mount(flash, opts);
+    journal.append(1, T0, bytes(10, 1));
+    flash.cutAtStep(flash.steps + 6);
+    expect(journal.append(1, T0, bytes(60, 2)).ok).toBe(false);
+    flash.reboot();
+    const first = mount(flash, opts);
+    expect(first.report.reasons).toEqual(['JOURNAL_TORN_TAIL']);
+    expect(seqs(readAll(first.journal, 1))).toEqual([1]);
+    expect(mount(flash, opts).report.reasons).toEqual([]);
+    const again = mount(flash, opts).journal;
+    expect(again.append(1, T0, bytes(7, 3))).toEqual({ ok: true, seq: 2 });
+    expect(seqs(readAll(mount(flash, opts).journal, 1))).toEqual([1, 2]);
+  });
+
+  it('a bit flip in a committed record is reported by number, in place, and never returned', () => {
+    const flash = new SimFlash(geo);
+    const { journal } = mount(flash, opts);
+    for (let i = 0; i < 5; i++) journal.append(1, T0 + i, bytes(30, i));
+    // Record 3 starts after the 40-byte sector header and two 64-byte entries: flip a payload bit.
+    flash.flipBit(40 + 2 * 64 + 25, 4);
+    const { journal: j2, report } = mount(flash, opts);
+    expect(report).toMatchObject({ reasons: ['JOURNAL_CORRUPT'], lost: [{ from: 3, to: 3 }], lostRecords: 1 });
+    expect(seqs(readAll(j2, 1))).toEqual([1, 2, 'lost 3-3', 4, 5]);
+    expect(j2.append(1, T0, bytes(1, 9))).toEqual({ ok: true, seq: 6 });
+  });
+
+  it('damage to the last record that hides its header still spends its number: no repeat, reported', () => {
+    const flash = new SimFlash(geo);
+    const { journal } = mount(flash, opts);
+    for (let i = 0; i < 3; i++) journal.append(1, T0 + i, bytes(30, i));
+    // Two flips in record 3's header: beyond single-bit correction, but its commit unit shows it was whole.
+    flash.flipBit(40 + 2 * 64 + 5, 1);
+    flash.flipBit(40 + 2 * 64 + 9, 6);
+    const { journal: j2, report } = mount(flash, opts);
+    expect(report).toMatchObject({ reasons: ['JOURNAL_CORRUPT'], lost: [{ from: 3, to: 3 }] });
+    expect(j2.append(1, T0, bytes(1, 9))).toEqual({ ok: true, seq: 4 });
+    expect(seqs(readAll(j2, 1))).toEqual([1, 2, 'lost 3-3', 4]);
+  });
+
+  it('a write that does not verify is reported, blocks the permit, and leaves no half record', () => {
+    const flash = new SimFlash(geo);
+    const { journal } = mount(flash, opts);
+    journal.append(1, T0, bytes(8, 1));
+    flash.flipBit(40 + 36 + 20, 1); // a stuck-at-0 bit where the next record's payload (62 = 0b00111110) goes
+    expect(journal.append(1, T0, bytes(8, 2))).toMatchObject({ ok: false, reason: 'FLASH_WRITE_FAILED' });
+    expect(journal.status().permitBlocked).toBe('FLASH_WRITE_FAILED');
+    expect(journal.append(1, T0, bytes(8, 3))).toEqual({ ok: true, seq: 2 });
+    expect(journal.status().permitBlocked).toBeUndefined();
+    const { journal: j2, report } = mount(flash, opts);
+    expect(report.reasons).toEqual([]);
+    const back = readAll(j2, 1);
+    expect(seqs(back)).toEqual([1, 2]);
+    expect(back[1]).toMatchObject({ payload: bytes(8, 3) });
+  });
+
+  it.each([8, 16])('works the same with %i-byte program words', (wordSize) => {
+    const flash = new SimFlash({ ...geo, wordSize, seed: wordSize });
+    const { journal } = mount(flash, opts);
+    for (let i = 0; i < 30; i++) {
+      expect(journal.append(1, T0 + i, bytes(i % 50, i)).ok).toBe(true);
+      if (i % 5 === 4) journal.ack(i - 1);
+    }
+    flash.cutAtStep(flash.steps + 5);
+    journal.append(1, T0, bytes(40, 99));
+    flash.reboot();
+    const { journal: j2, report } = mount(flash, opts);
+    expect(report.lostRecords).toBe(0);
+    expect(j2.status().nextSequence).toBe(31);
+    expect(seqs(readAll(j2, 29))).toEqual([29, 30]);
+  });
+});

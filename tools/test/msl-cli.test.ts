@@ -1,0 +1,168 @@
+// `warden msl` as users and acceptance tests call it: through the bin, in a child process, JSON in and out.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { CliError } from '../src/cli/errors';
+import { evaluateJson, floorLifeJson } from '../src/cli/msl';
+
+const ROOT = join(__dirname, '..', '..');
+
+function warden(args: string[], input?: string) {
+  const r = spawnSync(process.execPath, [join(ROOT, 'tools', 'bin', 'warden.cjs'), ...args], { input, encoding: 'utf8' });
+  return { status: r.status, out: r.stdout.trim() === '' ? undefined : (JSON.parse(r.stdout) as Record<string, unknown>), stdout: r.stdout, stderr: r.stderr };
+}
+
+const floorLife = (...args: string[]) => warden(['msl', 'floor-life', ...args]);
+const evaluate = (doc: unknown) => warden(['msl', 'evaluate'], typeof doc === 'string' ? doc : JSON.stringify(doc));
+
+// Spawning the bin costs ~0.4 s, so the many table-driven cases call the command's own function in-process
+// (what the action prints, or the {"error"} object it prints on failure); a few of each run through the real bin.
+function inProcess(f: () => Record<string, unknown>): { status: number; out: Record<string, unknown> } {
+  try {
+    return { status: 0, out: f() };
+  } catch (e) {
+    if (e instanceof CliError) return { status: e.exitCode, out: { error: e.reason, message: e.message } };
+    throw e;
+  }
+}
+const opts = (args: string[]) => {
+  const o: Record<string, string> = {};
+  for (let i = 0; i < args.length; i += 2) o[args[i]!.replace(/^--/, '').replace(/-h/, 'H')] = args[i + 1]!;
+  return o;
+};
+const floorLifeIn = (...args: string[]) => inProcess(() => floorLifeJson(opts(args)));
+const evaluateIn = (doc: unknown) => inProcess(() => evaluateJson(typeof doc === 'string' ? doc : JSON.stringify(doc)));
+
+describe('warden msl floor-life', () => {
+  it.each<[string[], object]>([
+    [['--msl', '3', '--class', 'thick', '--temp', '27', '--rh', '65'], { rated: true, hours: 120, cell: { tempC: 30, rhPct: 70 } }],
+    [['--msl', '5a', '--class', 'thick', '--temp', '20', '--rh', '90'], { rated: true, hours: 48, cell: { tempC: 20, rhPct: 90 } }],
+    [['--msl', '2a', '--class', 'thick', '--temp', '25', '--rh', '8'], { rated: true, unlimited: true, cell: { tempC: 25, rhPct: 10 } }],
+    [['--msl', '3', '--class', 'medium', '--temp', '22', '--rh', '40'], { rated: true, hours: 168, cell: { tempC: 30, rhPct: 60 } }],
+    [['--msl', '3', '--class', 'thin', '--temp', '25', '--rh', '70'], { rated: false, reason: 'MSD_CONDITIONS_UNRATED' }],
+    [['--msl', '4', '--class', 'thick', '--temp', '35.5', '--rh', '40'], { rated: false, reason: 'MSD_CONDITIONS_UNRATED' }],
+    [['--msl', '1', '--class', 'thin', '--temp', '30', '--rh', '85'], { rated: true, unlimited: true, cell: { tempC: 30, rhPct: 85 } }],
+    [['--msl', '6', '--class', 'thick', '--temp', '25', '--rh', '50'], { rated: false, reason: 'MSD_TOL_UNKNOWN' }],
+    [['--msl', '6', '--class', 'thick', '--temp', '25', '--rh', '50', '--tol-hours', '6'], { rated: true, hours: 6, cell: { tempC: 30, rhPct: 60 } }],
+  ])('%j → %j', (args, expected) => {
+    const r = floorLifeIn(...args);
+    expect(r.status).toBe(0);
+    expect(r.out).toEqual(expected);
+  });
+
+  it('through the bin: one JSON object per answer, exit 0 (rated, unlimited, unrated)', () => {
+    expect(floorLife('--msl', '3', '--class', 'thick', '--temp', '27', '--rh', '65')).toMatchObject({ status: 0, stdout: '{"rated":true,"hours":120,"cell":{"tempC":30,"rhPct":70}}\n' });
+    expect(floorLife('--msl', '2a', '--class', 'thick', '--temp', '25', '--rh', '8')).toMatchObject({ status: 0, out: { rated: true, unlimited: true, cell: { tempC: 25, rhPct: 10 } } });
+    expect(floorLife('--msl', '3', '--class', 'thin', '--temp', '25', '--rh', '70')).toMatchObject({ status: 0, out: { rated: false, reason: 'MSD_CONDITIONS_UNRATED' } });
+  });
+
+  it.each<[string[], string]>([
+    [['--class', 'thick', '--temp', '25', '--rh', '50'], '--msl is required'],
+    [['--msl', '7', '--class', 'thick', '--temp', '25', '--rh', '50'], '--msl'],
+    [['--msl', '3', '--class', 'huge', '--temp', '25', '--rh', '50'], '--class'],
+    [['--msl', '3', '--class', 'thick', '--temp', 'warm', '--rh', '50'], '--temp'],
+    [['--msl', '3', '--class', 'thick', '--temp', '25', '--rh', '101'], '--rh'],
+    [['--msl', '3', '--class', 'thick', '--temp', '25', '--rh', '50', '--tol-hours', '0'], '--tol-hours'],
+  ])('%j is {"error":"BAD_ARGUMENT"} naming %s, exit 2', (args, mention) => {
+    const r = floorLifeIn(...args);
+    expect(r.status).toBe(2);
+    expect(r.out).toEqual({ error: 'BAD_ARGUMENT', message: expect.stringContaining(mention) });
+  });
+
+  it.each<[string[], string]>([
+    [['--msl', '3', '--class', 'thick', '--temp', 'warm', '--rh', '50'], '--temp'],
+    [['--msl', '3', '--class', 'thick', '--temp', '25', '--rh'], "'--rh"],
+    [['--msl', '3', '--class', 'thick', '--temp', '25', '--rh', '50', '--bogus'], '--bogus'],
+  ])('through the bin: %j prints {"error":"BAD_ARGUMENT"} naming %s and one stderr line, exit 2', (args, mention) => {
+    const r = floorLife(...args);
+    expect(r.status).toBe(2);
+    expect(r.out).toEqual({ error: 'BAD_ARGUMENT', message: expect.stringContaining(mention) });
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('warden msl evaluate', () => {
+  const open = [
+    { at: '2026-03-01T08:00:00Z', type: 'open', hic10: 'blue', hic60: 'blue' },
+    { at: '2026-03-01T08:00:00Z', type: 'ambient', tempC: 30, rhPct: 60 },
+  ];
+
+  it('through the bin: reads the document on stdin, prints the state, consumed fraction, remaining hours, projected expiry and reasons', () => {
+    const r = evaluate({ msl: '3', thicknessClass: 'thick', at: '2026-03-04T20:00:00Z', events: open });
+    expect(r.status).toBe(0);
+    expect(r.out).toEqual({ state: 'exposed', consumedFraction: 0.5, remainingHours: 84, expiresAt: '2026-03-08T08:00:00.000Z', reasons: [] });
+  });
+
+  it('rounds conservatively: consumed up to 6 decimals, remaining down to 0.001 h', () => {
+    // 1 h at 20 °C/40 %RH (312 h): 0.00320512820… consumed, 310.99999… h left.
+    const r = evaluateIn({ msl: '3', thicknessClass: 'thick', at: '2026-03-01T09:00:00Z', events: [open[0], { ...open[1], tempC: 20, rhPct: 40 }] });
+    expect(r.out).toMatchObject({ consumedFraction: 0.003206, remainingHours: 311 });
+    const r2 = evaluateIn({ msl: '3', thicknessClass: 'thick', at: '2026-03-01T08:20:00Z', events: [open[0], { ...open[1], tempC: 30, rhPct: 70 }] });
+    // 20 min at 120 h: 0.00277…; remaining 119.6666… h → 119.666
+    expect(r2.out).toMatchObject({ consumedFraction: 0.002778, remainingHours: 119.666 });
+  });
+
+  it('a document with no events is a reel still in its dry bag', () => {
+    expect(evaluateIn({ msl: '5a', thicknessClass: 'thick', at: '2026-03-01T00:00:00Z', events: [] }).out).toEqual({
+      state: 'sealed',
+      consumedFraction: 0,
+      remainingHours: 24,
+      expiresAt: null,
+      reasons: [],
+    });
+  });
+
+  it('MSL 1 has no limit: remainingHours is null', () => {
+    expect(evaluateIn({ msl: '1', thicknessClass: 'thin', at: '2026-04-01T00:00:00Z', events: open }).out).toMatchObject({ state: 'exposed', remainingHours: null, expiresAt: null });
+  });
+
+  it('bakes, dispositions and extra fields (body thickness, spec, carrier) go through', () => {
+    const doc = {
+      msl: '3',
+      thicknessClass: 'thick',
+      bodyThicknessMm: 2.5,
+      at: '2026-03-12T12:00:00Z',
+      events: [
+        ...open,
+        { at: '2026-03-10T00:00:00Z', type: 'bake-start', tempC: 125, carrier: 'tray' },
+        { at: '2026-03-12T00:00:00Z', type: 'bake-end' },
+        { at: '2026-03-12T00:00:00Z', type: 'disposition', action: 'release', by: 'sup-7', spec: 'J-STD-033 125C 48h' },
+      ],
+    };
+    expect(evaluateIn(doc).out).toEqual({ state: 'exposed', consumedFraction: 0.071429, remainingHours: 156, expiresAt: '2026-03-19T00:00:00.000Z', reasons: [] });
+  });
+
+  it('scrap is final', () => {
+    const doc = { msl: '4', thicknessClass: 'thick', at: '2026-03-02T00:00:00Z', events: [...open, { at: '2026-03-01T09:00:00Z', type: 'disposition', action: 'scrap', by: 'sup-7' }] };
+    expect(evaluateIn(doc).out).toMatchObject({ state: 'expired', remainingHours: 0, reasons: ['MSD_SCRAPPED'] });
+  });
+
+  it.each<[string, unknown, string, string]>([
+    ['not JSON', '{"msl": ', 'BAD_DOCUMENT', 'not JSON'],
+    ['a missing msl', { thicknessClass: 'thick', at: '2026-03-01T00:00:00Z', events: [] }, 'BAD_DOCUMENT', 'msl'],
+    ['an unknown level', { msl: '7', thicknessClass: 'thick', at: '2026-03-01T00:00:00Z', events: [] }, 'MSD_LEVEL_UNKNOWN', 'msl'],
+    ['a bad class', { msl: '3', thicknessClass: 'fat', at: '2026-03-01T00:00:00Z', events: [] }, 'BAD_DOCUMENT', 'thicknessClass'],
+    ['no evaluation time', { msl: '3', thicknessClass: 'thick', events: [] }, 'BAD_DOCUMENT', 'at'],
+    ['a time without a zone', { msl: '3', thicknessClass: 'thick', at: '2026-03-01T00:00:00', events: [] }, 'BAD_DOCUMENT', 'at'],
+    ['an unknown field', { msl: '3', thicknessClass: 'thick', at: '2026-03-01T00:00:00Z', events: [], colour: 'red' }, 'BAD_DOCUMENT', 'document.colour'],
+    ['a non-numeric temperature', { msl: '3', thicknessClass: 'thick', at: '2026-03-02T00:00:00Z', events: [...open, { at: '2026-03-01T09:00:00Z', type: 'ambient', tempC: 'hot', rhPct: 50 }] }, 'BAD_DOCUMENT', 'events[2].tempC'],
+    ['a misspelt HIC field', { msl: '3', thicknessClass: 'thick', at: '2026-03-02T00:00:00Z', events: [{ at: '2026-03-01T09:00:00Z', type: 'open', hic_10: 'pink' }] }, 'BAD_DOCUMENT', 'events[0].hic_10'],
+    ['an unknown event type', { msl: '3', thicknessClass: 'thick', at: '2026-03-02T00:00:00Z', events: [...open, { at: '2026-03-01T09:00:00Z', type: 'teleport' }] }, 'BAD_DOCUMENT', 'events[2].type'],
+    ['RH out of range', { msl: '3', thicknessClass: 'thick', at: '2026-03-02T00:00:00Z', events: [...open, { at: '2026-03-01T09:00:00Z', type: 'ambient', tempC: 20, rhPct: 120 }] }, 'MSD_EVENT_INVALID', 'events[2].rhPct'],
+    ['an event out of order', { msl: '3', thicknessClass: 'thick', at: '2026-03-02T00:00:00Z', events: [...open, { at: '2026-03-01T07:00:00Z', type: 'seal' }] }, 'MSD_EVENT_ORDER', 'events[2].at'],
+    ['open when already open', { msl: '3', thicknessClass: 'thick', at: '2026-03-02T00:00:00Z', events: [...open, { at: '2026-03-01T09:00:00Z', type: 'open' }] }, 'MSD_EVENT_UNEXPECTED', 'events[2]'],
+    ['bake-end without bake-start', { msl: '3', thicknessClass: 'thick', at: '2026-03-02T00:00:00Z', events: [...open, { at: '2026-03-01T09:00:00Z', type: 'bake-end' }] }, 'MSD_EVENT_UNEXPECTED', 'events[2]'],
+    ['evaluation before the last event', { msl: '3', thicknessClass: 'thick', at: '2026-02-01T00:00:00Z', events: open }, 'MSD_EVENT_ORDER', 'at'],
+  ])('%s: {"error":%j} naming %s, exit 2', (_, doc, code, mention) => {
+    const r = evaluateIn(doc);
+    expect(r.status).toBe(2);
+    expect(r.out).toEqual({ error: code, message: expect.stringContaining(mention) });
+  });
+
+  it('through the bin: a malformed document or event prints {"error"} naming the event, one stderr line, exit 2', () => {
+    const bad = evaluate({ msl: '3', thicknessClass: 'thick', at: '2026-03-02T00:00:00Z', events: [...open, { at: '2026-03-01T09:00:00Z', type: 'ambient', tempC: 'hot', rhPct: 50 }] });
+    expect(bad).toMatchObject({ status: 2, out: { error: 'BAD_DOCUMENT', message: 'events[2].tempC: a number' } });
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    const order = evaluate({ msl: '3', thicknessClass: 'thick', at: '2026-03-02T00:00:00Z', events: [...open, { at: '2026-03-01T07:00:00Z', type: 'seal' }] });
+    expect(order).toMatchObject({ status: 2, out: { error: 'MSD_EVENT_ORDER', message: expect.stringContaining('events[2].at') } });
+  });
+});
