@@ -2,6 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { machine, type Section } from './harness';
+import { firmwareBench } from './firmware';
 import { labelBench } from './label';
 import { mslBench } from './msl';
 import { protocolBench } from './protocol';
@@ -10,7 +11,7 @@ import { storageBench } from './storage';
 
 async function main(): Promise<void> {
   const sections: Section[] = [];
-  for (const run of [protocolBench, labelBench, setupBench, mslBench, storageBench]) {
+  for (const run of [protocolBench, labelBench, setupBench, mslBench, storageBench, firmwareBench]) {
     const s = await run();
     process.stdout.write(`## ${s.title}\n\n${s.body}\n`);
     sections.push(s);
