@@ -131,6 +131,42 @@ describe('warden msl evaluate', () => {
     expect(evaluateIn(doc).out).toEqual({ state: 'exposed', consumedFraction: 0.071429, remainingHours: 156, expiresAt: '2026-03-19T00:00:00.000Z', reasons: [] });
   });
 
+  it('a supervisor sign-off in the issue\'s shape (action and by, no spec) completes a bake with no table value', () => {
+    // Regression: body 2.5 mm has no bake-table row; the release without `spec` used to exit 2 (MSD_EVENT_INVALID).
+    const doc = {
+      msl: '3',
+      thicknessClass: 'thick',
+      bodyThicknessMm: 2.5,
+      at: '2026-03-12T12:00:00Z',
+      events: [
+        ...open,
+        { at: '2026-03-10T00:00:00Z', type: 'bake-start', tempC: 125 },
+        { at: '2026-03-12T00:00:00Z', type: 'bake-end' },
+        { at: '2026-03-12T00:00:00Z', type: 'disposition', action: 'release', by: 'sup-7' },
+      ],
+    };
+    expect(evaluate(doc)).toMatchObject({ status: 0, out: { state: 'exposed', consumedFraction: 0.071429, remainingHours: 156, expiresAt: '2026-03-19T00:00:00.000Z', reasons: [] } });
+    // Before the release the reel (expired 2026-03-08 08:00, before the bake) waits for it.
+    expect(evaluateIn({ ...doc, events: doc.events.slice(0, -1) }).out).toMatchObject({ state: 'expired', remainingHours: 0, reasons: ['MSD_EXPIRED', 'MSD_BAKE_SIGNOFF'] });
+  });
+
+  it('accepts null for optional fields, ISO times with microseconds, and a level written "2A"', () => {
+    // Regression: each of these used to be BAD_DOCUMENT / MSD_LEVEL_UNKNOWN.
+    const base = { msl: '3', thicknessClass: 'thick', at: '2026-03-04T20:00:00Z', events: open };
+    const expected = { state: 'exposed', consumedFraction: 0.5, remainingHours: 84, expiresAt: '2026-03-08T08:00:00.000Z', reasons: [] };
+    expect(evaluateIn({ ...base, bodyThicknessMm: null, floorLifeHours: null, sealedAt: null, config: null }).out).toEqual(expected);
+    expect(evaluateIn({ ...base, at: '2026-03-04T20:00:00.000000Z', events: [{ ...open[0], hic60: null }, { ...open[1], at: '2026-03-01T08:00:00.000000+00:00' }] }).out).toEqual(expected);
+    expect(evaluateIn({ ...base, msl: '2A', at: '2026-03-01T20:00:00Z' }).out).toMatchObject({ state: 'exposed', remainingHours: 660 });
+    expect(floorLifeIn('--msl', '5A', '--class', 'thick', '--temp', '20', '--rh', '90').out).toEqual({ rated: true, hours: 48, cell: { tempC: 20, rhPct: 90 } });
+    // A required field stays required: null is not a temperature.
+    expect(evaluateIn({ ...base, events: [open[0], { ...open[1], tempC: null }] }).out).toEqual({ error: 'BAD_DOCUMENT', message: 'events[1].tempC: a number' });
+  });
+
+  it('MSL 3 at 25 °C/8 %RH on the floor (a no-limit cell) is paused, with the nominal life left', () => {
+    const doc = { msl: '3', thicknessClass: 'thick', at: '2026-03-05T08:00:00Z', events: [open[0], { ...open[1], tempC: 25, rhPct: 8 }] };
+    expect(evaluateIn(doc).out).toEqual({ state: 'paused', consumedFraction: 0, remainingHours: 168, expiresAt: null, reasons: [] });
+  });
+
   it('scrap is final', () => {
     const doc = { msl: '4', thicknessClass: 'thick', at: '2026-03-02T00:00:00Z', events: [...open, { at: '2026-03-01T09:00:00Z', type: 'disposition', action: 'scrap', by: 'sup-7' }] };
     expect(evaluateIn(doc).out).toMatchObject({ state: 'expired', remainingHours: 0, reasons: ['MSD_SCRAPPED'] });

@@ -468,12 +468,10 @@ export function step(state: TrackerState, event: MslEvent, env: MslEnv = DEFAULT
       break;
     case 'disposition':
       if (e.action === 'scrap') d.scrapped = true;
-      else if (d.signoff !== null) {
-        if (e.spec === undefined) {
-          return err('MSD_EVENT_INVALID', 'spec: a release after a bake with no table value must name the bake specification', 'spec');
-        }
-        completeSignoff(d, e.at);
-      } else d.unrated = false;
+      // The supervisor's release is the sign-off. `spec` (the bake specification) is journaled when given, but the
+      // issue's document contract has only `action` and `by`, so a release without it must not be an error.
+      else if (d.signoff !== null) completeSignoff(d, e.at);
+      else d.unrated = false;
       break;
     case 'reflow': {
       const r = d.reflow;
@@ -526,7 +524,9 @@ export function view(tracker: TrackerState, at: number, env: MslEnv = DEFAULT_EN
   else if (blocked) state = 'blocked-unrated';
   else if (sealed) state = 'sealed';
   else if (s.place === 'oven') state = 'paused';
-  else if (!consuming && (s.place === 'cabinet' || (s.ambient !== null && !r.stale && s.ambient.rhPct <= PAUSE_RH))) state = 'paused';
+  // The clock is not running: a cabinet, or a fresh floor sample at ≤5 %RH or in a no-limit cell (2a/3 at ≤10 %RH).
+  // MSL 1 never runs a clock, so out of the bag it is simply exposed unless the air is dry.
+  else if (!consuming && (s.place === 'cabinet' || (s.ambient !== null && !r.stale && (s.ambient.rhPct <= PAUSE_RH || spec.level !== '1')))) state = 'paused';
   else state = 'exposed';
   const left = Math.max(0, 1 - s.consumed);
   let remainingHours: number | null;

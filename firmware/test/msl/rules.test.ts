@@ -59,6 +59,17 @@ describe('dry storage and bags', () => {
     expect(v).toMatchObject({ state: 'exposed', cell: { tempC: 30, rhPct: 20 } });
     expect(v.consumedFraction).toEqual(close(1 / 168 + 2 / 240));
   });
+
+  it('on the floor, a no-limit cell (MSL 2a/3 at ≤10 %RH) is paused like ≤5 %RH, not exposed without an expiry', () => {
+    // Regression: the view said `exposed` (with expiresAt null) for MSL 3 at 25 °C/8 %RH while nothing was consumed.
+    for (const level of ['2a', '3'] as const) {
+      const v = viewAt({ level, thicknessClass: 'thick' }, [...openedAt(30, 60), at(1, { type: 'ambient', tempC: 25, rhPct: 8 })], 100);
+      expect(v).toMatchObject({ state: 'paused', expiresAt: null, cell: null });
+    }
+    // MSL 4 at the same air keeps consuming (25 °C/10 %RH: 144 h), and MSL 1 out of the bag is exposed, not paused.
+    expect(viewAt({ level: '4', thicknessClass: 'thick' }, [...openedAt(25, 8)], 10)).toMatchObject({ state: 'exposed', cell: { tempC: 25, rhPct: 10 } });
+    expect(viewAt({ level: '1', thicknessClass: 'thick' }, [...openedAt(25, 50)], 10)).toMatchObject({ state: 'exposed', remainingHours: null });
+  });
 });
 
 describe('short-exposure reset', () => {
@@ -211,9 +222,12 @@ describe('MSL 1 and MSL 6', () => {
     expect(viewAt(ms6, ev, 49)).toMatchObject({ state: 'blocked-unrated', reasons: ['MSD_TOL_UNKNOWN'] });
   });
 
-  it('a release after a bake with no table value must name the specification', () => {
-    const r = evaluate({ level: '6', thicknessClass: 'thick', floorLifeHours: 8, events: [...bake(0), at(49, { type: 'disposition', action: 'release', by: 'sup-1' })] }, h(50));
-    expect(r).toMatchObject({ ok: false, error: { reason: 'MSD_EVENT_INVALID', index: 2, field: 'spec' } });
+  it('a release without `spec` (the issue\'s disposition has only action and by) still signs the bake off', () => {
+    // Regression: this document, valid under the issue's contract, used to be rejected (MSD_EVENT_INVALID, exit 2).
+    const ms6: ReelSpec = { level: '6', thicknessClass: 'thick', floorLifeHours: 8 };
+    const ev = [...bake(0), at(48, { type: 'ambient', tempC: 30, rhPct: 60 }), at(49, { type: 'disposition', action: 'release', by: 'sup-1' })];
+    // As of the bake's end: 2 h at the 8 h TOL.
+    expect(viewAt(ms6, ev, 50)).toMatchObject({ state: 'exposed', consumedFraction: 0.25, remainingHours: 6, reasons: [] });
   });
 });
 

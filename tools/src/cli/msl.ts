@@ -38,7 +38,8 @@ function numberArg(name: string, v: string | undefined): number {
 }
 
 function levelOf(v: unknown, where: string, reason: ReasonName): MsdLevel {
-  const s = typeof v === 'number' ? String(v) : v;
+  // Labels print "2a" or "2A"; a number is accepted for the levels that are numbers.
+  const s = typeof v === 'number' ? String(v) : typeof v === 'string' ? v.trim().toLowerCase() : v;
   const level = MSD_LEVELS.find((l) => l === s);
   return level ?? fail(reason, `${where}: one of ${MSD_LEVELS.join(', ')}`);
 }
@@ -77,28 +78,30 @@ export function floorLifeJson(opts: FloorLifeOptions): Json {
 // ------------------------------------------------------------------------------------------------------------
 // evaluate: the document
 
-const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
+// Any number of fractional digits (Python writes microseconds); the engine works in whole milliseconds.
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:\d{2})$/;
 
 function time(v: unknown, where: string): number {
   const ms = typeof v === 'string' && ISO.test(v) ? Date.parse(v) : NaN;
   return Number.isFinite(ms) ? ms : fail('BAD_DOCUMENT', `${where}: an ISO-8601 time with a zone, e.g. 2026-03-01T08:00:00Z`);
 }
 
+// An optional field may be absent or null (what many JSON writers emit for "no value").
 function num(o: Json, key: string, where: string, optional: boolean): number | undefined {
   const v = o[key];
-  if (v === undefined && optional) return undefined;
+  if ((v === undefined || v === null) && optional) return undefined;
   return typeof v === 'number' && Number.isFinite(v) ? v : fail('BAD_DOCUMENT', `${where}.${key}: a number`);
 }
 
 function str(o: Json, key: string, where: string, optional: boolean): string | undefined {
   const v = o[key];
-  if (v === undefined && optional) return undefined;
+  if ((v === undefined || v === null) && optional) return undefined;
   return typeof v === 'string' ? v : fail('BAD_DOCUMENT', `${where}.${key}: a string`);
 }
 
 function oneOf<T extends string>(o: Json, key: string, where: string, values: readonly T[]): T | undefined {
   const v = o[key];
-  if (v === undefined) return undefined;
+  if (v === undefined || v === null) return undefined;
   return values.find((x) => x === v) ?? fail('BAD_DOCUMENT', `${where}.${key}: one of ${values.map((x) => JSON.stringify(x)).join(', ')}`);
 }
 
@@ -183,14 +186,14 @@ export function parseDocument(text: string): EvaluateDocument {
   const thicknessClass = classOf(d['thicknessClass'], 'thicknessClass', 'BAD_DOCUMENT');
   const bodyThicknessMm = num(d, 'bodyThicknessMm', 'document', true);
   const floorLifeHours = num(d, 'floorLifeHours', 'document', true);
-  const sealedAt = d['sealedAt'] === undefined ? undefined : time(d['sealedAt'], 'sealedAt');
+  const sealedAt = d['sealedAt'] === undefined || d['sealedAt'] === null ? undefined : time(d['sealedAt'], 'sealedAt');
   if (d['at'] === undefined) fail('BAD_DOCUMENT', 'at: missing (the time to evaluate at)');
   const at = time(d['at'], 'at');
   const eventsRaw = d['events'] ?? [];
   if (!Array.isArray(eventsRaw)) fail('BAD_DOCUMENT', 'events: a list');
   const events = (eventsRaw as unknown[]).map((e, i) => parseEvent(e, `events[${i}]`));
   const config: { -readonly [K in keyof MslConfig]?: MslConfig[K] } = {};
-  if (d['config'] !== undefined) {
+  if (d['config'] !== undefined && d['config'] !== null) {
     const c = object(d['config'], 'config');
     onlyKeys(c, 'config', ['staleMinutes', 'timeToReflowHours', 'marginHours']);
     const span = (key: string, unit: number): number | undefined => {
