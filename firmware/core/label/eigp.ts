@@ -56,19 +56,31 @@ const SWALLOWED: Readonly<Record<string, RegExp>> = {
   '23L': /^[A-Z]{3}$/,
   '4W': /^[A-Z]{3}$/,
   D: /^[0-9]{4,8}$/,
-  '9D': /^[0-9]{4,8}$/,
+  '9D': /^(?:[0-9]{4,8})?$/,
   '10D': /^[0-9]{4,8}$/,
-  '16D': /^[0-9]{8}$/,
+  '16D': /^[0-9]{8}/, // not end-anchored: a lost RS can leave the trailer's letter after it
   '2P': /^[A-Z]?$/,
   '6P': /^$/,
   '13E': /^[1-6][aA]?$/,
-  '11Z': /^(PICK|PREPACK)$/,
+  // Fields manufacturers print empty (NXP 30T/30Q/30D/31D, Murata 3S/6V): a lost separator leaves only the DI
+  // at the end of the value before it (`1TL0H4S5` + `30T` → `1TL0H4S530T`).
+  '30T': /^$/,
+  '30Q': /^$/,
+  '30D': /^$/,
+  '31D': /^$/,
+  '3S': /^$/,
+  '6V': /^$/,
+  '11Z': /^(PICK|PREPACK)/,
+  // Digi-Key's numeric Z fields; not end-anchored, since the field after them may have been swallowed too.
+  '12Z': /^[0-9]{5,}/,
+  '13Z': /^[0-9]{6}/,
+  '14Z': /^[0-9]{6}/,
   '30P': /^[\x21-\x7e]+-ND/,
   K: /^[0-9]{5,}$/,
   // The fields verification depends on: a missing 1P or 1T whose DI shows up inside another value is far more
   // likely a merged field than an MPN or date that happens to contain `1P`/`1T`; the cost is a rescan.
-  '1P': /^[\x21-\x7e]/,
-  '1T': /^[\x21-\x7e]/,
+  '1P': /^(?:[\x21-\x7e]|$)/,
+  '1T': /^(?:[\x21-\x7e]|$)/,
 };
 /** Vendor fields that are always present on that vendor's labels, so their absence is itself suspicious. */
 const VENDOR_SWALLOWED: Readonly<Record<Vendor, Readonly<Record<string, RegExp>>>> = {
@@ -84,6 +96,21 @@ function swallowed(v: string, m: ReadonlyMap<string, string>, vendor: Vendor): s
   // Every label with a sales order (1K) has a K field, and so does every Mouser label; Digi-Key prepack
   // labels and many manufacturer labels have none.
   const kExpected = vendor === 'mouser' || m.has('1K');
+  // Kyocera AVX labels (the ones with an expiry date, 14D) end with an empty `I` field; a lost separator before
+  // it leaves a trailing `I` on the part number (`1P08052C103M4Z2A` + `I` → `1P08052C103M4Z2AI`).
+  if (m.has('14D') && !m.has('I') && /[Ii]$/.test(v)) return 'I';
+  // NXP: the 12NC in 1P followed by the type in 30P (`933714270653` + `30P74HC08D`), the separator lost or garbled.
+  if (!m.has('30P') && /^[0-9]{12}\D?30[Pp]./.test(v)) return '30P';
+  // A second part-number field that repeats the first (Murata 6P = 1P + `+CN/R01`, Digi-Key P/30P).
+  // Bounded: a handful of DIs, each searched once per value (values are capped by the scan length).
+  const upper = v.toUpperCase(); // DI letters arrive in either case
+  for (const di of ['P', '1P', '3P', '6P', '30P', '31P', '32P']) {
+    if (m.has(di)) continue;
+    for (let j = upper.indexOf(di, 3); j >= 3; j = upper.indexOf(di, j + 1)) {
+      // The separator lost, or garbled into one stray character.
+      if (v.startsWith(v.slice(0, j), j + di.length) || v.startsWith(v.slice(0, j - 1), j + di.length)) return di;
+    }
+  }
   for (let j = 0; j < v.length; j++) {
     for (const [di, shape] of shapes) {
       // Scanners change the case of DI letters at random, so a swallowed `11k1` counts as much as `11K1`.
@@ -185,11 +212,11 @@ export function interpretRecord(fields: readonly DiField[], ctx: RecordContext):
   const p = m.get('P');
   const p30 = m.get('30P');
   if (isNxp12nc(m)) {
-    // NXP labels carry the 12NC in 1P and the orderable type (`PESD3V3S2UT,215`) in 30P. The type is what
-    // distributors, AVLs and BOMs call the MPN; the 12NC is kept beside it, never in its place.
-    put(d, 'mpn', p30);
-    put(d, 'mfrCode', m.get('1P'));
-  } else put(d, 'mpn', m.get('1P'));
+    // NXP labels carry the 12NC in 1P and the type (`74HC08D`) in 30P. Both name the part, and decoders disagree
+    // on which is the MPN (Binner reports the 12NC), so either answer could be wrong for the BOM at hand.
+    return reject('LABEL_AMBIGUOUS', `this NXP label gives the 12NC ${m.get('1P')!} and the type ${p30!}; enter the part number your BOM uses by hand`);
+  }
+  put(d, 'mpn', m.get('1P'));
 
   if (vendor === 'digikey') {
     // Current labels: Digi-Key PN in 30P, the buyer's reference in P. Older ones: Digi-Key PN in P.

@@ -19,8 +19,11 @@ interface Header {
   readonly bodyStart: number;
 }
 
-// Longest first: `>[)>` is the old Mouser header; `)>`, `>` and a bare `06` are headers with leading characters lost.
-const PREFIXES = ['>[)>', '[)>', ')>', '>', ''];
+// Longest first: `>[)>` is the old Mouser header; `)>`, `>` and a bare `06` are headers with leading characters lost;
+// `[)` lost its `>` (Binner issue #132 echoes `[)▲06↔J2DA…`).
+const PREFIXES = ['>[)>', '[)>', '[)', ')>', '>', ''];
+/** Truncated headers that are only an envelope when a real separator follows (`06` and `[)` are ordinary data too). */
+const NEEDS_REAL_SEPARATOR = new Set(['', '[)']);
 
 function findHeader(text: string): Header | undefined {
   for (const prefix of PREFIXES) {
@@ -33,8 +36,8 @@ function findHeader(text: string): Header | undefined {
       i++;
     }
     if (!text.startsWith('06', i)) continue;
-    // A bare `06` is only an envelope when a real separator follows; otherwise it is just data starting with 06.
-    if (prefix === '' && rs !== RS && text[i + 2] !== GS) continue;
+    // A bare `06` (or `[)06`) is only an envelope when a real separator follows; otherwise it is just data.
+    if (NEEDS_REAL_SEPARATOR.has(prefix) && rs !== RS && text[i + 2] !== GS) continue;
     return { prefix, rs, bodyStart: i + 2 };
   }
   return undefined;

@@ -24,8 +24,6 @@ export interface ReelLabel {
   readonly expiryDate?: string;
   /** Line item of the order: Mouser 14K, Farnell 4K, the `/line` of a TME order. */
   readonly orderLine?: string;
-  /** The maker's own numeric code when the label carries it beside the MPN (NXP 12NC in 1P). */
-  readonly mfrCode?: string;
 }
 
 export type LabelResult =

@@ -2,14 +2,14 @@
 import fc from 'fast-check';
 import { parseLabel, type LabelResult } from '../../core/label';
 import { REASONS } from '../../../protocol/src/reasons';
-import { SAMPLE_SCANS } from './samples';
+import { EXTRA_SCANS, SAMPLE_SCANS } from './samples';
 
 const GS = '\u001d';
 const RS = '\u001e';
 const EOT = '\u0004';
 
-// Clean envelope payloads (real GS) from the samples, and the label each parses to.
-const CLEAN = SAMPLE_SCANS.filter((s) => s.raw.includes(GS))
+// Clean envelope payloads (real GS) from the samples and the extra public payloads, and the label each parses to.
+const CLEAN = [...SAMPLE_SCANS, ...EXTRA_SCANS].filter((s) => s.raw.includes(GS))
   .map((s) => ({ id: s.id, raw: s.raw.replace(/\r$/, ''), result: parseLabel(s.raw) }))
   .filter((c) => c.result.ok);
 

@@ -29,6 +29,7 @@ describe('envelope headers and trailers', () => {
     [')>06', `)>06${GS}`],
     ['>06', `>06${GS}`],
     ['bare 06 + GS', `06${GS}`],
+    ['[)RS06 (the > lost; Binner issue #132)', `[)${RS}06${GS}`],
   ])('%s', (_n, head) => {
     expect(ok(head + DK_BODY)).toMatchObject(DK_WANT);
     expect(ok(`${head}${DK_BODY}${RS}${EOT}`)).toMatchObject(DK_WANT);
@@ -110,6 +111,18 @@ describe('scanner damage (reference 3.2)', () => {
     ['1T swallowed a lower-cased 11k (a wrong lot)', `PSAM11086-ND${GS}1PESQ-106-33-T-S${GS}30PSAM11086-ND${GS}K${GS}1K97898569${GS}10K122106329${GS}9D2121${GS}1T30915012001611k1`],
   ])('rejects a scan where %s', (_name, body) => {
     expect(reason(`[)>${RS}06${GS}${body}${GS}4LVN${GS}Q20${GS}11ZPICK${GS}12Z6691968${GS}13Z999999${GS}20Z`)).toBe('LABEL_AMBIGUOUS');
+  });
+
+  // Found by the damage property run over the public-extra payloads (manufacturer labels with empty or repeated fields).
+  it.each([
+    ['NXP: 1T swallowed an empty 30T (a wrong lot)', `[)>06${GS}1P933714270653${GS}30P74HC08D${GS}Q2500${GS}9D1110${GS}1TL0H4S530T${GS}30Q${GS}31TUXD`],
+    ['NXP: the 12NC swallowed 30P (a wrong MPN)', `[)>06${GS}1P93371427065330P74HC08D${GS}Q2500${GS}9D1110${GS}1TL0H4S5${GS}30T`],
+    ['Murata: 1P swallowed the 6P that repeats it (a wrong MPN)', `[)>06${GS}PRTN202909/1${GS}1PLFL211G88TC1A0206pLFL211G88TC1A020+CN/R01${GS}Q4000${GS}1TOA641859B${GS}4LJP`],
+    ['Kyocera AVX: 1P swallowed the empty I at the end (a wrong MPN)', `[)>06${GS}SCM274662${GS}Q4000${GS}1TSV8211X347${GS}16D20220523${GS}14D20240523${GS}1P08052C103M4Z2AI${GS}`],
+    ['Würth: 1T swallowed 16D and the trailer letter (a wrong lot)', `[)>06${GS}1P742792631${GS}Q4000${GS}1T18704048141700016D20140421V`],
+    ['Digi-Key prepack: 1P swallowed 9D and 14Z (a wrong MPN)', `[)>${RS}06${GS}PAZ1117EH-3.3TRG1DICT-ND${GS}1PAZ1117EH-3.3TRG19D171914Z170507${GS}1TH510592.U1${GS}4LCN${GS}11ZPREPACK${GS}Q000000001`],
+  ])('rejects a scan where %s', (_name, raw) => {
+    expect(parseLabel(raw).ok).toBe(false);
   });
 });
 
@@ -197,10 +210,9 @@ describe('vendor interpretation', () => {
     expect(l).toMatchObject({ format: 'eigp114-farnell', supplierPn: '1331487', mpn: 'MCP1700T-3302E/TT', qty: 10, customerPo: '17.05.21 08.39 AM', orderLine: '12', lot: '', customerPn: '' });
   });
 
-  it('NXP: the type in 30P is the MPN; the 12NC in 1P is kept beside it, never as the MPN', () => {
-    const l = ok(`[)>06${GS}1P933714270653${GS}30P74HC08D${GS}Q2500${GS}9D1110${GS}1TL0H4S5\r`);
-    expect(l).toMatchObject({ mpn: '74HC08D', mfrCode: '933714270653', qty: 2500, lot: 'L0H4S5', dateCode: '1110' });
-    expect(ok(`[)>${RS}06${GS}P${GS}1P934063176115${GS}30PPESD3V3S2UT,215${GS}Q3000${GS}1TABC123${RS}${EOT}`)).toMatchObject({ mpn: 'PESD3V3S2UT,215', qty: 3000 });
+  it('NXP: 12NC in 1P and type in 30P is rejected (which one the BOM uses is unknown)', () => {
+    expect(reason(`[)>06${GS}1P933714270653${GS}30P74HC08D${GS}Q2500${GS}9D1110${GS}1TL0H4S5\r`)).toBe('LABEL_AMBIGUOUS');
+    expect(reason(`[)>${RS}06${GS}P${GS}1P934063176115${GS}30PPESD3V3S2UT,215${GS}Q3000${GS}1TABC123${RS}${EOT}`)).toBe('LABEL_AMBIGUOUS');
   });
 
   it('Taiyo Yuden: no MPN, bare T is the lot, 11D the date code', () => {

@@ -2,6 +2,7 @@
 // setup-verification tests and the benchmark. `expected` holds what each payload's source says the label means.
 import type { LabelResult } from '../../core/label';
 import samples from './fixtures/reel-labels-sample.json';
+import extra from './fixtures/public-extra.json';
 
 export interface SampleScan {
   readonly id: string;
@@ -12,6 +13,9 @@ export interface SampleScan {
 }
 
 export const SAMPLE_SCANS: readonly SampleScan[] = samples as SampleScan[];
+
+/** Further real payloads found in public repositories and issues after the parser was built (same shape). */
+export const EXTRA_SCANS: readonly SampleScan[] = extra as SampleScan[];
 
 /** Packing-slip codes: valid envelopes that must be rejected as reel labels. */
 export const isPackingSlip = (s: SampleScan): boolean => s.format.endsWith('-packlist');

@@ -8,7 +8,7 @@ import { CliError } from './errors';
 /** Output order: the contract's fields first, then the extras. */
 const FIELD_ORDER: readonly (keyof ReelLabel)[] = [
   'format', 'mpn', 'qty', 'lot', 'dateCode', 'supplierPn', 'customerPn', 'customerPo', 'salesOrder', 'invoice',
-  'countryOfOrigin', 'manufacturer', 'msl', 'reelId', 'expiryDate', 'orderLine', 'mfrCode',
+  'countryOfOrigin', 'manufacturer', 'msl', 'reelId', 'expiryDate', 'orderLine',
 ];
 
 export function labelJson(r: LabelResult): Record<string, unknown> {
