@@ -6,7 +6,7 @@
 // A reel is approved only through an AVL entry of this very slot whose MPN matches: no other path says OK.
 import { MSD_STATES } from '../../../protocol/src/messages';
 import type { ReasonName } from '../../../protocol/src/reasons';
-import { makerMatches, normLot, normMpn, normPosition } from './normalize';
+import { makerMatches, normLot, normMpn, normPosition, reelIndexKey } from './normalize';
 import { mpnMatches, slotsApproving, type OrderIndex } from './order';
 import type { ApprovedPart, MsdLookup, MsdStatus, Permission, ReelFacts, SetupState } from './types';
 
@@ -90,7 +90,7 @@ export function checkReel(
   const part = (candidates.length > 0 ? candidates : byMpn).reduce((a, p) => (RANK[p.permission] > RANK[a.permission] ? p : a));
 
   // 2. The reel's place.
-  const holder = state.held.get(reel.key);
+  const holder = state.held.get(reelIndexKey(reel.key));
   if (holder !== undefined && holder !== slotIndex) {
     const at = index.order.slots[holder]!.position.trim();
     return { ok: false, reason: 'DUPLICATE_REEL', detail: `reel ${reel.key} is already on ${at}`, slots: [at] };

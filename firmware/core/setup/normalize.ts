@@ -86,3 +86,11 @@ export function fnv64hex(s: string): string {
 function hex8(n: number): string {
   return (n >>> 0).toString(16).padStart(8, '0');
 }
+
+/**
+ * How reel keys are compared to find the same reel on two slots: letter case ignored, since scanners and QR
+ * alphanumeric mode change it. Erring this way refuses a reel (DUPLICATE_REEL), never accepts one twice.
+ */
+export function reelIndexKey(key: string): string {
+  return key.trim().toUpperCase();
+}

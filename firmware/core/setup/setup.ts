@@ -7,7 +7,7 @@ import { checkReel, obsoleteKey, type Checked, type CheckView } from './check';
 import { DEFAULT_SETUP_CONFIG } from './config';
 import { limitAlarm, slotLoaded, slotRejected, slotUnloaded, slotVerified, spliced } from './effects';
 import { identify } from './identify';
-import { normPosition } from './normalize';
+import { normPosition, reelIndexKey } from './normalize';
 import { indexOrder, sameRequirement, slotAt, slotsApproving, type OrderIndex } from './order';
 import { emptyReelCache, putRecord } from './reel-cache';
 import type {
@@ -135,9 +135,11 @@ class Draft {
 
   set(i: number, s: SlotState): void {
     this.slots ??= [...this.base.slots];
-    const old = heldReel(this.slots[i] ?? EMPTY)?.facts.key;
+    const oldKey = heldReel(this.slots[i] ?? EMPTY)?.facts.key;
+    const old = oldKey === undefined ? undefined : reelIndexKey(oldKey);
     this.slots[i] = s;
-    const now = heldReel(s)?.facts.key;
+    const nowKey = heldReel(s)?.facts.key;
+    const now = nowKey === undefined ? undefined : reelIndexKey(nowKey);
     if (old === now) return;
     // The reel index is copied only when the set of held reels changes.
     this.held ??= new Map(this.base.held);
@@ -521,7 +523,7 @@ function revise(state: SetupState, old: OrderIndex, next: OrderIndex, now: numbe
   const held = new Map<string, number>();
   slots.forEach((s, i) => {
     const r = heldReel(s);
-    if (r !== undefined) held.set(r.facts.key, i);
+    if (r !== undefined) held.set(reelIndexKey(r.facts.key), i);
   });
   const slotsChanged = changed.length > 0 || added > 0 || removed > 0 || slots.some((s, i) => s !== state.slots[i]);
   const header = `BOM ${old.order.header.bomRevision} → ${next.order.header.bomRevision}`;

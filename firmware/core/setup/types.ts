@@ -108,7 +108,7 @@ export interface SetupState {
   readonly order: OrderIndex | undefined;
   /** Parallel to order.order.slots. */
   readonly slots: readonly SlotState[];
-  /** Reel key → index of the slot holding it (verified, or previous reel of a bom-changed slot). */
+  /** reelIndexKey(reel key) → index of the slot holding it (verified, or previous reel of a bom-changed slot). */
   readonly held: ReadonlyMap<string, number>;
   readonly reels: ReelCache;
   readonly pending: Pending | undefined;

@@ -19,6 +19,7 @@ import {
   fail,
   regionHeaderBytes,
   supportedWordSize,
+  unitSize,
   type Failure,
 } from './log';
 
@@ -156,12 +157,15 @@ export class Journal {
     const n = opts.sectorCount;
     const maxPayload = opts.maxPayload ?? DEFAULT_MAX_PAYLOAD;
     const highWater = opts.highWater ?? DEFAULT_HIGH_WATER;
-    if (!supportedWordSize(wordSize)) return fail('INTERNAL_ERROR', `journal: unsupported flash word size ${wordSize}`);
+    if (!supportedWordSize(wordSize) || sectorSize % unitSize(wordSize) !== 0) {
+      return fail('INTERNAL_ERROR', `journal: unsupported flash word size ${wordSize} for ${sectorSize}-byte sectors`);
+    }
     if (!Number.isInteger(first) || !Number.isInteger(n) || first < 0 || n < 3 || first + n > sectorCount) {
       return fail('INTERNAL_ERROR', 'journal: needs at least 3 sectors inside the flash');
     }
     if (!Number.isInteger(maxPayload) || maxPayload < 0 || maxPayload > 0xffff) return fail('INTERNAL_ERROR', 'journal: bad maxPayload');
-    if (regionHeaderBytes(wordSize) + entrySize(maxPayload, wordSize) > sectorSize) {
+    const w = unitSize(wordSize);
+    if (regionHeaderBytes(w) + entrySize(maxPayload, w) > sectorSize) {
       return fail('INTERNAL_ERROR', 'journal: a record of maxPayload does not fit in a sector');
     }
     if (!(highWater > 0 && highWater <= 1)) return fail('INTERNAL_ERROR', 'journal: highWater must be in (0, 1]');
@@ -182,6 +186,7 @@ export class Journal {
     const { n } = this;
     const valid = new Uint8Array(n);
     const ackedIn = new Float64Array(n);
+    let headCopies = 0;
     for (let s = 0; s < n; s++) {
       const h = this.io.readRegionHeader(this.base(s), JOURNAL_MAGIC);
       if (h !== undefined && 'ok' in h) return h;
@@ -190,7 +195,10 @@ export class Journal {
       this.epochs[s] = h.epoch;
       this.firstSeq[s] = h.m1;
       ackedIn[s] = h.m2;
-      if (this.head < 0 || h.epoch > this.epochs[this.head]!) this.head = s;
+      if (this.head < 0 || h.epoch > this.epochs[this.head]!) {
+        this.head = s;
+        headCopies = h.copies;
+      }
     }
     if (this.head < 0) return { reasons: [], tornTail: false, corruptRegions: 0, lost: [], lostRecords: 0 };
 
@@ -224,6 +232,7 @@ export class Journal {
       const base = this.base(s);
       const sc = new LogScanner(this.io, base + this.dataStart, base + this.sectorSize, this.maxPayload);
       let pendingBad = false;
+      let unsealed = -1;
       let badCommitted = false;
       let badFrom = 0;
       let badTo = 0;
@@ -231,6 +240,7 @@ export class Journal {
         const step = sc.next();
         if (typeof step === 'object') return step;
         if (step === SCAN_END) break;
+        unsealed = step === SCAN_ENTRY && !sc.committed ? sc.at : -1;
         if (pendingBad) {
           corrupt[s]!++; // damage with more entries after it: corruption, not a torn tail
           if (badCommitted) unknownWhole = true;
@@ -273,6 +283,9 @@ export class Journal {
           badTo = sc.to;
         }
       }
+      if (s === this.head && unsealed >= 0) {
+        this.io.seal(unsealed, sc.size);
+      }
       if (pendingBad) {
         if (s === this.head && !badCommitted) {
           torn = { from: badFrom, to: badTo };
@@ -302,6 +315,16 @@ export class Journal {
       reasons.push('JOURNAL_TORN_TAIL');
     }
     if (corruptRegions > 0 || count > 0) reasons.push('JOURNAL_CORRUPT');
+    if (headCopies < 2 && torn === undefined && this.fillTo[this.head] === this.dataStart) {
+      // A cut during the second header copy of the newest sector left one copy: one flipped bit there would
+      // hide the sector and let its sequence numbers be handed out again. It holds nothing yet (the previous
+      // sector still holds the ack and numbers its header repeats), so open it afresh with both copies.
+      const h = this.head;
+      const e = this.io.erase(this.first + h) ?? this.io.writeRegionHeader(this.base(h), JOURNAL_MAGIC, this.epochs[h]!, this.nextSeq, this.acked);
+      if (e) return e;
+      this.firstSeq[h] = this.nextSeq;
+      this.endSeq[h] = this.nextSeq;
+    }
     return { reasons, tornTail: torn !== undefined, corruptRegions, lost: lostAbove, lostRecords: count };
   }
 

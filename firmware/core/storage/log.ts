@@ -1,7 +1,7 @@
 // The on-flash log format shared by the journal and the state store: region headers, entries, and a scanner that
 // walks a region one entry at a time through small fixed buffers.
 //
-// Entry (little-endian; W = flash word size, at least 4):
+// Entry (little-endian; W = unit: the flash word size, at least 4):
 //   0  u8 magic 0xE5 · u8 kind · u16 payload length
 //   4  u32 a · 8 u32 b · 12 u32 c          meaning depends on the kind (sequence, key, time...)
 //   16 u32 CRC-32 of bytes 0..16           the header is trusted (length!) only when this matches
@@ -60,9 +60,17 @@ export function regionHeaderBytes(w: number): number {
   return 2 * alignUp(ENTRY_HEADER_BYTES, w);
 }
 
-/** Word sizes the format supports: a power of two from 4 to 64 bytes. */
+/** Word sizes the format supports: a power of two up to 64 bytes. */
 export function supportedWordSize(w: number): boolean {
-  return Number.isInteger(w) && w >= 4 && w <= 64 && (w & (w - 1)) === 0;
+  return Number.isInteger(w) && w >= 1 && w <= 64 && (w & (w - 1)) === 0;
+}
+
+/**
+ * The format's unit W for a flash word size: at least 4 bytes (one u32 field), so byte- and halfword-
+ * programmable NOR (most SPI NOR) uses 4-byte units, programmed as several words.
+ */
+export function unitSize(wordSize: number): number {
+  return Math.max(4, wordSize);
 }
 
 function putU32(b: Uint8Array, at: number, v: number): void {
@@ -80,6 +88,8 @@ export interface RegionHeader {
   readonly epoch: number;
   readonly m1: number;
   readonly m2: number;
+  /** Valid copies (1 or 2). One means no redundancy left: a cut during the second copy, or a flipped bit. */
+  readonly copies: number;
 }
 
 export const CORRECTED = 'corrected';
@@ -103,7 +113,7 @@ export class LogIO {
   private readonly writer: StageWriter = new StageWriter(this);
 
   constructor(readonly flash: Flash) {
-    this.w = flash.geometry.wordSize;
+    this.w = unitSize(flash.geometry.wordSize);
     this.unit = new Uint8Array(this.w);
     this.commit = new Uint8Array(this.w);
     for (let i = 0; i < this.w; i++) this.commit[i] = COMMIT[i % 4]!;
@@ -170,6 +180,20 @@ export class LogIO {
     return this.programVerified(offset + size - this.w, this.commit, 0, this.w);
   }
 
+  /**
+   * Completes the commit unit of the whole entry [at, at + size) whose write was cut during that unit. Until
+   * then its commit says nothing, and a later flipped bit in it would pass for a torn write: a record the host
+   * may have read would be discarded and its number handed out again. Programming the full pattern over a
+   * partial one only clears the bits still missing. Best effort: a unit with a bit cleared that the pattern
+   * keeps set was damaged, not cut, and is left alone (the entry still counts: its CRC matches).
+   */
+  seal(at: number, size: number): void {
+    const u = at + size - this.w;
+    if (this.read(u, this.unit, 0, this.w)) return;
+    for (let i = 0; i < this.w; i++) if ((this.unit[i]! & this.commit[i]!) !== this.commit[i]) return;
+    this.programVerified(u, this.commit, 0, this.w);
+  }
+
   /** Copies `size` bytes of flash from `from` to `to` (a verbatim entry copy during compaction). */
   copy(from: number, to: number, size: number): Failure | undefined {
     for (let done = 0; done < size; done += STAGE_BYTES) {
@@ -200,15 +224,18 @@ export class LogIO {
 
   readRegionHeader(offset: number, magic: number): RegionHeader | undefined | Failure {
     const span = alignUp(ENTRY_HEADER_BYTES, this.w);
+    let found: { epoch: number; m1: number; m2: number } | undefined;
+    let copies = 0;
     for (let copy = 0; copy < 2; copy++) {
       const e = this.read(offset + copy * span, this.hdr, 0, ENTRY_HEADER_BYTES);
       if (e) return e;
       const h = this.hdr;
       if (getU32(h, 0) === magic && getU32(h, 16) === crc32(h, 0, REGION_HEADER_FIELDS)) {
-        return { epoch: getU32(h, 4), m1: getU32(h, 8), m2: getU32(h, 12) };
+        copies++;
+        found ??= { epoch: getU32(h, 4), m1: getU32(h, 8), m2: getU32(h, 12) };
       }
     }
-    return undefined;
+    return found === undefined ? undefined : { ...found, copies };
   }
 
   writeRegionHeader(offset: number, magic: number, epoch: number, m1: number, m2: number): Failure | undefined {
@@ -357,7 +384,8 @@ export interface EntryFields {
 
 /**
  * Walks the entries of [start, end) one at a time. `next()` says what it found and fills the public fields:
- * - SCAN_ENTRY: a whole entry at `at` of `size` bytes; `f` holds its fields (payload in `dst` if it fit).
+ * - SCAN_ENTRY: a whole entry at `at` of `size` bytes; `f` holds its fields (payload in `dst` if it fit);
+ *   `committed` false means the cut fell on its commit unit (see LogIO.seal).
  * - SCAN_BAD: damaged bytes [at, to). `known` says whether `f` holds a trustworthy header; `committed` whether
  *   a complete commit unit closes it (the entry was whole once, so this is corruption, not a torn write).
  * - SCAN_END: no more entries; `at` is where the next entry would go.
@@ -419,6 +447,7 @@ export class LogScanner {
         if ('ok' in body) return body;
         this.size = entrySize(this.f.len, w);
         if (body.bodyOk) {
+          this.committed = body.committed;
           this.pos += this.size;
           return SCAN_ENTRY;
         }

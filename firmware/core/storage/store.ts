@@ -23,7 +23,9 @@ import {
   fail,
   regionHeaderBytes,
   supportedWordSize,
+  unitSize,
   type EntryFields,
+  type RegionHeader,
   type Failure,
 } from './log';
 
@@ -107,14 +109,17 @@ export class StateStore {
     const first = opts.firstSector ?? 0;
     const n = opts.sectorCount;
     const maxKeys = opts.maxKeys ?? DEFAULT_MAX_KEYS;
-    if (!supportedWordSize(wordSize)) return fail('INTERNAL_ERROR', `store: unsupported flash word size ${wordSize}`);
+    if (!supportedWordSize(wordSize) || sectorSize % unitSize(wordSize) !== 0) {
+      return fail('INTERNAL_ERROR', `store: unsupported flash word size ${wordSize} for ${sectorSize}-byte sectors`);
+    }
     if (!Number.isInteger(first) || !Number.isInteger(n) || first < 0 || n < 2 || n % 2 !== 0 || first + n > sectorCount) {
       return fail('INTERNAL_ERROR', 'store: needs an even number (≥ 2) of sectors inside the flash');
     }
     if (!Number.isInteger(maxKeys) || maxKeys < 1 || maxKeys > 0xffff) return fail('INTERNAL_ERROR', 'store: maxKeys must be 1..65535');
-    const cap = (n / 2) * sectorSize - regionHeaderBytes(wordSize);
+    const w = unitSize(wordSize);
+    const cap = (n / 2) * sectorSize - regionHeaderBytes(w);
     const maxValue = opts.maxValueBytes ?? Math.min(DEFAULT_MAX_VALUE, Math.floor((cap * 3) / 4));
-    if (!Number.isInteger(maxValue) || maxValue < 0 || maxValue > 0xffff || entrySize(maxValue, wordSize) > cap) {
+    if (!Number.isInteger(maxValue) || maxValue < 0 || maxValue > 0xffff || entrySize(maxValue, w) > cap) {
       return fail('INTERNAL_ERROR', 'store: maxValueBytes does not fit a bank');
     }
     const st = new StateStore(flash, first, n / 2, maxKeys, maxValue);
@@ -148,6 +153,7 @@ export class StateStore {
     }
     if (best < 0) return this.formatFresh();
     this.active = best;
+    const weak = (hs[best] as RegionHeader).copies < 2;
 
     const base = this.bankBase(best);
     const sc = new LogScanner(this.io, base + this.dataStart, base + this.bankBytes, this.maxValue);
@@ -156,10 +162,12 @@ export class StateStore {
     let pendingCommitted = false;
     let tornFrom = 0;
     let tornTo = 0;
+    let unsealed = -1;
     for (;;) {
       const step = sc.next();
       if (typeof step === 'object') return step;
       if (step === SCAN_END) break;
+      unsealed = step === SCAN_ENTRY && !sc.committed ? sc.at : -1;
       if (pending) this.damage(pendingKey); // damage with a whole entry after it is corruption, never a torn write
       pending = false;
       if (step === SCAN_ENTRY) {
@@ -183,6 +191,10 @@ export class StateStore {
         tornTo = sc.to;
       }
     }
+    if (unsealed >= 0) {
+      // The last update was cut on its commit unit: it is whole and now visible, so make it stay that way.
+      this.io.seal(unsealed, sc.size);
+    }
     let tornTail = false;
     if (pending) {
       if (pendingCommitted) {
@@ -195,6 +207,12 @@ export class StateStore {
       }
     }
     this.end = sc.at;
+    if (weak) {
+      // The active bank kept one header copy (a cut during the second one, or a flipped bit): one more flip
+      // would silently bring back the older bank. Commit the same contents to the other bank, with both copies.
+      const e = this.compact();
+      if (e) return e;
+    }
     const corruptKeys: number[] = [];
     for (let k = 0; k < this.maxKeys && corruptKeys.length < MAX_REPORTED_KEYS; k++) if (this.poison[k]) corruptKeys.push(k);
     const bad = corruptKeys.length > 0 || this.unknownCorrupt;

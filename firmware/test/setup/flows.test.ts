@@ -2,7 +2,7 @@
 // work-order changes, overrides and the run-permit contribution.
 import { decodePayload, encodePayload } from '../../../protocol/src/frame';
 import { MESSAGES } from '../../../protocol/src/messages';
-import { createSetup, permit, reelAt, step } from '../../core/setup';
+import { createSetup, permit, reelAt, reelIndexKey, step } from '../../core/setup';
 import type { SetupState } from '../../core/setup';
 import { cl21, config, demoOrder, encodable, liteon, mcp, ok, order, pair, part, READY, record, run, slot, started, T0, ti, wurth } from './helpers';
 
@@ -177,7 +177,7 @@ describe('splice', () => {
     expect(r.effects[0]!.message.body).toMatchObject({ depletedUniqueIdentifier: old, newlyActiveUniqueIdentifier: r.verdict.reelKey, result: 'OK', at: (T0 + 60_000) / 1000 });
     expect(reelAt(r.state, 'B1.F.2', T0 + 59_999)).toBe(old);
     expect(reelAt(r.state, 'B1.F.2', T0 + 60_000)).toBe(r.verdict.reelKey);
-    expect(r.state.held.has(old)).toBe(false);
+    expect(r.state.held.has(reelIndexKey(old))).toBe(false);
   });
 
   it('the per-slot trace keeps the latest maxHistory entries', () => {

@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { REASONS } from '../../../protocol/src/reasons';
 import type { LabelResult, ReelLabel } from '../../core/label/types';
-import { createSetup, heldReel, makerMatches, normMpn, permit, step } from '../../core/setup';
+import { createSetup, heldReel, makerMatches, normMpn, permit, reelIndexKey, step } from '../../core/setup';
 import type { MsdStatus, ReelRecordBody, SetupEnv, SetupEvent, SetupState, Slot, WorkOrder } from '../../core/setup';
 import { config, order, T0 } from './helpers';
 
@@ -179,7 +179,7 @@ function realise(e: GenEvent, s: SetupState): SetupEvent[] {
       const f = loaded[e.pick % loaded.length]!.facts;
       const label: ReelLabel = { format: e.format, reelId: f.key, mpn: f.mpn, ...(f.lot === undefined ? {} : { lot: f.lot }), ...(f.labelManufacturer === undefined ? {} : { manufacturer: f.labelManufacturer }) };
       // Mostly into another slot that takes the same part, where only the duplicate check can refuse it.
-      const holder = s.held.get(f.key);
+      const holder = s.held.get(reelIndexKey(f.key));
       const same = (s.order?.order.slots ?? []).filter((x, i) => i !== holder && x.approvedParts.some((p) => normMpn(p.manufacturerPartNumber) === normMpn(f.mpn)));
       const target = same.length > 0 && e.pick % 4 !== 0 ? same[e.pick % same.length]!.position : at(e.position, s);
       return [{ kind: 'scan-slot', position: target }, { kind: 'scan-reel', scan: { ok: true, label } }];
@@ -294,7 +294,7 @@ describe('setup verification invariants', () => {
           must(s.held.size === keys.length, 'held index size');
           s.slots.forEach((st, i) => {
             const r = heldReel(st);
-            if (r !== undefined) must(s.held.get(r.facts.key) === i, 'held index points elsewhere');
+            if (r !== undefined) must(s.held.get(reelIndexKey(r.facts.key)) === i, 'held index points elsewhere');
           });
         });
       }),

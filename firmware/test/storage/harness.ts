@@ -8,6 +8,13 @@ export const GEOMETRY = { sectorSize: 512, sectorCount: 8, wordSize: 4 } as cons
 export const JOURNAL: JournalOptions = { firstSector: 0, sectorCount: 4, maxPayload: 64 };
 export const STORE: StoreOptions = { firstSector: 4, sectorCount: 4, maxKeys: 6, maxValueBytes: 160 };
 
+/** Where the journal and the store live on one flash; the default is the small geometry above. */
+export interface Layout {
+  readonly journal: JournalOptions;
+  readonly store: StoreOptions;
+}
+export const DEFAULT_LAYOUT: Layout = { journal: JOURNAL, store: STORE };
+
 export type Op =
   | { readonly op: 'append'; readonly type: number; readonly at: number; readonly payload: Uint8Array }
   /** Acknowledge everything but the last `keep` records returned so far. */
@@ -38,10 +45,13 @@ export function bytes(n: number, seed: number): Uint8Array {
   return b;
 }
 
-export function mountBoth(flash: SimFlash): { journal: Journal; store: StateStore; jr: JournalMountReport; sr: StoreMountReport } | undefined {
-  const j = Journal.mount(flash, JOURNAL);
+export function mountBoth(
+  flash: SimFlash,
+  layout: Layout = DEFAULT_LAYOUT,
+): { journal: Journal; store: StateStore; jr: JournalMountReport; sr: StoreMountReport } | undefined {
+  const j = Journal.mount(flash, layout.journal);
   if (!j.ok) return undefined;
-  const s = StateStore.mount(flash, STORE);
+  const s = StateStore.mount(flash, layout.store);
   if (!s.ok) return undefined;
   return { journal: j.journal, store: s.store, jr: j.report, sr: s.report };
 }
@@ -95,8 +105,8 @@ function same(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
  * sequence goes on without a gap or a repeat. Settles the model (the in-flight operation did or did not happen).
  * Returns a description of the first violation, or undefined.
  */
-export function checkAfterCut(flash: SimFlash, m: Model): string | undefined {
-  const both = mountBoth(flash);
+export function checkAfterCut(flash: SimFlash, m: Model, layout: Layout = DEFAULT_LAYOUT): string | undefined {
+  const both = mountBoth(flash, layout);
   if (both === undefined) return 'mount failed';
   const { journal, store, jr, sr } = both;
   if (jr.corruptRegions !== 0 || jr.lostRecords !== 0) return `journal reported corruption: ${JSON.stringify(jr)}`;
@@ -132,7 +142,7 @@ export function checkAfterCut(flash: SimFlash, m: Model): string | undefined {
   if (expect !== m.lastSeq + 1) return `read up to ${expect - 1}, committed up to ${m.lastSeq}`;
   if (st.nextSequence !== m.lastSeq + 1) return `next sequence ${st.nextSequence}, expected ${m.lastSeq + 1}`;
 
-  for (let k = 0; k < (STORE.maxKeys ?? 0); k++) {
+  for (let k = 0; k < (layout.store.maxKeys ?? 0); k++) {
     const g = store.get(k);
     if (!g.ok) return `store get ${k}: ${g.reason}`;
     const old = m.store.get(k);

@@ -88,7 +88,10 @@ describe('journal (default size: 64 sectors of 4 KiB = 256 KiB)', () => {
     expect(Journal.mount(f, { sectorCount: 2 })).toMatchObject({ ok: false, reason: 'INTERNAL_ERROR' });
     expect(Journal.mount(f, { sectorCount: 65 })).toMatchObject({ ok: false, reason: 'INTERNAL_ERROR' });
     expect(Journal.mount(f, { sectorCount: 8, maxPayload: 5000 })).toMatchObject({ ok: false, reason: 'INTERNAL_ERROR' });
-    expect(Journal.mount(new SimFlash({ ...geo, wordSize: 2 }), opts)).toMatchObject({ ok: false, reason: 'INTERNAL_ERROR' });
+    expect(Journal.mount(new SimFlash({ ...geo, wordSize: 128 }), opts)).toMatchObject({ ok: false, reason: 'INTERNAL_ERROR' });
+    expect(Journal.mount(new SimFlash({ sectorSize: 4098, sectorCount: 4, wordSize: 2 }), { sectorCount: 4 })).toMatchObject({ ok: false, reason: 'INTERNAL_ERROR' });
+    // Byte- and halfword-programmable NOR (most SPI NOR) is supported: the format uses 4-byte units there.
+    expect(Journal.mount(new SimFlash({ ...geo, wordSize: 1 }), opts).ok).toBe(true);
   });
 });
 

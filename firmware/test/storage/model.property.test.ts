@@ -32,6 +32,8 @@ const cmd: fc.Arbitrary<Cmd> = fc.oneof(
 );
 
 const CORRUPT = 'corrupt' as const;
+/** STORAGE_SOAK=n multiplies the runs, for a long hunt outside CI. */
+const SOAK = Number(process.env['STORAGE_SOAK'] ?? 1);
 /** What the runs exercised, so a test that silently stopped reaching its cases would show. */
 const stats = { flips: 0, lostReported: 0, storeCorrupt: 0, unknownCorrupt: 0, torn: 0, cuts: 0, full: 0, appends: 0 };
 
@@ -234,14 +236,14 @@ describe('storage against a reference model', () => {
   it('random appends, acks, updates and power cuts: nothing committed lost, nothing torn visible, no repeats', () => {
     fc.assert(
       fc.property(fc.array(cmd.filter((c) => c.c !== 'flip'), { minLength: 20, maxLength: 80 }), fc.nat(), (cmds, seed) => runScenario(cmds, seed)),
-      { numRuns: 90 },
+      { numRuns: 90 * SOAK },
     );
   });
 
   it('with bit flips as well: damage is reported with a reason, never returned as data, never forgotten', () => {
     fc.assert(
       fc.property(fc.array(cmd, { minLength: 20, maxLength: 80 }), fc.nat(), (cmds, seed) => runScenario(cmds, seed)),
-      { numRuns: 150 },
+      { numRuns: 150 * SOAK },
     );
   });
 });
