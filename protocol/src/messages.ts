@@ -2,25 +2,8 @@
 // payload layouts, the TypeScript types (inferred, never restated) and the message tables of PROTOCOL.md.
 // Field names follow IPC-CFX (camelCased) wherever the meaning is the same.
 import { f, type Infer } from './fields';
-
-export const MSD_LEVELS = ['1', '2', '2a', '3', '4', '5', '5a', '6'] as const;
-export type MsdLevel = (typeof MSD_LEVELS)[number];
-export const THICKNESS_CLASSES = ['unknown', 'thick', 'medium', 'thin'] as const;
-export const MSD_STATES = ['sealed', 'exposed', 'paused', 'expired', 'needs-bake', 'blocked-unrated'] as const;
-export const STATION_ROLES = ['feeder-cart', 'placement', 'reflow', 'inspection', 'other'] as const;
-export const CAPABILITIES = [
-  'reel-verification',
-  'msl',
-  'program-interlock',
-  'first-off',
-  'journal',
-  'modbus-rtu',
-  'modbus-tcp',
-  'msl-table-load',
-] as const;
-export const OPERATOR_ROLES = ['operator', 'technician', 'supervisor', 'engineer'] as const;
-export const HIC_SPOTS = ['blue', 'pink'] as const;
-export const CARRIERS = ['tape-reel', 'tray', 'tube', 'bulk'] as const;
+import { CAPABILITIES, CARRIERS, HIC_SPOTS, MSD_LEVELS, MSD_STATES, OPERATOR_ROLES, STATION_ROLES, THICKNESS_CLASSES } from './vocabulary';
+export * from './vocabulary';
 
 // Shared field shapes.
 const at = () => f.time().about('When it happened (station clock, UTC).');

@@ -14,7 +14,7 @@ export async function firmwareBench(): Promise<Section> {
     ['MSL engine', join(ROOT, 'firmware', 'core', 'msl', 'index.ts')],
     ['setup verification', join(ROOT, 'firmware', 'core', 'setup', 'index.ts')],
     ['storage (journal, store)', join(ROOT, 'firmware', 'core', 'storage', 'index.ts')],
-    ['whole core + protocol', join(ROOT, 'firmware', 'core', 'index.ts')],
+    ['whole core', join(ROOT, 'firmware', 'core', 'index.ts')],
   ];
   const rows: string[] = [];
   let peer = 0;

@@ -1,5 +1,5 @@
 // Field values with a fixed meaning: quantity, MSL. Anything that does not fit exactly is not guessed.
-import { MSD_LEVELS, type MsdLevel } from '../../../protocol/src/messages';
+import { MSD_LEVELS, type MsdLevel } from '../../../protocol/src/vocabulary';
 
 /** Largest quantity accepted: the wire field is a u32, and no reel holds more. */
 export const MAX_QUANTITY = 0xffffffff;

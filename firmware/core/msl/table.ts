@@ -1,7 +1,7 @@
 // Floor-life tables (J-STD-033 Table 7-1 layout) as plain data, their validation and conservative lookup.
 // A table arrives from the firmware image (thick class) or from the host (any class), so validateTable
 // takes `unknown` and either returns a typed table or says precisely what is wrong.
-import { MSD_LEVELS, type MsdLevel } from '../../../protocol/src/messages';
+import { MSD_LEVELS, type MsdLevel } from '../../../protocol/src/vocabulary';
 import type { ReasonName } from '../../../protocol/src/reasons';
 
 /** Table rows: ambient temperature, °C. A temperature rounds UP to the next row. */

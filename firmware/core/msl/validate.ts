@@ -1,6 +1,6 @@
 // Checks a reel spec and each event before the engine uses them, so that evaluation is total: anything a caller
 // passes (even data that does not match the types) gets a typed error naming the field, never a throw.
-import { CARRIERS, HIC_SPOTS, MSD_LEVELS, THICKNESS_CLASSES } from '../../../protocol/src/messages';
+import { CARRIERS, HIC_SPOTS, MSD_LEVELS, THICKNESS_CLASSES } from '../../../protocol/src/vocabulary';
 import type { MslError } from './types';
 import { MSL_EVENT_TYPES } from './types';
 

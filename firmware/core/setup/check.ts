@@ -4,7 +4,7 @@
 //  3. the approval: ALTERNATE_NOT_PERMITTED (a supervisor can still allow it);
 //  4. the reel's fitness: SHELF_LIFE_EXPIRED, MSD_NOT_READY (quarantine the reel), QUANTITY_EMPTY, QUANTITY_LOW.
 // A reel is approved only through an AVL entry of this very slot whose MPN matches: no other path says OK.
-import { MSD_STATES } from '../../../protocol/src/messages';
+import { MSD_STATES } from '../../../protocol/src/vocabulary';
 import type { ReasonName } from '../../../protocol/src/reasons';
 import { makerMatches, normLot, normMpn, normPosition, reelIndexKey } from './normalize';
 import { mpnMatches, slotsApproving, type OrderIndex } from './order';
