@@ -1,9 +1,8 @@
 // Setup verification goes into the firmware bundle: it must build for a neutral platform and give the same
 // answers in an embedded-class engine (QuickJS: no console, no timers, no Intl) as in Node.
 import { join } from 'node:path';
-import { newQuickJSWASMModuleFromVariant } from 'quickjs-emscripten-core';
-import releaseSync from '@jitl/quickjs-wasmfile-release-sync';
 import { bundle } from '../../../tools/src/build/bundle';
+import { HOST_GLOBALS, runInQuickJS } from '../../../tools/src/build/quickjs';
 import * as Setup from '../../core/setup';
 import { cl21, demoOrder, liteon, T0, ti, wurth } from './helpers';
 
@@ -40,24 +39,11 @@ const input = {
 
 it('builds for platform "neutral" and answers in QuickJS exactly as in Node', async () => {
   const b = await bundle(join(__dirname, '..', '..', 'core', 'setup', 'index.ts'), { globalName: 'WardenSetup' });
-  const qjs = await newQuickJSWASMModuleFromVariant({
-    ...releaseSync,
-    importModuleLoader: () => Promise.resolve(require('@jitl/quickjs-wasmfile-release-sync/emscripten-module')),
-  });
-  const vm = qjs.newContext();
-  try {
-    for (const src of [b.code, SCENARIO, `globalThis.result = scenario(WardenSetup, ${JSON.stringify(input)});`]) {
-      const r = vm.evalCode(src);
-      if (r.error) throw new Error(JSON.stringify(vm.dump(r.error)));
-      r.value.dispose();
-    }
-    const inQuickJS = vm.getProp(vm.global, 'result').consume((h) => vm.getString(h));
-    const inNode = (new Function('return ' + SCENARIO.trim().replace(/^globalThis\.scenario = /, '').replace(/;$/, ''))() as (s: unknown, i: unknown) => string)(Setup, JSON.parse(JSON.stringify(input)));
-    expect(JSON.parse(inQuickJS)).toEqual(JSON.parse(inNode));
-    const steps = JSON.parse(inNode) as unknown[];
-    expect(steps.slice(0, -1).map((x) => (x as [string])[0])).toEqual(['OK', ...Array<string>(8).fill('OK'), 'OK', 'WRONG_SLOT', 'OK', 'OK', 'OK']);
-    expect(steps[steps.length - 1]).toMatchObject({ ok: false, reasons: ['WRONG_SLOT', 'SLOT_NOT_VERIFIED'], slotsVerified: 5 });
-  } finally {
-    vm.dispose();
-  }
+  for (const host of HOST_GLOBALS) expect(b.code).not.toMatch(host);
+  const inQuickJS = await runInQuickJS([b.code, SCENARIO, `scenario(WardenSetup, ${JSON.stringify(input)})`]);
+  const inNode = (new Function('return ' + SCENARIO.trim().replace(/^globalThis\.scenario = /, '').replace(/;$/, ''))() as (s: unknown, i: unknown) => string)(Setup, JSON.parse(JSON.stringify(input)));
+  expect(JSON.parse(inQuickJS)).toEqual(JSON.parse(inNode));
+  const steps = JSON.parse(inNode) as unknown[];
+  expect(steps.slice(0, -1).map((x) => (x as [string])[0])).toEqual(['OK', ...Array<string>(8).fill('OK'), 'OK', 'WRONG_SLOT', 'OK', 'OK', 'OK']);
+  expect(steps[steps.length - 1]).toMatchObject({ ok: false, reasons: ['WRONG_SLOT', 'SLOT_NOT_VERIFIED'], slotsVerified: 5 });
 });
