@@ -4,19 +4,15 @@
 import {
   defaultEnv,
   evaluate,
-  floorLife,
-  hasTable,
   initialState,
   MINUTE,
-  nominalHours,
   step,
   view,
-  WORST_CELL,
-  type Conditions,
   type MslEvent,
   type ReelSpec,
   type TrackerState,
 } from '../../firmware/core/msl/index';
+import { referenceConsumed } from '../../firmware/test/msl/reference';
 import { rate, type Section } from './harness';
 
 const SPEC: ReelSpec = { level: '3', thicknessClass: 'thick', bodyThicknessMm: 1.2 };
@@ -51,30 +47,6 @@ export function lineHistory(n: number): MslEvent[] {
   return out;
 }
 
-/** The peer: integrate minute by minute, looking up each minute's floor life (no closed form, no O(1) state). */
-export function naiveConsumed(spec: ReelSpec, events: readonly MslEvent[], at: number): number {
-  let place: 'bag' | 'floor' | 'cabinet' = 'bag';
-  let ambient: Conditions | null = null;
-  let cabinetRh = 0;
-  let lostAt: number | null = null;
-  let consumed = 0;
-  let i = 0;
-  for (let u = events[0]!.at; u < at; u += MINUTE) {
-    for (; i < events.length && events[i]!.at <= u; i++) {
-      const e = events[i]!;
-      if (e.type === 'open' || e.type === 'dry-out') place = 'floor';
-      else if (e.type === 'dry-in') (place = 'cabinet'), (cabinetRh = e.rhPct);
-      else if (e.type === 'ambient') (ambient = { tempC: e.tempC, rhPct: e.rhPct }), (lostAt = null);
-      else if (e.type === 'sensor-lost' && lostAt === null) lostAt = e.at;
-    }
-    if (place !== 'floor' && !(place === 'cabinet' && cabinetRh > 10)) continue;
-    const stale = ambient === null || (lostAt !== null && u - lostAt >= ENV.config.staleAfterMs);
-    const f = floorLife(spec, ENV.tables, stale ? WORST_CELL : ambient!);
-    const hours = f.rated ? f.hours : hasTable(spec, ENV.tables) ? 72 : nominalHours(spec);
-    if (hours !== null) consumed += 1 / (hours * 60);
-  }
-  return consumed;
-}
 
 const fmt = (x: number, digits = 3) => (x >= 1000 ? Math.round(x).toLocaleString('en') : x.toPrecision(digits));
 
@@ -83,7 +55,7 @@ export async function mslBench(): Promise<Section> {
   const at = events[events.length - 1]!.at + 60 * MINUTE;
   const exact = evaluate({ ...SPEC, events }, at, ENV);
   if (!exact.ok) throw new Error(`bench history rejected: ${exact.error.message}`);
-  const naive = naiveConsumed(SPEC, events, at);
+  const naive = referenceConsumed(SPEC, events, at, ENV);
   // The peer must compute the same thing, or the comparison means nothing.
   if (Math.abs(naive - exact.value.consumedFraction) > 1e-6 * Math.max(1, naive)) {
     throw new Error(`naive integration disagrees: ${naive} vs ${exact.value.consumedFraction}`);
@@ -91,7 +63,7 @@ export async function mslBench(): Promise<Section> {
   const days = (at - events[0]!.at) / 86_400_000;
 
   const evalRate = rate(() => void evaluate({ ...SPEC, events }, at, ENV), 400, 5);
-  const naiveRate = rate(() => void naiveConsumed(SPEC, events, at), 400, 3);
+  const naiveRate = rate(() => void referenceConsumed(SPEC, events, at, ENV), 400, 3);
 
   // The station's path for one event: state from flash (JSON), step, view, state back to flash.
   let state: TrackerState = initialState(SPEC);
