@@ -26,7 +26,7 @@ async function main(): Promise<void> {
     `- Command: \`npm run bench\``,
     `- Date: ${new Date().toISOString().slice(0, 10)}`,
     '',
-    ...sections.map((s) => `## ${s.title}\n\n${s.body}`),
+    ...sections.map((s) => `## ${s.title}\n\n${s.body.trimEnd()}\n`),
   ].join('\n');
   writeFileSync(join(__dirname, '..', '..', 'BENCHMARKS.md'), doc);
 }

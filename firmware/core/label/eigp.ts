@@ -103,7 +103,8 @@ function swallowed(v: string, m: ReadonlyMap<string, string>, vendor: Vendor): s
   if (!m.has('30P') && /^[0-9]{12}\D?30[Pp]./.test(v)) return '30P';
   // A second part-number field that repeats the first (Murata 6P = 1P + `+CN/R01`, Digi-Key P/30P).
   // Bounded: a handful of DIs, each searched once per value (values are capped by the scan length).
-  const upper = v.toUpperCase(); // DI letters arrive in either case
+  // DI letters arrive in either case. ASCII only, so that indices in `upper` stay indices in `v` ('ß' → 'SS' would not).
+  const upper = v.replace(/[a-z]+/g, (x) => x.toUpperCase());
   for (const di of ['P', '1P', '3P', '6P', '30P', '31P', '32P']) {
     if (m.has(di)) continue;
     for (let j = upper.indexOf(di, 3); j >= 3; j = upper.indexOf(di, j + 1)) {
@@ -111,10 +112,11 @@ function swallowed(v: string, m: ReadonlyMap<string, string>, vendor: Vendor): s
       if (v.startsWith(v.slice(0, j), j + di.length) || v.startsWith(v.slice(0, j - 1), j + di.length)) return di;
     }
   }
+  const missing = shapes.filter(([di]) => !m.has(di));
   for (let j = 0; j < v.length; j++) {
-    for (const [di, shape] of shapes) {
+    for (const [di, shape] of missing) {
       // Scanners change the case of DI letters at random, so a swallowed `11k1` counts as much as `11K1`.
-      if (!m.has(di) && v.slice(j, j + di.length).toUpperCase() === di && shape.test(v.slice(j + di.length))) return di;
+      if (upper.startsWith(di, j) && shape.test(v.slice(j + di.length))) return di;
     }
     if (kExpected && !m.has('K') && (v[j] === 'K' || v[j] === 'k')) return 'K';
   }
