@@ -20,6 +20,20 @@ export function splitField(field: string): DiField | undefined {
 }
 
 /**
+ * Tokens of an envelope-less code, each one DI of `allowed` written exactly (upper case, no leading zeros: without
+ * an envelope anything else is ordinary data) followed by its value. Undefined when a token is not, or a DI repeats.
+ */
+export function exactDiTokens(tokens: readonly string[], allowed: ReadonlySet<string>): Map<string, string> | undefined {
+  const m = new Map<string, string>();
+  for (const t of tokens) {
+    const f = splitField(t);
+    if (f === undefined || !allowed.has(f.di) || !t.startsWith(f.di) || m.has(f.di)) return undefined;
+    m.set(f.di, f.value);
+  }
+  return m;
+}
+
+/**
  * DIs seen on reel, bag and shipping labels of the electronics industry (EIGP 114, MH10.8.2 and the corpus).
  * When separators are visible substitutes (`]`, `|`, `.`), a reading is trusted only if every field starts
  * with one of these: an MPN such as `M0.6W-10K` split at its dot yields `6W…`, which is not here.

@@ -90,40 +90,52 @@ const VENDOR_SWALLOWED: Readonly<Record<Vendor, Readonly<Record<string, RegExp>>
   manufacturer: {},
 };
 
-/** The DI a value swallowed, if any. */
-function swallowed(v: string, m: ReadonlyMap<string, string>, vendor: Vendor): string | undefined {
-  const shapes = [...Object.entries(SWALLOWED), ...Object.entries(VENDOR_SWALLOWED[vendor])];
+const VENDORS: readonly Vendor[] = ['digikey', 'mouser', 'farnell', 'manufacturer'];
+/** SWALLOWED plus each vendor's own, as entries: built once, not per value. */
+const SWALLOW_SHAPES = new Map(VENDORS.map((v) => [v, [...Object.entries(SWALLOWED), ...Object.entries(VENDOR_SWALLOWED[v])]] as const));
+/** Part-number DIs that may repeat the field they were merged into. */
+const REPEAT_DIS = ['P', '1P', '3P', '6P', '30P', '31P', '32P'];
+
+/**
+ * The test "which DI did this value swallow, if any" for the values of one record. What the record lacks is
+ * the same for all its values, so it is worked out once here rather than once per value.
+ */
+function swallowTest(m: ReadonlyMap<string, string>, vendor: Vendor): (v: string) => string | undefined {
   // Every label with a sales order (1K) has a K field, and so does every Mouser label; Digi-Key prepack
   // labels and many manufacturer labels have none.
-  const kExpected = vendor === 'mouser' || m.has('1K');
+  const kLost = (vendor === 'mouser' || m.has('1K')) && !m.has('K');
   // Kyocera AVX labels (the ones with an expiry date, 14D) end with an empty `I` field; a lost separator before
   // it leaves a trailing `I` on the part number (`1P08052C103M4Z2A` + `I` → `1P08052C103M4Z2AI`).
-  if (m.has('14D') && !m.has('I') && /[Ii]$/.test(v)) return 'I';
-  // NXP: the 12NC in 1P followed by the type in 30P (`933714270653` + `30P74HC08D`), the separator lost or garbled.
-  if (!m.has('30P') && /^[0-9]{12}\D?30[Pp]./.test(v)) return '30P';
-  // A second part-number field that repeats the first (Murata 6P = 1P + `+CN/R01`, Digi-Key P/30P).
-  // Bounded: a handful of DIs, each searched once per value (values are capped by the scan length).
-  // DI letters arrive in either case. ASCII only, so that indices in `upper` stay indices in `v` ('ß' → 'SS' would not).
-  const upper = v.replace(/[a-z]+/g, (x) => x.toUpperCase());
-  for (const di of ['P', '1P', '3P', '6P', '30P', '31P', '32P']) {
-    if (m.has(di)) continue;
-    for (let j = upper.indexOf(di, 3); j >= 3; j = upper.indexOf(di, j + 1)) {
-      // The separator lost, or garbled into one stray character.
-      if (v.startsWith(v.slice(0, j), j + di.length) || v.startsWith(v.slice(0, j - 1), j + di.length)) return di;
+  const iLost = m.has('14D') && !m.has('I');
+  const p30Lost = !m.has('30P');
+  const repeatDis = REPEAT_DIS.filter((di) => !m.has(di));
+  const missing = SWALLOW_SHAPES.get(vendor)!.filter(([di]) => !m.has(di));
+  return (v) => {
+    if (iLost && /[Ii]$/.test(v)) return 'I';
+    // NXP: the 12NC in 1P followed by the type in 30P (`933714270653` + `30P74HC08D`), the separator lost or garbled.
+    if (p30Lost && /^[0-9]{12}\D?30[Pp]./.test(v)) return '30P';
+    // A second part-number field that repeats the first (Murata 6P = 1P + `+CN/R01`, Digi-Key P/30P).
+    // Bounded: a handful of DIs, each searched once per value (values are capped by the scan length).
+    // DI letters arrive in either case. ASCII only, so that indices in `upper` stay indices in `v` ('ß' → 'SS' would not).
+    const upper = v.replace(/[a-z]+/g, (x) => x.toUpperCase());
+    for (const di of repeatDis) {
+      for (let j = upper.indexOf(di, 3); j >= 3; j = upper.indexOf(di, j + 1)) {
+        // The separator lost, or garbled into one stray character.
+        if (v.startsWith(v.slice(0, j), j + di.length) || v.startsWith(v.slice(0, j - 1), j + di.length)) return di;
+      }
     }
-  }
-  const missing = shapes.filter(([di]) => !m.has(di));
-  for (let j = 0; j < v.length; j++) {
-    for (const [di, shape] of missing) {
-      // Scanners change the case of DI letters at random, so a swallowed `11k1` counts as much as `11K1`.
-      if (upper.startsWith(di, j) && shape.test(v.slice(j + di.length))) return di;
+    for (let j = 0; j < v.length; j++) {
+      for (const [di, shape] of missing) {
+        // Scanners change the case of DI letters at random, so a swallowed `11k1` counts as much as `11K1`.
+        if (upper.startsWith(di, j) && shape.test(v.slice(j + di.length))) return di;
+      }
+      if (kLost && (v[j] === 'K' || v[j] === 'k')) return 'K';
     }
-    if (kExpected && !m.has('K') && (v[j] === 'K' || v[j] === 'k')) return 'K';
-  }
-  return undefined;
+    return undefined;
+  };
 }
 
-export function vendorOf(fields: ReadonlyMap<string, string>, ctx: RecordContext): Vendor {
+function vendorOf(fields: ReadonlyMap<string, string>, ctx: RecordContext): Vendor {
   const p30 = fields.get('30P');
   if (DIGIKEY_CLUES.some((d) => fields.has(d)) || (p30 !== undefined && p30.endsWith('-ND')) || (fields.has('1K') && fields.has('10K'))) {
     return 'digikey';
@@ -134,7 +146,7 @@ export function vendorOf(fields: ReadonlyMap<string, string>, ctx: RecordContext
 }
 
 /** First value of each DI; a critical DI repeated with another value is a conflict. */
-export function fieldMap(fields: readonly DiField[]): Map<string, string> | string {
+function fieldMap(fields: readonly DiField[]): Map<string, string> | string {
   const m = new Map<string, string>();
   for (const f of fields) {
     const prev = m.get(f.di);
@@ -195,9 +207,10 @@ export function interpretRecord(fields: readonly DiField[], ctx: RecordContext):
       return reject('SCAN_UNREADABLE', `field ${di} holds characters no part number or lot has: the scanner garbled a separator; rescan`);
     }
   }
+  const swallowed = swallowTest(m, vendor);
   for (const [di, v] of m) {
     // Any field can swallow the one after it (a date code followed by the lot: `9D21211T3091…`).
-    const lost = swallowed(v, m, vendor);
+    const lost = swallowed(v);
     if (lost !== undefined) {
       return reject('LABEL_AMBIGUOUS', `field ${di} ("${v}") ends like a ${lost} field, which this label lacks: a separator was probably dropped; rescan`);
     }

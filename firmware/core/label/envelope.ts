@@ -2,7 +2,7 @@
 import { KNOWN_DIS, splitField, type DiField } from './di';
 import { interpretRecord } from './eigp';
 import { MAX_FIELDS, MAX_RECORDS, MAX_SEQUENCE_CHARS } from './limits';
-import { EOT, GS, hasControl, isPrintableAscii, RS } from './normalize';
+import { EOT, GS, hasControl, isPrintableAscii, replaceAll, RS } from './normalize';
 import { reject, sameLabel } from './result';
 import { readStripped } from './sequences';
 import type { LabelResult, ReelLabel } from './types';
@@ -41,10 +41,6 @@ function findHeader(text: string): Header | undefined {
     return { prefix, rs, bodyStart: i + 2 };
   }
   return undefined;
-}
-
-function replaceAll(s: string, from: string, to: string): string {
-  return s.split(from).join(to);
 }
 
 /**

@@ -11,6 +11,9 @@ export interface SeqField {
   readonly valid: (value: string) => boolean;
 }
 
+/** A field of a sequence template. */
+export const field = (tag: string, required: boolean, valid: (value: string) => boolean): SeqField => ({ tag, required, valid });
+
 /** One segmentation: [tag, value] pairs in order. */
 export type Reading = readonly (readonly [string, string])[];
 

@@ -1,9 +1,8 @@
 // LCSC bag QR: `{pbn:PICK…,on:SO…,pc:C…,pm:<MPN>,qty:n,mc:<note>,cc:1,pdi:n,hp:0,wc:ZH}`. Not JSON: keys and
 // values are bare, and `mc` (the buyer's note) may contain commas, so a comma splits only before `key:`.
 import { MAX_FIELDS } from './limits';
-import { accept, put, reject, type LabelDraft } from './result';
+import { accept, put, putQty, reject, type LabelDraft } from './result';
 import type { LabelResult } from './types';
-import { parseQuantity } from './values';
 
 const SPLIT = /,(?=[A-Za-z]{1,8}:)/;
 
@@ -21,10 +20,9 @@ export function parseLcsc(text: string): LabelResult | undefined {
     m.set(key, kv[2]!);
   }
   if (!(m.has('pm') || m.has('pc')) || !m.has('qty')) return undefined;
-  const q = m.get('qty')!;
-  const n = parseQuantity(q);
-  if (n === undefined) return reject('LABEL_BAD_QUANTITY', `quantity "${q}" is not a plain whole number; enter the quantity by hand`);
-  const d: LabelDraft = { qty: n };
+  const d: LabelDraft = {};
+  const badQty = putQty(d, m.get('qty')!);
+  if (badQty !== undefined) return badQty;
   put(d, 'mpn', m.get('pm'));
   put(d, 'supplierPn', m.get('pc'));
   put(d, 'salesOrder', m.get('on'));

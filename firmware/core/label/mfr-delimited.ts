@@ -1,20 +1,9 @@
 // Proprietary manufacturer codes with delimiters (reference 2, `mfr-*`). Each parser recognises one layout
 // only when every positional field has the shape that layout prints, and returns undefined otherwise.
-import { splitField } from './di';
-import { digits, digitsOrEmpty, freeText, partText, partTextOrEmpty, readSequence, type SeqField } from './fieldseq';
-import { accept, agree, put, reject, type LabelDraft } from './result';
+import { exactDiTokens } from './di';
+import { digits, digitsOrEmpty, field, freeText, partText, partTextOrEmpty, readSequence, type SeqField } from './fieldseq';
+import { accept, agree, put, putQty, reject, type LabelDraft } from './result';
 import type { LabelResult, ReelLabel } from './types';
-import { parseQuantity } from './values';
-
-const badQty = (q: string): LabelResult => reject('LABEL_BAD_QUANTITY', `quantity "${q}" is not a plain whole number; enter the quantity by hand`);
-
-/** Quantity into the draft, or the rejection. */
-function qtyInto(d: LabelDraft, q: string): LabelResult | undefined {
-  const n = parseQuantity(q);
-  if (n === undefined) return badQty(q);
-  d.qty = n;
-  return undefined;
-}
 
 const PART = /^[A-Z0-9][\x21-\x7e]*$/;
 
@@ -23,7 +12,7 @@ export function parsePanasonic(text: string): LabelResult | undefined {
   const m = /^3N1 ?([A-Z0-9][\x21-\x7e]{2,}) +([0-9]+)$/.exec(text);
   if (m === null) return undefined;
   const d: LabelDraft = { mpn: m[1]! };
-  return qtyInto(d, m[2]!) ?? accept('mfr-panasonic-1d', d);
+  return putQty(d, m[2]!) ?? accept('mfr-panasonic-1d', d);
 }
 
 /** Samsung Electro-Mechanics QR: `lot/PN/datecode/qty`, lot 7 characters, date 4 digits, qty 7 digits. */
@@ -31,7 +20,7 @@ export function parseSamsungSlash(text: string): LabelResult | undefined {
   const m = /^([A-Z0-9]{7})\/([A-Z0-9][\x21-\x7e]*)\/([0-9]{4})\/([0-9]{7})$/.exec(text);
   if (m === null || m[2]!.includes('/')) return undefined;
   const d: LabelDraft = { lot: m[1]!, mpn: m[2]!, dateCode: m[3]! };
-  return qtyInto(d, m[4]!) ?? accept('mfr-samsung-slash', d);
+  return putQty(d, m[4]!) ?? accept('mfr-samsung-slash', d);
 }
 
 /** Samsung Code 128 without a part number: lot (7, with a letter) + date code (4) + quantity (7). */
@@ -39,7 +28,7 @@ export function parseSamsung1d(text: string): LabelResult | undefined {
   const m = /^([A-Z0-9]{7})([0-9]{4})([0-9]{7})$/.exec(text);
   if (m === null || !/[A-Z]/.test(m[1]!)) return undefined;
   const d: LabelDraft = { lot: m[1]!, dateCode: m[2]! };
-  return qtyInto(d, m[3]!) ?? accept('mfr-samsung-1d', d);
+  return putQty(d, m[3]!) ?? accept('mfr-samsung-1d', d);
 }
 
 /** Lite-On: 9 `;` fields: customer; customer PN; PN; lot; qty; bin; reel id (LPN); date code; origin text. */
@@ -51,7 +40,7 @@ export function parseLiteOn(text: string): LabelResult | undefined {
   const d: LabelDraft = { mpn: pn, lot, dateCode: dc, customerPn: cpn };
   if (reel !== '') d.reelId = reel;
   if (origin !== '') d.countryOfOrigin = origin;
-  return qtyInto(d, qty) ?? accept('mfr-liteon-semicolon', d);
+  return putQty(d, qty) ?? accept('mfr-liteon-semicolon', d);
 }
 
 /**
@@ -62,7 +51,7 @@ export function parseKoa(text: string): LabelResult | undefined {
   const f = text.split(':');
   if (f.length === 8 && f[0] === 'KHK' && /^[0-9]+$/.test(f[1]!) && PART.test(f[2]!) && /^[0-9]+$/.test(f[3]!) && /^[A-Z0-9]+$/.test(f[5]!)) {
     const d: LabelDraft = { mpn: f[2]!, lot: f[5]! };
-    return qtyInto(d, f[3]!) ?? accept('mfr-koa-colon', d);
+    return putQty(d, f[3]!) ?? accept('mfr-koa-colon', d);
   }
   if ((f.length === 11 || (f.length === 12 && f[11] === '')) && f[0] === '' && f[2] === '' && f[4] === 'X' &&
     PART.test(f[1]!) && /^[0-9]+$/.test(f[3]!) && /^[A-Z0-9]+$/.test(f[5]!) && /^[0-9]+$/.test(f[6]!)) {
@@ -80,7 +69,7 @@ export function parseKemet(text: string): LabelResult | undefined {
   if (m === null) return undefined;
   const d: LabelDraft = { mpn: m[2]! };
   put(d, 'countryOfOrigin', m[5]);
-  return qtyInto(d, m[3]!) ?? accept('mfr-kemet-space', d);
+  return putQty(d, m[3]!) ?? accept('mfr-kemet-space', d);
 }
 
 /** Stackpole PDF417: `1P<PN>,Q<qty>,1T<lot>[,<date>[,<cc>]]`; the last two fields carry no DI. */
@@ -98,7 +87,7 @@ export function parseStackpole(text: string): LabelResult | undefined {
   const d: LabelDraft = { mpn: pn, lot };
   put(d, 'dateCode', date);
   put(d, 'countryOfOrigin', cc);
-  return qtyInto(d, f[1]!.slice(1)) ?? accept('mfr-stackpole-comma', d);
+  return putQty(d, f[1]!.slice(1)) ?? accept('mfr-stackpole-comma', d);
 }
 
 const BOURNS_DIS = new Set(['P', '1P', 'Q', '9D', '10D', '1T', '4L']);
@@ -110,12 +99,8 @@ const BOURNS_DIS = new Set(['P', '1P', 'Q', '9D', '10D', '1T', '4L']);
 export function parseBourns(text: string): LabelResult | undefined {
   const tokens = text.split('+');
   if (tokens.length < 2 || tokens.length > 8 || !tokens[0]!.startsWith('P')) return undefined;
-  const m = new Map<string, string>();
-  for (const t of tokens) {
-    const f = splitField(t);
-    if (f === undefined || !BOURNS_DIS.has(f.di) || !t.startsWith(f.di) || m.has(f.di)) return undefined;
-    m.set(f.di, f.value);
-  }
+  const m = exactDiTokens(tokens, BOURNS_DIS);
+  if (m === undefined) return undefined;
   const q = m.get('Q');
   const p = m.get('P')!;
   if (q === undefined || !PART.test(p)) return undefined;
@@ -128,7 +113,7 @@ export function parseBourns(text: string): LabelResult | undefined {
   put(d, 'lot', m.get('1T'));
   put(d, 'dateCode', m.get('9D') ?? m.get('10D'));
   put(d, 'countryOfOrigin', m.get('4L'));
-  return qtyInto(d, q) ?? accept('eigp114-manufacturer', d);
+  return putQty(d, q) ?? accept('eigp114-manufacturer', d);
 }
 
 /**
@@ -148,10 +133,10 @@ export function parseYageoLines(text: string): LabelResult | undefined {
   const [pn, , lot, qty, dc] = v as [string, string, string, string, string];
   if (!PART.test(pn) || !/^[A-Z0-9-]*$/.test(lot)) return undefined;
   const d: LabelDraft = { mpn: pn, lot, dateCode: dc };
-  return qtyInto(d, qty) ?? accept('mfr-yageo-lines', d);
+  return putQty(d, qty) ?? accept('mfr-yageo-lines', d);
 }
 
-const seq = (tag: string, valid: (v: string) => boolean): SeqField => ({ tag, required: true, valid });
+const seq = (tag: string, valid: (v: string) => boolean): SeqField => field(tag, true, valid);
 
 // Yageo "private assembly label": 3-letter tags run together with no separators. TIM holds a date with spaces.
 const YAGEO_TOKENS: readonly SeqField[] = [
@@ -183,7 +168,7 @@ export function parseYageoTokens(text: string): LabelResult | undefined {
     const d: LabelDraft = { mpn: m.get('SPN')!, dateCode: m.get('DCD')!, reelId: m.get('SER')! };
     const coo = m.get('COO')!;
     if (coo !== '') d.countryOfOrigin = coo;
-    const res = qtyInto(d, m.get('QTY')!) ?? accept('mfr-yageo-tokenized', d);
+    const res = putQty(d, m.get('QTY')!) ?? accept('mfr-yageo-tokenized', d);
     if (res.ok) labels.push(res.label);
   }
   return labels.length === 0 ? undefined : agree(labels, 'Yageo code');
@@ -209,7 +194,7 @@ export function parseWalsinTagged(text: string): LabelResult | undefined {
     const m = new Map(reading);
     for (const mpn of [m.get('P')!, m.get('P')! + 'Q']) {
       const d: LabelDraft = { mpn, lot: m.get('L')!, dateCode: m.get('D')! };
-      const res = qtyInto(d, m.get('Q')!) ?? accept('mfr-walsin-tagged', d);
+      const res = putQty(d, m.get('Q')!) ?? accept('mfr-walsin-tagged', d);
       if (res.ok) labels.push(res.label);
     }
   }

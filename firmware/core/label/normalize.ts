@@ -33,7 +33,8 @@ const AIM = /^\][ACdEeFGHIkLMQXz][0-9]/;
 const OUTER_SPACE = /^[ \t\r\n]+|[ \t\r\n]+$/g;
 const OUTER_NEWLINES = /^[\r\n]+|[\r\n]+$/g;
 
-function replaceAll(s: string, from: string, to: string): string {
+/** Every `from` in `s` replaced by `to`. */
+export function replaceAll(s: string, from: string, to: string): string {
   return s.indexOf(from) < 0 ? s : s.split(from).join(to);
 }
 

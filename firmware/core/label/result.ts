@@ -1,6 +1,7 @@
 // Small helpers to build verdicts; every rejection carries a reason name and a message an operator can act on.
 import type { ReasonName } from '../../../protocol/src/reasons';
 import type { LabelResult, ReelLabel } from './types';
+import { parseQuantity } from './values';
 
 export type Rejection = Extract<LabelResult, { ok: false }>;
 export type Accepted = Extract<LabelResult, { ok: true }>;
@@ -25,6 +26,14 @@ export function accept(format: string, draft: LabelDraft): Accepted {
 /** Sets `key` on the draft only when the value is defined. */
 export function put<K extends keyof LabelDraft>(draft: LabelDraft, key: K, value: LabelDraft[K] | undefined): void {
   if (value !== undefined) draft[key] = value;
+}
+
+/** Sets the draft's quantity, or returns the rejection of a quantity that is not a plain whole number. */
+export function putQty(draft: LabelDraft, q: string): Rejection | undefined {
+  const n = parseQuantity(q);
+  if (n === undefined) return reject('LABEL_BAD_QUANTITY', `quantity "${q}" is not a plain whole number; enter the quantity by hand`);
+  draft.qty = n;
+  return undefined;
 }
 
 /** The three fields a wrong value of which would let a wrong reel through. */

@@ -3,11 +3,9 @@
 // to find every segmentation and let `agree` reject the scan if the MPN, quantity or lot is not unique.
 import type { DiField } from './di';
 import { interpretRecord } from './eigp';
-import { country2, digits, digitsOrEmpty, freeText, partText, partTextOrEmpty, readSequence, type Reading, type SeqField } from './fieldseq';
+import { country2, digits, digitsOrEmpty, field as f, freeText, partText, partTextOrEmpty, readSequence, type Reading, type SeqField } from './fieldseq';
 import { agree, reject } from './result';
 import type { LabelResult, ReelLabel } from './types';
-
-const f = (tag: string, required: boolean, valid: (v: string) => boolean): SeqField => ({ tag, required, valid });
 
 const dateText = (v: string): boolean => /^[0-9./-]*$/.test(v);
 const digikeyPn = (v: string): boolean => partText(v) && v.endsWith('-ND');

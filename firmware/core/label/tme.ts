@@ -1,11 +1,10 @@
 // TME (Transfer Multisort Elektronik) bag codes: the QR (`KEY:value` tokens) and the DataMatrix (DIs separated
 // by spaces, or by nothing at all on newer bags). Reference 2 and 3.3.
-import { splitField } from './di';
-import { country2, digits, partText, readSequence, type SeqField } from './fieldseq';
+import { exactDiTokens } from './di';
+import { country2, digits, field as f, partText, readSequence, type SeqField } from './fieldseq';
 import { MAX_FIELDS } from './limits';
-import { accept, agree, put, reject, type LabelDraft } from './result';
+import { accept, agree, put, putQty, reject, type LabelDraft } from './result';
 import type { LabelResult, ReelLabel } from './types';
-import { parseQuantity } from './values';
 
 const QR_KEYS = new Set(['QTY', 'PN', 'PO', 'CPO', 'MFR', 'MPN', 'COO']);
 
@@ -39,10 +38,8 @@ export function parseTmeQr(text: string): LabelResult | undefined {
   if (!values.has('QTY') || !(values.has('PN') || values.has('MPN'))) return undefined;
   if (tokens.length > MAX_FIELDS) return reject('LABEL_TOO_LONG', `more than ${MAX_FIELDS} tokens in one code`);
   const d: LabelDraft = {};
-  const q = values.get('QTY')!;
-  const n = parseQuantity(q);
-  if (n === undefined) return reject('LABEL_BAD_QUANTITY', `quantity "${q}" is not a plain whole number; enter the quantity by hand`);
-  d.qty = n;
+  const badQty = putQty(d, values.get('QTY')!);
+  if (badQty !== undefined) return badQty;
   put(d, 'mpn', values.get('MPN'));
   put(d, 'supplierPn', values.get('PN'));
   put(d, 'manufacturer', values.get('MFR'));
@@ -58,9 +55,8 @@ const DM_DIS = new Set(['P', '1P', 'Q', '4L', 'K']);
 
 function tmeDraft(p: string, p1: string, q: string, k: string, country: string | undefined): LabelResult {
   const d: LabelDraft = {};
-  const n = parseQuantity(q);
-  if (n === undefined) return reject('LABEL_BAD_QUANTITY', `quantity "${q}" is not a plain whole number; enter the quantity by hand`);
-  d.qty = n;
+  const badQty = putQty(d, q);
+  if (badQty !== undefined) return badQty;
   d.supplierPn = p;
   // InvenTree's newer fixture shows `1PMPN<mpn>`: the word MPN before the number. Strip it only when what is
   // left is exactly TME's own symbol for the part; otherwise the true MPN cannot be told.
@@ -78,13 +74,8 @@ export function parseTmeDataMatrix(text: string): LabelResult | undefined {
   if (!text.includes(' ')) return parseTmeDataMatrixPacked(text);
   const tokens = text.split(' ');
   if (tokens.length < 4 || tokens.length > 5) return undefined;
-  const m = new Map<string, string>();
-  for (const t of tokens) {
-    const f = splitField(t);
-    // DI letters must be upper case here: without an envelope, lower case is ordinary data.
-    if (f === undefined || !DM_DIS.has(f.di) || !t.startsWith(f.di) || m.has(f.di)) return undefined;
-    m.set(f.di, f.value);
-  }
+  const m = exactDiTokens(tokens, DM_DIS);
+  if (m === undefined) return undefined;
   const p = m.get('P');
   const p1 = m.get('1P');
   const q = m.get('Q');
@@ -92,8 +83,6 @@ export function parseTmeDataMatrix(text: string): LabelResult | undefined {
   if (p === undefined || p1 === undefined || q === undefined || k === undefined || !ORDER.test(k)) return undefined;
   return tmeDraft(p, p1, q, k, m.get('4L'));
 }
-
-const f = (tag: string, required: boolean, valid: (v: string) => boolean): SeqField => ({ tag, required, valid });
 
 // Newer TME codes have no separators at all. `4L` follows a digit-only quantity, so `Q14LCN` is Q1 + 4LCN to
 // us but Q14 + "LCN" to at least one public decoder (partmanager reads the country tag as `L`). Both tags are

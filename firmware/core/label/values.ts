@@ -2,7 +2,7 @@
 import { MSD_LEVELS, type MsdLevel } from '../../../protocol/src/vocabulary';
 
 /** Largest quantity accepted: the wire field is a u32, and no reel holds more. */
-export const MAX_QUANTITY = 0xffffffff;
+const MAX_QUANTITY = 0xffffffff;
 
 /** A plain non-negative integer, zero padding allowed (`Q000000001`). Anything else is undefined. */
 export function parseQuantity(text: string): number | undefined {

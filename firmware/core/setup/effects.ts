@@ -5,7 +5,7 @@ import { utf8Length } from '../../../protocol/src/utf8';
 import type { LoadedReel, ReelFacts, SetupEffect, SetupMessage, Slot } from './types';
 
 /** Unix seconds for a message's `at` from the station's epoch ms. */
-export function wireTime(now: number): number {
+function wireTime(now: number): number {
   return Math.floor(now / 1000);
 }
 
@@ -13,8 +13,10 @@ export function wireTime(now: number): number {
 export function fit(s: string, max: number): string {
   if (utf8Length(s) <= max) return s;
   let out = '';
+  let bytes = 0;
   for (const ch of s) {
-    if (utf8Length(out + ch) > max - 3) break;
+    bytes += utf8Length(ch);
+    if (bytes > max - 3) break;
     out += ch;
   }
   return `${out}…`;

@@ -28,22 +28,23 @@ function present(s: string | undefined): string | undefined {
  * label without one, gets `DK:` + a 64-bit hash, which the host can compute the same way to key its record.
  */
 export function reelKeyOf(label: ReelLabel): string | undefined {
+  return keyOf(label)?.key;
+}
+
+function keyOf(label: ReelLabel): { readonly key: string; readonly derived: boolean } | undefined {
   const id = present(label.reelId);
-  if (id !== undefined) return utf8Length(id) <= MAX_REEL_ID_BYTES ? id : `DK:${fnv64hex(`id\u001f${id}`)}`;
+  if (id !== undefined) {
+    return utf8Length(id) <= MAX_REEL_ID_BYTES ? { key: id, derived: false } : { key: `DK:${fnv64hex(`id\u001f${id}`)}`, derived: true };
+  }
   const mpn = present(label.mpn);
   if (mpn === undefined) return undefined;
   const order = [label.customerPo, label.salesOrder, label.invoice].map((s) => present(s) ?? '').join('/');
   const parts = [normMpn(mpn), normLot(label.lot ?? ''), label.qty === undefined ? '' : String(label.qty), order];
-  return `DK:${fnv64hex(parts.join('\u001f'))}`;
-}
-
-function isDerived(label: ReelLabel): boolean {
-  const id = present(label.reelId);
-  return id === undefined || utf8Length(id) > MAX_REEL_ID_BYTES;
+  return { key: `DK:${fnv64hex(parts.join('\u001f'))}`, derived: true };
 }
 
 /** Epoch ms at which a label expiry date (the whole day is usable, UTC) has passed; undefined if unreadable. */
-export function labelExpiry(s: string): number | undefined {
+function labelExpiry(s: string): number | undefined {
   const m = /^(\d{4})[-/.]?(\d{2})[-/.]?(\d{2})$/.exec(s.trim());
   if (m === null) return undefined;
   const y = Number(m[1]);
@@ -57,10 +58,11 @@ export function labelExpiry(s: string): number | undefined {
 }
 
 export function identify(label: ReelLabel, reels: ReelCache, config: SetupConfig): Identified {
-  const key = reelKeyOf(label);
-  if (key === undefined) {
+  const k = keyOf(label);
+  if (k === undefined) {
     return { ok: false, reason: 'UNKNOWN_REEL', detail: 'label names neither a reel id nor a part number', reelKey: '' };
   }
+  const key = k.key;
   const record = cachedRecord(reels, key);
   if (record === undefined && config.requireHostRecord) {
     return { ok: false, reason: 'UNKNOWN_REEL', detail: `host has no record of reel ${key}`, reelKey: key };
@@ -90,7 +92,7 @@ export function identify(label: ReelLabel, reels: ReelCache, config: SetupConfig
   const quantity = record !== undefined ? record.quantity : label.qty;
   const facts: ReelFacts = {
     key,
-    derivedKey: isDerived(label),
+    derivedKey: k.derived,
     format: label.format,
     mpn,
     mpnFrom: hostMpn !== undefined ? 'host' : 'label',

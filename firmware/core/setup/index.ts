@@ -2,6 +2,6 @@
 export { createSetup, heldReel, step } from './setup';
 export { permit, reelAt, type PermitContribution, type SlotBlock } from './permit';
 export { DEFAULT_SETUP_CONFIG, setupConfig, type ConfigResult } from './config';
-export { identify, labelExpiry, reelKeyOf } from './identify';
+export { identify, reelKeyOf } from './identify';
 export { makerMatches, normMpn, reelIndexKey } from './normalize';
 export type * from './types';

@@ -4,19 +4,17 @@
 // order index marks that MPN case-sensitive (see order.ts). Inner spaces and punctuation are significant:
 // `WR06X221 JTL` and `LM75BD,118` are whole part numbers.
 
-export function normMpn(s: string): string {
+function caseBlind(s: string): string {
   return s.trim().toUpperCase();
 }
+
+export const normMpn = caseBlind;
 
 /** Lots are compared like MPNs: some makers print them in lower case, scanners change case. */
-export function normLot(s: string): string {
-  return s.trim().toUpperCase();
-}
+export const normLot = caseBlind;
 
 /** Slot positions as scanned from a feeder or slot barcode. */
-export function normPosition(s: string): string {
-  return s.trim().toUpperCase();
-}
+export const normPosition = caseBlind;
 
 // Legal-form words that vary between the AVL, distributor labels and host master data.
 const LEGAL_FORMS = new Set([
@@ -91,6 +89,4 @@ function hex8(n: number): string {
  * How reel keys are compared to find the same reel on two slots: letter case ignored, since scanners and QR
  * alphanumeric mode change it. Erring this way refuses a reel (DUPLICATE_REEL), never accepts one twice.
  */
-export function reelIndexKey(key: string): string {
-  return key.trim().toUpperCase();
-}
+export const reelIndexKey = caseBlind;

@@ -1,6 +1,7 @@
 // Setup's contribution to the run permit: on only when every slot of the active work order is verified
 // with an approved reel, and no override it relies on has lapsed. Each "no" names its reason.
 import { REASONS, type ReasonName } from '../../../protocol/src/reasons';
+import { slotAt } from './order';
 import type { SetupState } from './types';
 
 export interface SlotBlock {
@@ -44,8 +45,8 @@ export function permit(state: SetupState, now: number): PermitContribution {
 export function reelAt(state: SetupState, position: string, t: number): string | undefined {
   const order = state.order;
   if (order === undefined) return undefined;
-  const i = order.order.slots.findIndex((s) => s.position.trim().toUpperCase() === position.trim().toUpperCase());
-  const s = state.slots[i];
+  const i = slotAt(order, position);
+  const s = i === undefined ? undefined : state.slots[i];
   if (s === undefined || s.status !== 'verified') return undefined;
   let found: string | undefined;
   for (const h of s.reel.history) if (h.from <= t) found = h.reelKey;

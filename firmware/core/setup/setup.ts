@@ -166,10 +166,9 @@ function position(order: OrderIndex, i: number): string {
 }
 
 function scanSlot(state: SetupState, order: OrderIndex, pos: string, now: number, env: SetupEnv): StepResult {
-  const i = typeof pos === 'string' ? slotAt(order, pos) : undefined;
-  if (i === undefined) {
-    return unchanged(state, fail('SLOT_UNKNOWN', `${String(pos).trim()} is not a slot of ${order.order.header.workOrderIdentifier}`));
-  }
+  const at = slotOf(state, order, pos);
+  if (!('i' in at)) return at;
+  const i = at.i;
   const p = state.pending;
   if (p?.kind === 'reel') {
     if (expired(p.at, now, state.config)) return timedOut(state, order);
@@ -368,13 +367,14 @@ function splice(state: SetupState, order: OrderIndex, pos: string, scan: LabelRe
     return unchanged(state, fail('SLOT_NOT_VERIFIED', `${where} has no verified running reel to splice onto`, { position: where }));
   }
   const running = prev.reel;
-  const c: Checked = id.ok ? checkReel(d.view(), order, at.i, id.facts, now, env.msdStatus) : id;
-  if (!c.ok) {
+  const mismatch = (c: Extract<Checked, { ok: false }>): StepResult => {
     d.effects.push(spliced(now, slot, running.facts.key, newKey, 'SPLICE_MISMATCH', d.nextGeneration));
     const verdict = refuse(d, order, at.i, 'SPLICE_MISMATCH', c.detail, newKey, now, c.reason, c.slots);
     return { state: d.finish(), verdict, effects: d.effects };
-  }
-  if (!id.ok) return unchanged(state, fail('INTERNAL_ERROR', 'a refused reel passed the splice checks'));
+  };
+  if (!id.ok) return mismatch(id);
+  const c = checkReel(d.view(), order, at.i, id.facts, now, env.msdStatus);
+  if (!c.ok) return mismatch(c);
   if (id.facts.key === running.facts.key) {
     // The running reel scanned again (a repeated splice scan): re-verified in place.
     const verdict = accept(d, order, at.i, id.facts, c, now, 'splice: ');
@@ -486,6 +486,8 @@ function revise(state: SetupState, old: OrderIndex, next: OrderIndex, now: numbe
   const changed: string[] = [];
   const overrides = new Map<number, number>();
   const obsolete = new Set(state.obsolete);
+  /** Old slot indexes whose position the new revision still has. */
+  const kept = new Set<number>();
   let added = 0;
   next.order.slots.forEach((s, i) => {
     const j = old.byPosition.get(normPosition(s.position));
@@ -494,6 +496,7 @@ function revise(state: SetupState, old: OrderIndex, next: OrderIndex, now: numbe
       slots.push(EMPTY);
       return;
     }
+    kept.add(j);
     const st = state.slots[j] ?? EMPTY;
     if (sameRequirement(old.order.slots[j]!, s)) {
       slots.push(st);
@@ -510,7 +513,6 @@ function revise(state: SetupState, old: OrderIndex, next: OrderIndex, now: numbe
     }
     slots.push(prev === undefined ? { status: 'bom-changed' } : { status: 'bom-changed', previous: prev });
   });
-  const kept = new Set(next.order.slots.map((s) => old.byPosition.get(normPosition(s.position))));
   unloadAll(d, old, now, (j) => kept.has(j));
   const removed = old.order.slots.length - kept.size;
   let evicted = 0;

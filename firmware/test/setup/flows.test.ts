@@ -232,7 +232,7 @@ describe('BOM revision change mid-run', () => {
     const s = verifiedAll(started());
     const r = step(s, { kind: 'work-order', order: revD() }, T0 + 1000, READY);
     expect(r.verdict).toMatchObject({ ok: true, outcome: 'activated', slots: ['B1.F.2', 'B1.F.3'] });
-    expect(r.verdict.detail).toContain('C → D');
+    expect(r.verdict.detail).toBe('BOM C → D: 2 slots changed, 1 added, 1 removed');
     expect(r.effects.map((e) => e.message.type)).toEqual(['SlotUnloaded']);
     const p = permit(r.state, T0 + 1000);
     expect(p.blocked).toEqual([

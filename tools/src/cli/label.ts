@@ -11,7 +11,7 @@ const FIELD_ORDER: readonly (keyof ReelLabel)[] = [
   'countryOfOrigin', 'manufacturer', 'msl', 'reelId', 'expiryDate', 'orderLine',
 ];
 
-export function labelJson(r: LabelResult): Record<string, unknown> {
+function labelJson(r: LabelResult): Record<string, unknown> {
   if (!r.ok) return { ok: false, error: r.reason, message: r.message };
   const out: Record<string, unknown> = { ok: true };
   for (const k of FIELD_ORDER) if (r.label[k] !== undefined) out[k] = r.label[k];
@@ -19,7 +19,7 @@ export function labelJson(r: LabelResult): Record<string, unknown> {
 }
 
 /** One output object per non-blank input line; blank (whitespace-only) lines are skipped. */
-export function parseLines(input: string): Record<string, unknown>[] {
+function parseLines(input: string): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];
   const lines = input.split('\n');
   lines.forEach((line, i) => {
