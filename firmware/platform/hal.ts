@@ -28,5 +28,3 @@ export interface Flash {
   /** Erases one sector back to 0xFF. */
   erase(sector: number): FlashResult;
 }
-
-export const FLASH_OK: FlashResult = { ok: true };

@@ -156,12 +156,14 @@ function chargeHours(s: TrackerState, env: MslEnv, fl: FloorLife): { hours: numb
   return worstOrNominal(s, env);
 }
 
-function worstOrNominal(s: TrackerState, env: MslEnv): { hours: number | null; cell: Conditions | null } {
-  if (hasTable(s.spec, env.tables)) {
+/** The worst rated cell's hours where the reel has a table (`tabled`), else its nominal life. */
+function worstOrNominal(s: TrackerState, env: MslEnv): { hours: number | null; cell: Conditions | null; tabled: boolean } {
+  const tabled = hasTable(s.spec, env.tables);
+  if (tabled) {
     const w = floorLife(s.spec, env.tables, WORST_CELL);
-    if (w.rated) return { hours: w.hours, cell: w.cell };
+    if (w.rated) return { hours: w.hours, cell: w.cell, tabled };
   }
-  return { hours: nominalHours(s.spec), cell: null };
+  return { hours: nominalHours(s.spec), cell: null, tabled };
 }
 
 function isStale(s: TrackerState, env: MslEnv, t: number): boolean {
@@ -171,9 +173,8 @@ function isStale(s: TrackerState, env: MslEnv, t: number): boolean {
 /** The floor regime (ignoring the clock), with the sensor stale or fresh. */
 function floorRegime(s: TrackerState, env: MslEnv, stale: boolean): Regime {
   if (stale || s.ambient === null) {
-    const blocked = !hasTable(s.spec, env.tables);
     const w = worstOrNominal(s, env);
-    return { hours: w.hours, kind: w.hours === null ? 'neutral' : 'exposure', cell: w.cell, stale: true, staleBlocked: blocked };
+    return { hours: w.hours, kind: w.hours === null ? 'neutral' : 'exposure', cell: w.cell, stale: true, staleBlocked: !w.tabled };
   }
   const c = chargeHours(s, env, floorLife(s.spec, env.tables, s.ambient));
   return { hours: c.hours, kind: c.hours === null ? 'neutral' : 'exposure', cell: c.cell, stale: false, staleBlocked: false };
@@ -368,10 +369,11 @@ function openChecks(d: Draft, e: Extract<MslEvent, { type: 'open' }>): void {
 
 /** Rate at which a clock gap is charged: the worse of the last known floor conditions and the nominal life. */
 function gapCharge(s: TrackerState, env: MslEnv, t: number): { hours: number | null; unrated: boolean } {
-  const floor = floorRegime(s, env, isStale(s, env, t));
+  const stale = isStale(s, env, t);
+  const floor = floorRegime(s, env, stale);
   const nominal = nominalHours(s.spec);
   const hours = floor.hours === null ? nominal : nominal === null ? floor.hours : Math.min(floor.hours, nominal);
-  const known = s.ambient !== null && !isStale(s, env, t) ? floorLife(s.spec, env.tables, s.ambient) : null;
+  const known = s.ambient !== null && !stale ? floorLife(s.spec, env.tables, s.ambient) : null;
   return { hours, unrated: known !== null && !known.rated && known.reason === 'MSD_CONDITIONS_UNRATED' };
 }
 
@@ -502,13 +504,16 @@ export function view(tracker: TrackerState, at: number, env: MslEnv = DEFAULT_EN
   const reasons = new Set<ReasonName>();
   const expired = s.consumed >= 1 - EXPIRY_EPS;
   const sealed = s.place === 'new' || s.place === 'bag';
-  const shelfNow = s.shelfLife || (sealed && s.sealedAt !== null && at > addMonthsUtc(s.sealedAt, 24) && spec.level !== '1' && spec.level !== '6');
+  // A sealed bag's shelf life, for the levels it applies to: a warning past 12 months, a bake past 24.
+  const bagSealedAt = sealed && spec.level !== '1' && spec.level !== '6' ? s.sealedAt : null;
+  const shelfNow = s.shelfLife || (bagSealedAt !== null && at > addMonthsUtc(bagSealedAt, 24));
   const tolUnknown = spec.level === '6' && spec.floorLifeHours === undefined;
-  const needsBake = s.hicWet || shelfNow || (spec.level === '6' && !s.baked) || s.signoff !== null;
+  const bakeDue = s.hicWet || shelfNow || (spec.level === '6' && !s.baked);
+  const needsBake = bakeDue || s.signoff !== null;
   if (expired) reasons.add('MSD_EXPIRED');
   if (s.hicWet) reasons.add('MSD_HIC_WET');
-  if (shelfNow || (sealed && s.sealedAt !== null && at > addMonthsUtc(s.sealedAt, 12) && spec.level !== '1' && spec.level !== '6')) reasons.add('MSD_SHELF_LIFE');
-  if (s.hicWet || shelfNow || (spec.level === '6' && !s.baked)) reasons.add('MSD_NEEDS_BAKE');
+  if (shelfNow || (bagSealedAt !== null && at > addMonthsUtc(bagSealedAt, 12))) reasons.add('MSD_SHELF_LIFE');
+  if (bakeDue) reasons.add('MSD_NEEDS_BAKE');
   if (s.signoff !== null) reasons.add('MSD_BAKE_SIGNOFF');
   if (s.lastBake !== null) reasons.add(s.lastBake);
   if (s.bake !== null && s.bake.tempC > 90 && s.bakeMsOver90 + (at - s.bake.startAt) > env.config.bakeCapMs) reasons.add('MSD_BAKE_LIMIT');

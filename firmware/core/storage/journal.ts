@@ -18,12 +18,11 @@ import {
   entrySize,
   fail,
   regionHeaderBytes,
-  supportedWordSize,
-  unitSize,
+  unitFor,
   type Failure,
 } from './log';
 
-export const JOURNAL_MAGIC = 0x314a5757; // "WWJ1"
+const JOURNAL_MAGIC = 0x314a5757; // "WWJ1"
 /** JournalRecord.data in the protocol is bytes(240). */
 export const DEFAULT_MAX_PAYLOAD = 240;
 export const DEFAULT_HIGH_WATER = 0.75;
@@ -152,19 +151,17 @@ export class Journal {
 
   /** Recovers the journal from flash: finds the head, the next sequence number and the last ack. */
   static mount(flash: Flash, opts: JournalOptions): MountResult {
-    const { sectorSize, sectorCount, wordSize } = flash.geometry;
+    const { sectorSize, sectorCount } = flash.geometry;
     const first = opts.firstSector ?? 0;
     const n = opts.sectorCount;
     const maxPayload = opts.maxPayload ?? DEFAULT_MAX_PAYLOAD;
     const highWater = opts.highWater ?? DEFAULT_HIGH_WATER;
-    if (!supportedWordSize(wordSize) || sectorSize % unitSize(wordSize) !== 0) {
-      return fail('INTERNAL_ERROR', `journal: unsupported flash word size ${wordSize} for ${sectorSize}-byte sectors`);
-    }
+    const w = unitFor(flash.geometry, 'journal');
+    if (typeof w === 'object') return w;
     if (!Number.isInteger(first) || !Number.isInteger(n) || first < 0 || n < 3 || first + n > sectorCount) {
       return fail('INTERNAL_ERROR', 'journal: needs at least 3 sectors inside the flash');
     }
     if (!Number.isInteger(maxPayload) || maxPayload < 0 || maxPayload > 0xffff) return fail('INTERNAL_ERROR', 'journal: bad maxPayload');
-    const w = unitSize(wordSize);
     if (regionHeaderBytes(w) + entrySize(maxPayload, w) > sectorSize) {
       return fail('INTERNAL_ERROR', 'journal: a record of maxPayload does not fit in a sector');
     }
@@ -443,16 +440,21 @@ export class Journal {
     return { ...base, ...warning, ...blocked };
   }
 
-  /** Oldest sequence number still held (acked or not), or nextSequence when none is. */
-  oldestSequence(): number {
-    if (this.head < 0) return this.nextSeq;
+  /** The oldest sector of the live run: back from the head while epochs count down by one (head ≥ 0). */
+  private oldestSector(): number {
     let s = this.head;
     for (let k = 1; k < this.n; k++) {
       const p = (this.head - k + this.n) % this.n;
       if (!this.inRun[p] || this.epochs[p] !== this.epochs[s]! - 1) break;
       s = p;
     }
-    return Math.min(this.firstSeq[s]!, this.nextSeq);
+    return s;
+  }
+
+  /** Oldest sequence number still held (acked or not), or nextSequence when none is. */
+  oldestSequence(): number {
+    if (this.head < 0) return this.nextSeq;
+    return Math.min(this.firstSeq[this.oldestSector()]!, this.nextSeq);
   }
 
   /**
@@ -467,13 +469,7 @@ export class Journal {
     let s = this.head;
     if (s >= 0) {
       // The first sector (oldest first) that still holds records at or after fromSeq.
-      let p = this.head;
-      for (let k = 1; k < this.n; k++) {
-        const q = (this.head - k + this.n) % this.n;
-        if (!this.inRun[q] || this.epochs[q] !== this.epochs[p]! - 1) break;
-        p = q;
-      }
-      for (s = p; s !== this.head && this.endSeq[s]! <= fromSeq; s = this.next(s));
+      for (s = this.oldestSector(); s !== this.head && this.endSeq[s]! <= fromSeq; s = this.next(s));
     }
     return new JournalCursor(this, s, fromSeq, buf);
   }

@@ -18,11 +18,10 @@
 // so one flipped bit cannot make a live region look free. Either valid copy is enough.
 import { crc32, crc32Update } from '../../../protocol/src/crc32';
 import type { ReasonName } from '../../../protocol/src/reasons';
-import type { Flash } from '../../platform/hal';
+import type { Flash, FlashGeometry } from '../../platform/hal';
 
 export const ENTRY_MAGIC = 0xe5;
 export const ENTRY_HEADER_BYTES = 20;
-export const MAX_ENTRY_PAYLOAD = 0xffff;
 
 /** Entry kinds; the journal and the store each use their own. */
 export const KIND_RECORD = 1;
@@ -60,17 +59,18 @@ export function regionHeaderBytes(w: number): number {
   return 2 * alignUp(ENTRY_HEADER_BYTES, w);
 }
 
-/** Word sizes the format supports: a power of two up to 64 bytes. */
-export function supportedWordSize(w: number): boolean {
-  return Number.isInteger(w) && w >= 1 && w <= 64 && (w & (w - 1)) === 0;
-}
-
 /**
- * The format's unit W for a flash word size: at least 4 bytes (one u32 field), so byte- and halfword-
- * programmable NOR (most SPI NOR) uses 4-byte units, programmed as several words.
+ * The format's unit W for a flash: at least 4 bytes (one u32 field), so byte- and halfword-programmable NOR (most
+ * SPI NOR) uses 4-byte units, programmed as several words. The word size must be a power of two up to 64 bytes,
+ * and a sector a whole number of units.
  */
-export function unitSize(wordSize: number): number {
-  return Math.max(4, wordSize);
+export function unitFor(g: FlashGeometry, who: string): number | Failure {
+  const { wordSize, sectorSize } = g;
+  const w = Math.max(4, wordSize);
+  if (!Number.isInteger(wordSize) || wordSize < 1 || wordSize > 64 || (wordSize & (wordSize - 1)) !== 0 || sectorSize % w !== 0) {
+    return fail('INTERNAL_ERROR', `${who}: unsupported flash word size ${wordSize} for ${sectorSize}-byte sectors`);
+  }
+  return w;
 }
 
 function putU32(b: Uint8Array, at: number, v: number): void {
@@ -113,7 +113,7 @@ export class LogIO {
   private readonly writer: StageWriter = new StageWriter(this);
 
   constructor(readonly flash: Flash) {
-    this.w = unitSize(flash.geometry.wordSize);
+    this.w = Math.max(4, flash.geometry.wordSize);
     this.unit = new Uint8Array(this.w);
     this.commit = new Uint8Array(this.w);
     for (let i = 0; i < this.w; i++) this.commit[i] = COMMIT[i % 4]!;
@@ -168,14 +168,20 @@ export class LogIO {
     putU32(h, 4, a);
     putU32(h, 8, b);
     putU32(h, 12, c);
-    putU32(h, 16, crc32(h, 0, REGION_HEADER_FIELDS));
-    const crc = crc32Update(crc32(h, 0, ENTRY_HEADER_BYTES), payload, pAt, pAt + len);
+    const headerCrc = crc32(h, 0, REGION_HEADER_FIELDS);
+    putU32(h, 16, headerCrc);
+    // The body CRC covers the whole header: carry on from the header CRC over its last four bytes.
+    const crc = crc32Update(crc32Update(headerCrc, h, REGION_HEADER_FIELDS, ENTRY_HEADER_BYTES), payload, pAt, pAt + len);
     const size = entrySize(len, this.w);
     const s = this.writer.begin(offset);
-    let e = s.push(h, 0, ENTRY_HEADER_BYTES) ?? s.push(payload, pAt, len) ?? s.pad(4);
+    let e = s.push(h, 0, ENTRY_HEADER_BYTES) ?? s.push(payload, pAt, len);
     if (e) return e;
+    s.pad(4);
     putU32(this.unit, 0, crc);
-    e = s.push(this.unit, 0, 4) ?? s.pad(this.w) ?? s.flush();
+    e = s.push(this.unit, 0, 4);
+    if (e) return e;
+    s.pad(this.w);
+    e = s.flush();
     if (e) return e;
     return this.programVerified(offset + size - this.w, this.commit, 0, this.w);
   }
@@ -360,11 +366,10 @@ class StageWriter {
   }
 
   /** Pads with 0xFF (bits left erased) up to a multiple of `to` bytes from the entry start. */
-  pad(to: number): Failure | undefined {
+  pad(to: number): void {
     const n = alignUp(this.fill, to) - this.fill;
     for (let i = 0; i < n; i++) this.buf[this.fill + i] = 0xff;
     this.fill += n;
-    return undefined;
   }
 
   flush(): Failure | undefined {

@@ -22,14 +22,13 @@ import {
   entrySize,
   fail,
   regionHeaderBytes,
-  supportedWordSize,
-  unitSize,
+  unitFor,
   type EntryFields,
   type RegionHeader,
   type Failure,
 } from './log';
 
-export const STORE_MAGIC = 0x31535757; // "WWS1"
+const STORE_MAGIC = 0x31535757; // "WWS1"
 export const DEFAULT_MAX_KEYS = 64;
 export const DEFAULT_MAX_VALUE = 10 * 1024;
 /** Poison marker for damage that cannot be tied to one key. */
@@ -85,6 +84,10 @@ export class StateStore {
   private readonly lens: Uint32Array;
   private readonly poison: Uint8Array;
   private readonly f: EntryFields = { kind: 0, len: 0, a: 0, b: 0, c: 0 };
+  /** Flash bytes of an entry with no payload (a delete or poison marker). */
+  private readonly emptyEntry: number;
+  /** Bytes the keys' live entries take, kept up to date by setSlot so that an update does not sum every key. */
+  private keyBytes = 0;
   private active = 0;
   private generation = 0;
   private end = 0;
@@ -96,6 +99,7 @@ export class StateStore {
     this.perBank = perBank;
     this.sectorSize = flash.geometry.sectorSize;
     this.dataStart = regionHeaderBytes(this.io.w);
+    this.emptyEntry = entrySize(0, this.io.w);
     this.maxKeys = maxKeys;
     this.maxValue = maxValue;
     this.loc = new Int32Array(maxKeys).fill(-1);
@@ -105,18 +109,16 @@ export class StateStore {
   }
 
   static mount(flash: Flash, opts: StoreOptions): StoreMountResult {
-    const { sectorSize, sectorCount, wordSize } = flash.geometry;
+    const { sectorSize, sectorCount } = flash.geometry;
     const first = opts.firstSector ?? 0;
     const n = opts.sectorCount;
     const maxKeys = opts.maxKeys ?? DEFAULT_MAX_KEYS;
-    if (!supportedWordSize(wordSize) || sectorSize % unitSize(wordSize) !== 0) {
-      return fail('INTERNAL_ERROR', `store: unsupported flash word size ${wordSize} for ${sectorSize}-byte sectors`);
-    }
+    const w = unitFor(flash.geometry, 'store');
+    if (typeof w === 'object') return w;
     if (!Number.isInteger(first) || !Number.isInteger(n) || first < 0 || n < 2 || n % 2 !== 0 || first + n > sectorCount) {
       return fail('INTERNAL_ERROR', 'store: needs an even number (≥ 2) of sectors inside the flash');
     }
     if (!Number.isInteger(maxKeys) || maxKeys < 1 || maxKeys > 0xffff) return fail('INTERNAL_ERROR', 'store: maxKeys must be 1..65535');
-    const w = unitSize(wordSize);
     const cap = (n / 2) * sectorSize - regionHeaderBytes(w);
     const maxValue = opts.maxValueBytes ?? Math.min(DEFAULT_MAX_VALUE, Math.floor((cap * 3) / 4));
     if (!Number.isInteger(maxValue) || maxValue < 0 || maxValue > 0xffff || entrySize(maxValue, w) > cap) {
@@ -180,9 +182,7 @@ export class StateStore {
           this.unknownCorrupt = true;
           continue;
         }
-        this.poison[a] = kind === KIND_POISON ? 1 : 0;
-        this.loc[a] = kind === KIND_VALUE ? sc.at : -1;
-        this.lens[a] = kind === KIND_VALUE ? len : 0;
+        this.setSlot(a, kind === KIND_POISON ? 1 : 0, kind === KIND_VALUE ? sc.at : -1, kind === KIND_VALUE ? len : 0);
       } else if (step === SCAN_BAD) {
         pending = true;
         pendingKey = sc.known ? sc.f.a : -1;
@@ -219,10 +219,22 @@ export class StateStore {
     return { reasons: bad ? ['STORE_CORRUPT'] : [], corruptKeys, unknownCorruption: this.unknownCorrupt, tornTail, formatted: false };
   }
 
+  /** Bytes key `k`'s live entry takes in a bank: its value, a poison marker, or nothing. */
+  private slotBytes(k: number): number {
+    return this.poison[k] ? this.emptyEntry : this.loc[k]! >= 0 ? entrySize(this.lens[k]!, this.io.w) : 0;
+  }
+
+  private setSlot(k: number, poison: number, at: number, len: number): void {
+    this.keyBytes -= this.slotBytes(k);
+    this.poison[k] = poison;
+    this.loc[k] = at;
+    this.lens[k] = len;
+    this.keyBytes += this.slotBytes(k);
+  }
+
   private damage(key: number): void {
     if (key >= 0 && key < this.maxKeys) {
-      this.poison[key] = 1;
-      this.loc[key] = -1;
+      this.setSlot(key, 1, -1, this.lens[key]!);
     } else {
       this.unknownCorrupt = true;
     }
@@ -243,10 +255,18 @@ export class StateStore {
       // Something was stored and is unreadable now: stay fail-safe, across reboots too, until format().
       const p = this.io.writeEntry(this.end, KIND_POISON, ANY_KEY, 0, 0, EMPTY, 0, 0);
       if (p) return p;
-      this.end += entrySize(0, this.io.w);
+      this.end += this.emptyEntry;
       this.unknownCorrupt = true;
     }
     return { reasons: used ? ['STORE_CORRUPT'] : [], corruptKeys: [], unknownCorruption: used, tornTail: false, formatted: true };
+  }
+
+  private eraseBank(b: number): Failure | undefined {
+    for (let s = 0; s < this.perBank; s++) {
+      const e = this.io.erase(this.first + b * this.perBank + s);
+      if (e) return e;
+    }
+    return undefined;
   }
 
   private formatBank(b: number, generation: number): Failure | undefined {
@@ -254,10 +274,8 @@ export class StateStore {
     const last = this.io.lastNonBlank(base, base + this.bankBytes);
     if (typeof last === 'object') return last;
     if (last > base) {
-      for (let s = 0; s < this.perBank; s++) {
-        const e = this.io.erase(this.first + b * this.perBank + s);
-        if (e) return e;
-      }
+      const e = this.eraseBank(b);
+      if (e) return e;
     }
     const e = this.io.writeRegionHeader(base, STORE_MAGIC, generation, 0, 0);
     if (e) return e;
@@ -276,6 +294,7 @@ export class StateStore {
     this.loc.fill(-1);
     this.lens.fill(0);
     this.poison.fill(0);
+    this.keyBytes = 0;
     return OK;
   }
 
@@ -285,12 +304,7 @@ export class StateStore {
 
   /** Bytes the live entries take; compaction copies exactly these. */
   private liveBytes(): number {
-    let sum = this.unknownCorrupt ? entrySize(0, this.io.w) : 0;
-    for (let k = 0; k < this.maxKeys; k++) {
-      if (this.poison[k]) sum += entrySize(0, this.io.w);
-      else if (this.loc[k]! >= 0) sum += entrySize(this.lens[k]!, this.io.w);
-    }
-    return sum;
+    return this.keyBytes + (this.unknownCorrupt ? this.emptyEntry : 0);
   }
 
   /** The value under `key`, or undefined when none was ever set (or it was deleted). */
@@ -328,11 +342,9 @@ export class StateStore {
   }
 
   private append(kind: number, key: number, value: Uint8Array): SetResult {
-    const w = this.io.w;
-    const need = entrySize(value.length, w);
-    const old = this.poison[key] ? entrySize(0, w) : this.loc[key]! >= 0 ? entrySize(this.lens[key]!, w) : 0;
+    const need = entrySize(value.length, this.io.w);
     // Compaction writes the new value in place of the old one, so only the live set after the update must fit.
-    if (this.liveBytes() - old + (kind === KIND_VALUE ? need : 0) > this.capacity) {
+    if (this.liveBytes() - this.slotBytes(key) + (kind === KIND_VALUE ? need : 0) > this.capacity) {
       return fail('STORE_FULL', 'the live values would exceed a bank');
     }
     if (this.end + need > this.bankBase(this.active) + this.bankBytes) {
@@ -351,9 +363,7 @@ export class StateStore {
   }
 
   private index(key: number, at: number, len: number): void {
-    this.poison[key] = 0;
-    this.loc[key] = at;
-    this.lens[key] = at >= 0 ? len : 0;
+    this.setSlot(key, 0, at, at >= 0 ? len : 0);
   }
 
   /**
@@ -364,10 +374,8 @@ export class StateStore {
   compact(kind = 0, key = -1, value: Uint8Array = EMPTY): Failure | undefined {
     const target = 1 - this.active;
     const base = this.bankBase(target);
-    for (let s = 0; s < this.perBank; s++) {
-      const e = this.io.erase(this.first + target * this.perBank + s);
-      if (e) return e;
-    }
+    const erased = this.eraseBank(target);
+    if (erased) return erased;
     let pos = base + this.dataStart;
     const next = this.spare.fill(-1);
     for (let k = 0; k < this.maxKeys; k++) {
@@ -391,13 +399,13 @@ export class StateStore {
       if (this.poison[k]) {
         const e = this.io.writeEntry(pos, KIND_POISON, k, 0, 0, EMPTY, 0, 0);
         if (e) return e;
-        pos += entrySize(0, this.io.w);
+        pos += this.emptyEntry;
       }
     }
     if (this.unknownCorrupt) {
       const e = this.io.writeEntry(pos, KIND_POISON, ANY_KEY, 0, 0, EMPTY, 0, 0);
       if (e) return e;
-      pos += entrySize(0, this.io.w);
+      pos += this.emptyEntry;
     }
     let placed = -1;
     if (kind === KIND_VALUE) {
@@ -408,12 +416,16 @@ export class StateStore {
     }
     const e = this.io.writeRegionHeader(base, STORE_MAGIC, this.generation + 1, 0, 0);
     if (e) return e;
+    if (key >= 0) {
+      // Indexed before the swap, so that the live-byte count gives up the key's old entry.
+      this.index(key, placed, value.length);
+      next[key] = placed;
+    }
     this.spare = this.loc;
     this.loc = next;
     this.active = target;
     this.generation++;
     this.end = pos;
-    if (key >= 0) this.index(key, placed, value.length);
     return undefined;
   }
 

@@ -34,87 +34,65 @@ function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-function inRange(g: FlashGeometry, offset: number, length: number): boolean {
-  return Number.isInteger(offset) && Number.isInteger(length) && offset >= 0 && length >= 0 && offset + length <= g.sectorSize * g.sectorCount;
+/** Runs a device call that throws on failure, as a typed result. */
+function attempt(reason: 'FLASH_READ_FAILED' | 'FLASH_WRITE_FAILED', call: () => void): FlashResult {
+  try {
+    call();
+    return OK;
+  } catch (e) {
+    return { ok: false, reason, detail: message(e) };
+  }
 }
 
-function geometry(size: number, block: number, wordSize: number): FlashGeometry {
-  return { sectorSize: block, sectorCount: Math.floor(size / block), wordSize };
+/** The raw device calls an adapter maps the HAL onto; ranges and alignment are checked before they run. */
+interface DeviceCalls {
+  read(offset: number, dst: Uint8Array, at: number, length: number): void;
+  program(offset: number, src: Uint8Array, at: number, length: number): void;
+  erase(sector: number): void;
+}
+
+function checkedFlash(size: number, block: number, wordSize: number, dev: DeviceCalls): Flash {
+  const g: FlashGeometry = { sectorSize: block, sectorCount: Math.floor(size / block), wordSize };
+  const inRange = (offset: number, length: number) =>
+    Number.isInteger(offset) && Number.isInteger(length) && offset >= 0 && length >= 0 && offset + length <= g.sectorSize * g.sectorCount;
+  return {
+    geometry: g,
+    read(offset, dst, at, length) {
+      if (!inRange(offset, length)) return { ok: false, reason: 'FLASH_READ_FAILED', detail: 'out of range' };
+      return attempt('FLASH_READ_FAILED', () => dev.read(offset, dst, at, length));
+    },
+    program(offset, src, at, length) {
+      if (!inRange(offset, length) || offset % wordSize !== 0 || length % wordSize !== 0) {
+        return { ok: false, reason: 'FLASH_WRITE_FAILED', detail: 'unaligned or out of range' };
+      }
+      return attempt('FLASH_WRITE_FAILED', () => dev.program(offset, src, at, length));
+    },
+    erase(sector) {
+      if (!Number.isInteger(sector) || sector < 0 || sector >= g.sectorCount) return { ok: false, reason: 'FLASH_WRITE_FAILED', detail: 'no such sector' };
+      return attempt('FLASH_WRITE_FAILED', () => dev.erase(sector));
+    },
+  };
 }
 
 export function flashFromPartition(p: Ecma419Partition, wordSize = 4): Flash {
   const s = p.status();
-  const g = geometry(s.size, s.blockLength, wordSize);
-  return {
-    geometry: g,
-    read(offset, dst, at, length) {
-      if (!inRange(g, offset, length)) return { ok: false, reason: 'FLASH_READ_FAILED', detail: 'out of range' };
-      try {
-        p.read(dst.subarray(at, at + length), offset);
-        return OK;
-      } catch (e) {
-        return { ok: false, reason: 'FLASH_READ_FAILED', detail: message(e) };
-      }
-    },
-    program(offset, src, at, length) {
-      if (!inRange(g, offset, length) || offset % wordSize !== 0 || length % wordSize !== 0) {
-        return { ok: false, reason: 'FLASH_WRITE_FAILED', detail: 'unaligned or out of range' };
-      }
-      try {
-        p.write(src.subarray(at, at + length), offset);
-        return OK;
-      } catch (e) {
-        return { ok: false, reason: 'FLASH_WRITE_FAILED', detail: message(e) };
-      }
-    },
-    erase(sector) {
-      if (!Number.isInteger(sector) || sector < 0 || sector >= g.sectorCount) return { ok: false, reason: 'FLASH_WRITE_FAILED', detail: 'no such sector' };
-      try {
-        p.eraseBlock(sector);
-        return OK;
-      } catch (e) {
-        return { ok: false, reason: 'FLASH_WRITE_FAILED', detail: message(e) };
-      }
-    },
-  };
+  return checkedFlash(s.size, s.blockLength, wordSize, {
+    read: (offset, dst, at, length) => void p.read(dst.subarray(at, at + length), offset),
+    program: (offset, src, at, length) => p.write(src.subarray(at, at + length), offset),
+    erase: (sector) => p.eraseBlock(sector),
+  });
 }
 
 export function flashFromLegacy(f: LegacyFlash, wordSize = 4): Flash {
-  const g = geometry(f.byteLength, f.blockSize, wordSize);
   // The legacy write takes an ArrayBuffer: programs are staged through one reused buffer.
   let scratch = new Uint8Array(256);
-  return {
-    geometry: g,
-    read(offset, dst, at, length) {
-      if (!inRange(g, offset, length)) return { ok: false, reason: 'FLASH_READ_FAILED', detail: 'out of range' };
-      try {
-        dst.set(new Uint8Array(f.read(offset, length)), at);
-        return OK;
-      } catch (e) {
-        return { ok: false, reason: 'FLASH_READ_FAILED', detail: message(e) };
-      }
+  return checkedFlash(f.byteLength, f.blockSize, wordSize, {
+    read: (offset, dst, at, length) => dst.set(new Uint8Array(f.read(offset, length)), at),
+    program: (offset, src, at, length) => {
+      if (scratch.length < length) scratch = new Uint8Array(length);
+      scratch.set(src.subarray(at, at + length));
+      f.write(offset, length, scratch.buffer);
     },
-    program(offset, src, at, length) {
-      if (!inRange(g, offset, length) || offset % wordSize !== 0 || length % wordSize !== 0) {
-        return { ok: false, reason: 'FLASH_WRITE_FAILED', detail: 'unaligned or out of range' };
-      }
-      try {
-        if (scratch.length < length) scratch = new Uint8Array(length);
-        scratch.set(src.subarray(at, at + length));
-        f.write(offset, length, scratch.buffer);
-        return OK;
-      } catch (e) {
-        return { ok: false, reason: 'FLASH_WRITE_FAILED', detail: message(e) };
-      }
-    },
-    erase(sector) {
-      if (!Number.isInteger(sector) || sector < 0 || sector >= g.sectorCount) return { ok: false, reason: 'FLASH_WRITE_FAILED', detail: 'no such sector' };
-      try {
-        f.erase(sector);
-        return OK;
-      } catch (e) {
-        return { ok: false, reason: 'FLASH_WRITE_FAILED', detail: message(e) };
-      }
-    },
-  };
+    erase: (sector) => f.erase(sector),
+  });
 }

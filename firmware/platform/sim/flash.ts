@@ -12,7 +12,7 @@ export interface SimFlashOptions {
 }
 
 /** mulberry32: small, fast and good enough to pick undefined bits reproducibly. */
-export function prng(seed: number): () => number {
+function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -3,13 +3,15 @@
 // prints {"error":CODE,"message":...} on stdout (and the usual one line on stderr) and exits 2.
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { MSD_LEVELS, THICKNESS_CLASSES, type MsdLevel } from '../../../protocol/src/messages';
+import { CARRIERS, HIC_SPOTS, MSD_LEVELS, THICKNESS_CLASSES, type MsdLevel } from '../../../protocol/src/messages';
 import type { ReasonName } from '../../../protocol/src/reasons';
 import {
   defaultEnv,
   evaluate,
   floorLife,
   HOUR,
+  MAX_TEMP_C,
+  MIN_TEMP_C,
   MINUTE,
   MSL_EVENT_TYPES,
   type MslConfig,
@@ -61,7 +63,7 @@ export function floorLifeJson(opts: FloorLifeOptions): Json {
   const thicknessClass = opts.class === undefined ? fail('BAD_ARGUMENT', '--class is required') : classOf(opts.class, '--class', 'BAD_ARGUMENT');
   const tempC = numberArg('temp', opts.temp);
   const rhPct = numberArg('rh', opts.rh);
-  if (tempC < -100 || tempC > 400) fail('BAD_ARGUMENT', `--temp ${opts.temp}: °C, -100..400`);
+  if (tempC < MIN_TEMP_C || tempC > MAX_TEMP_C) fail('BAD_ARGUMENT', `--temp ${opts.temp}: °C, ${MIN_TEMP_C}..${MAX_TEMP_C}`);
   if (rhPct < 0 || rhPct > 100) fail('BAD_ARGUMENT', `--rh ${opts.rh}: %RH, 0..100`);
   let floorLifeHours: number | undefined;
   if (opts.tolHours !== undefined) {
@@ -145,7 +147,7 @@ export function parseEvent(v: unknown, where: string): MslEvent {
       const n = num(o, k, where, optional);
       if (n !== undefined) e[k] = n;
     } else if (k === 'hic10' || k === 'hic60') {
-      const spot = oneOf(o, k, where, ['blue', 'pink'] as const);
+      const spot = oneOf(o, k, where, HIC_SPOTS);
       if (spot !== undefined) e[k] = spot;
     } else if (k === 'action') {
       e[k] = oneOf(o, k, where, ['release', 'scrap'] as const) ?? fail('BAD_DOCUMENT', `${where}.action: "release" or "scrap"`);
@@ -155,7 +157,7 @@ export function parseEvent(v: unknown, where: string): MslEvent {
       const s = str(o, k, where, true);
       if (s !== undefined) e[k] = s;
     } else if (k === 'carrier') {
-      const c = oneOf(o, k, where, ['tape-reel', 'tray', 'tube', 'bulk'] as const);
+      const c = oneOf(o, k, where, CARRIERS);
       if (c !== undefined) e[k] = c;
     } else if (k === 'side') {
       const side = oneOf(o, k, where, ['top', 'bottom'] as const);
