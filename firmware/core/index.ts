@@ -3,4 +3,3 @@
 export * as label from './label';
 export * as msl from './msl';
 export * as setup from './setup';
-export * as storage from './storage';

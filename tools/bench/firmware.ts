@@ -13,7 +13,7 @@ export async function firmwareBench(): Promise<Section> {
     ['label parser', join(ROOT, 'firmware', 'core', 'label', 'index.ts')],
     ['MSL engine', join(ROOT, 'firmware', 'core', 'msl', 'index.ts')],
     ['setup verification', join(ROOT, 'firmware', 'core', 'setup', 'index.ts')],
-    ['storage (journal, store)', join(ROOT, 'firmware', 'core', 'storage', 'index.ts')],
+    ['storage (journal, store)', join(ROOT, 'firmware', 'storage', 'index.ts')],
     ['whole core', join(ROOT, 'firmware', 'core', 'index.ts')],
   ];
   const rows: string[] = [];

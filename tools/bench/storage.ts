@@ -3,9 +3,9 @@
 // JSON object, with seq/type/at) written to the same simulated flash, and pushed to an in-RAM array.
 import { encodePayload, MESSAGES, type Message, type MessageName } from '../../protocol/src/index';
 import { EXAMPLES } from '../../protocol/vectors/examples';
-import { Journal } from '../../firmware/core/storage/journal';
-import { StateStore } from '../../firmware/core/storage/store';
-import { entrySize } from '../../firmware/core/storage/log';
+import { Journal } from '../../firmware/storage/journal';
+import { StateStore } from '../../firmware/storage/store';
+import { entrySize } from '../../firmware/storage/log';
 import { SimFlash } from '../../firmware/platform/sim/flash';
 import { rate, type Section } from './harness';
 

@@ -2,9 +2,9 @@
 // recovery, double faults that used to repeat sequence numbers or bring stale values back, exactly-full
 // journals and odd acks, and flash full of garbage (never a throw).
 import fc from 'fast-check';
-import { Journal, type JournalOptions } from '../../core/storage/journal';
-import { StateStore, type StoreOptions } from '../../core/storage/store';
-import { entrySize, regionHeaderBytes } from '../../core/storage/log';
+import { Journal, type JournalOptions } from '../../storage/journal';
+import { StateStore, type StoreOptions } from '../../storage/store';
+import { entrySize, regionHeaderBytes } from '../../storage/log';
 import { SimFlash } from '../../platform/sim/flash';
 import { Model, bytes, checkAfterCut, drive, mountBoth, script, type Layout, type Op } from './harness';
 

@@ -9,7 +9,7 @@ const ROOT = join(__dirname, '..', '..', '..');
 
 describe('storage in the firmware bundle', () => {
   it('the storage modules and the Moddable adapter bundle engine-neutral, with no host globals', async () => {
-    for (const entry of ['firmware/core/storage/index.ts', 'firmware/platform/moddable/flash.ts']) {
+    for (const entry of ['firmware/storage/index.ts', 'firmware/platform/moddable/flash.ts']) {
       const { code } = await bundle(join(ROOT, entry), { globalName: 'X' });
       for (const host of [...HOST_GLOBALS, /embedded:/]) {
         expect(code).not.toMatch(host);

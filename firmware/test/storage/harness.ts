@@ -1,7 +1,7 @@
 // Test bench for the storage layer: a small flash holding a journal and a store side by side, a reference model of
 // what was committed, a driver that runs operations until power dies, and the checks a reboot must pass.
-import { Journal, type JournalMountReport, type JournalOptions } from '../../core/storage/journal';
-import { StateStore, type StoreMountReport, type StoreOptions } from '../../core/storage/store';
+import { Journal, type JournalMountReport, type JournalOptions } from '../../storage/journal';
+import { StateStore, type StoreMountReport, type StoreOptions } from '../../storage/store';
 import { SimFlash } from '../../platform/sim/flash';
 
 export const GEOMETRY = { sectorSize: 512, sectorCount: 8, wordSize: 4 } as const;

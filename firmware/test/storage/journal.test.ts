@@ -1,6 +1,6 @@
 // The journal as the station and the host use it: append, read, acknowledge, fill up, reboot, and survive damage.
 import fc from 'fast-check';
-import { Journal, type CursorItem, type JournalOptions } from '../../core/storage/journal';
+import { Journal, type CursorItem, type JournalOptions } from '../../storage/journal';
 import { SimFlash } from '../../platform/sim/flash';
 import { bytes } from './harness';
 

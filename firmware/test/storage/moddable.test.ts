@@ -1,6 +1,6 @@
 // The Moddable adapter, driven through stand-ins for the two device APIs (backed by the simulated flash, so the
 // journal runs on top of it unchanged). The real modules exist only on a device.
-import { Journal } from '../../core/storage/journal';
+import { Journal } from '../../storage/journal';
 import { flashFromLegacy, flashFromPartition, type Ecma419Partition, type LegacyFlash } from '../../platform/moddable/flash';
 import { SimFlash } from '../../platform/sim/flash';
 import { bytes } from './harness';

@@ -3,8 +3,8 @@
 // flash sector in a run (a single-bit error per protected unit, which is what CRC-32 plus the two header
 // copies are designed for).
 import fc from 'fast-check';
-import type { Journal } from '../../core/storage/journal';
-import type { StateStore } from '../../core/storage/store';
+import type { Journal } from '../../storage/journal';
+import type { StateStore } from '../../storage/store';
 import { SimFlash } from '../../platform/sim/flash';
 import { GEOMETRY, STORE, bytes, mountBoth, type Rec } from './harness';
 

@@ -1,7 +1,7 @@
 // The state store as the station uses it: named values that are always whole, survive reboots, and never come
 // back stale or damaged without saying so.
 import fc from 'fast-check';
-import { StateStore, type StoreOptions } from '../../core/storage/store';
+import { StateStore, type StoreOptions } from '../../storage/store';
 import { SimFlash } from '../../platform/sim/flash';
 import { bytes } from './harness';
 

@@ -2,8 +2,8 @@
 // value sizes / 4) so that the soak runs in seconds; the event RATES are the real ones: the 40-slot state table
 // every 3 minutes, one of 12 MSD reels' snapshot every 5 minutes, the work order once a day, configuration once
 // a week, and a reboot every day (the line is switched off at night).
-import { Journal } from '../../core/storage/journal';
-import { StateStore } from '../../core/storage/store';
+import { Journal } from '../../storage/journal';
+import { StateStore } from '../../storage/store';
 import { SimFlash } from '../../platform/sim/flash';
 import { bytes } from './harness';
 

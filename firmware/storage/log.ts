@@ -16,9 +16,9 @@
 // Region header (the first bytes of a journal sector or a store bank): two identical copies, each
 //   u32 magic · u32 epoch · u32 m1 · u32 m2 · u32 CRC-32 of those 16 bytes, padded to W,
 // so one flipped bit cannot make a live region look free. Either valid copy is enough.
-import { crc32, crc32Update } from '../../../protocol/src/crc32';
-import type { ReasonName } from '../../../protocol/src/reasons';
-import type { Flash, FlashGeometry } from '../../platform/hal';
+import { crc32, crc32Update } from '../../protocol/src/crc32';
+import type { ReasonName } from '../../protocol/src/reasons';
+import type { Flash, FlashGeometry } from '../platform/hal';
 
 export const ENTRY_MAGIC = 0xe5;
 export const ENTRY_HEADER_BYTES = 20;

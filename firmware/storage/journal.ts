@@ -6,8 +6,8 @@
 // when it was opened}, then entries: KIND_RECORD {a = seq, b = time low 32 bits, c = time high 16 bits |
 // type << 16} and KIND_ACK {a = acknowledged up to}. Sequence numbers start at 1 and run on without gaps: each
 // record is the previous one plus one, so a gap seen while scanning names exactly the records flash destroyed.
-import type { ReasonName } from '../../../protocol/src/reasons';
-import type { Flash } from '../../platform/hal';
+import type { ReasonName } from '../../protocol/src/reasons';
+import type { Flash } from '../platform/hal';
 import {
   KIND_ACK,
   KIND_RECORD,

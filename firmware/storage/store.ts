@@ -8,8 +8,8 @@
 // writes its header with the next generation: that header is the commit, so a cut anywhere during compaction
 // leaves the old bank in charge. Banks alternate, so every sector is erased equally often: wear levelling by
 // construction. RAM: one offset and one length per key.
-import type { ReasonName } from '../../../protocol/src/reasons';
-import type { Flash } from '../../platform/hal';
+import type { ReasonName } from '../../protocol/src/reasons';
+import type { Flash } from '../platform/hal';
 import {
   KIND_DELETE,
   KIND_POISON,
