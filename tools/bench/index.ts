@@ -51,8 +51,8 @@ async function main(): Promise<void> {
     sections.push(s);
   }
   const fresh = new Map(sections.map((s) => [s.title, s.body.trimEnd()]));
-  // Keep the order of the benchmark list; sections not run this time keep their last figures.
-  const merged = [...fresh.keys(), ...old.keys()].filter((t, i, all) => all.indexOf(t) === i);
+  // A partial run keeps the file's order and the other sections' last figures; a new section goes at the end.
+  const merged = [...old.keys(), ...fresh.keys()].filter((t, i, all) => all.indexOf(t) === i);
   const ordered = wanted.length === 0 ? [...fresh.keys()] : merged;
   const doc = [
     '# Benchmarks',
