@@ -12,3 +12,4 @@ export { crc32 } from './crc32';
 export { sha256, hmacSha256 } from './sha256';
 export * from './json';
 export * from './workorder';
+export type * from './station-view';

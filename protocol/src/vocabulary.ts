@@ -18,3 +18,9 @@ export const CAPABILITIES = [
 export const OPERATOR_ROLES = ['operator', 'technician', 'supervisor', 'engineer'] as const;
 export const HIC_SPOTS = ['blue', 'pink'] as const;
 export const CARRIERS = ['tape-reel', 'tray', 'tube', 'bulk'] as const;
+/** The station's state machine, as Modbus and StatusReport show it (a value's index is its register value). */
+export const STATION_STATES = ['booting', 'no-work-order', 'setup', 'ready', 'running', 'hold', 'fault'] as const;
+export type StationState = (typeof STATION_STATES)[number];
+/** A slot's state as Modbus shows it (index = register value). */
+export const SLOT_STATES = ['empty', 'verified', 'rejected', 'bom-changed', 'override'] as const;
+export type SlotStateName = (typeof SLOT_STATES)[number];
