@@ -90,6 +90,10 @@ function dispatch(state: SetupState, event: SetupEvent, now: number, env: SetupE
       return splice(state, order, event.position, event.scan, now, env);
     case 'override':
       return override(state, order, event.position, event.expiresAt, now);
+    case 'assign':
+      return assign(state, order, event.position, event.scan, now, env);
+    case 'recheck':
+      return recheck(state, order, event.position, now, env);
     default:
       return unchanged(state, fail('UNEXPECTED_MESSAGE', `unknown setup event ${String((event as { kind?: unknown }).kind)}`));
   }
@@ -227,14 +231,14 @@ function load(state: SetupState, order: OrderIndex, i: number, label: ReelLabel,
   const d = new Draft(state);
   const id = identify(label, state.reels, state.config);
   const verdict = id.ok
-    ? decide(d, order, i, id.facts, checkReel(d.view(), order, i, id.facts, now, env.msdStatus), now, '')
+    ? decide(d, order, i, id.facts, checkReel(d.view(), order, i, id.facts, now, env.msdStatus), now, '', label)
     : refuse(d, order, i, id.reason, id.detail, id.reelKey, now);
   return { state: d.finish(), verdict, effects: d.effects };
 }
 
-function decide(d: Draft, order: OrderIndex, i: number, facts: ReelFacts, c: Checked, now: number, note: string): Verdict {
+function decide(d: Draft, order: OrderIndex, i: number, facts: ReelFacts, c: Checked, now: number, note: string, label: ReelLabel): Verdict {
   if (!c.ok) return refuse(d, order, i, c.reason, note + c.detail, facts.key, now, undefined, c.slots);
-  return accept(d, order, i, facts, c, now, note);
+  return accept(d, order, i, facts, c, now, note, label);
 }
 
 /** The reel may not feed slot i: the slot stops vouching for any reel until a good one is scanned. */
@@ -262,7 +266,16 @@ function refuse(
   return { ...fail(reason, detail, extra), changed: true };
 }
 
-function accept(d: Draft, order: OrderIndex, i: number, facts: ReelFacts, c: Checked & { ok: true }, now: number, note: string): Verdict {
+function accept(
+  d: Draft,
+  order: OrderIndex,
+  i: number,
+  facts: ReelFacts,
+  c: Checked & { ok: true },
+  now: number,
+  note: string,
+  label: ReelLabel,
+): Verdict {
   const prev = d.slot(i);
   const slot = order.order.slots[i]!;
   const old = heldReel(prev);
@@ -274,6 +287,7 @@ function accept(d: Draft, order: OrderIndex, i: number, facts: ReelFacts, c: Che
   if (old !== undefined && !same) d.effects.push(slotUnloaded(now, slot, old.facts.key, d.nextGeneration));
   const reel: LoadedReel = {
     facts,
+    label,
     permission: c.permission,
     approvedMpn: c.part.manufacturerPartNumber.trim(),
     ...(c.overrideUntil === undefined ? {} : { overrideUntil: c.overrideUntil }),
@@ -345,7 +359,7 @@ function move(state: SetupState, order: OrderIndex, from: string, to: string, no
   if (occupant !== undefined) d.effects.push(slotUnloaded(now, dstSlot, occupant.facts.key, d.nextGeneration));
   d.set(dst, EMPTY);
   const c = checkReel(d.view(), order, dst, reel.facts, now, env.msdStatus);
-  const verdict = decide(d, order, dst, reel.facts, c, now, `moved from ${fromSlot.position.trim()}: `);
+  const verdict = decide(d, order, dst, reel.facts, c, now, `moved from ${fromSlot.position.trim()}: `, reel.label);
   return { state: d.finish(), verdict, effects: d.effects };
 }
 
@@ -377,12 +391,13 @@ function splice(state: SetupState, order: OrderIndex, pos: string, scan: LabelRe
   if (!c.ok) return mismatch(c);
   if (id.facts.key === running.facts.key) {
     // The running reel scanned again (a repeated splice scan): re-verified in place.
-    const verdict = accept(d, order, at.i, id.facts, c, now, 'splice: ');
+    const verdict = accept(d, order, at.i, id.facts, c, now, 'splice: ', scan.label);
     return { state: d.finish(), verdict: { ...verdict, ...(verdict.ok ? { outcome: 'spliced' as const } : {}) }, effects: d.effects };
   }
   const history = [...running.history, { reelKey: id.facts.key, from: now }].slice(-state.config.maxHistory);
   const reel: LoadedReel = {
     facts: id.facts,
+    label: scan.label,
     permission: c.permission,
     approvedMpn: c.part.manufacturerPartNumber.trim(),
     ...(c.overrideUntil === undefined ? {} : { overrideUntil: c.overrideUntil }),
@@ -400,6 +415,57 @@ function splice(state: SetupState, order: OrderIndex, pos: string, scan: LabelRe
     }),
     effects: d.effects,
   };
+}
+
+function assign(state: SetupState, order: OrderIndex, pos: string, scan: LabelResult, now: number, env: SetupEnv): StepResult {
+  const at = slotOf(state, order, pos);
+  if (!('i' in at)) return at;
+  if (!scan.ok) return unchanged(state, fail(scan.reason === 'OK' ? 'SCAN_UNREADABLE' : scan.reason, scan.message, { position: position(order, at.i) }));
+  return load({ ...state, pending: undefined }, order, at.i, scan.label, now, env);
+}
+
+/**
+ * Identifies and checks each held reel again with what is known now. A reel that still passes keeps its slot
+ * untouched (same generation, no messages); one that fails is refused there, exactly as a failed scan would be.
+ * A bom-changed slot stays as it is: its reel must be scanned again anyway.
+ */
+function recheck(state: SetupState, order: OrderIndex, pos: string | undefined, now: number, env: SetupEnv): StepResult {
+  let only: number | undefined;
+  if (pos !== undefined) {
+    const at = slotOf(state, order, pos);
+    if (!('i' in at)) return at;
+    only = at.i;
+  }
+  const d = new Draft(state);
+  const refused: string[] = [];
+  for (let i = 0; i < order.order.slots.length; i++) {
+    if (only !== undefined && i !== only) continue;
+    const s = d.slot(i);
+    if (s.status !== 'verified') continue;
+    const reel = s.reel;
+    const id = identify(reel.label, state.reels, state.config);
+    const c = id.ok ? checkReel(d.view(), order, i, id.facts, now, env.msdStatus) : undefined;
+    if (id.ok && c !== undefined && c.ok) {
+      if (c.permission !== reel.permission || c.overrideUntil !== reel.overrideUntil || id.facts.quantity !== reel.facts.quantity) {
+        accept(d, order, i, id.facts, c, now, 'recheck: ', reel.label);
+      }
+      continue;
+    }
+    const why = !id.ok ? id : (c as Extract<Checked, { ok: false }>);
+    refuse(d, order, i, why.reason, `recheck: ${why.detail}`, reel.facts.key, now, undefined, 'slots' in why ? why.slots : undefined);
+    refused.push(position(order, i));
+  }
+  const verdict =
+    refused.length === 0
+      ? done('rechecked', 'every held reel still passes', d.changed)
+      : { ...fail(refusedReason(d, order, refused[0]!), `refused on recheck: ${refused.join(', ')}`, { slots: refused }), changed: true };
+  return { state: d.finish(), verdict, effects: d.effects };
+}
+
+function refusedReason(d: Draft, order: OrderIndex, pos: string): Reject {
+  const i = slotAt(order, pos);
+  const s = i === undefined ? undefined : d.slot(i);
+  return s?.status === 'rejected' && s.reason !== 'OK' ? s.reason : 'SLOT_NOT_VERIFIED';
 }
 
 function override(state: SetupState, order: OrderIndex, pos: string, expiresAt: number, now: number): StepResult {

@@ -3,7 +3,7 @@
 import type { MessageBody, MSD_STATES } from '../../../protocol/src/messages';
 import type { ReasonName } from '../../../protocol/src/reasons';
 import type { Slot, WorkOrder } from '../../../protocol/src/workorder';
-import type { LabelResult } from '../label/types';
+import type { LabelResult, ReelLabel } from '../label/types';
 import type { ReelCache } from './reel-cache';
 import type { OrderIndex } from './order';
 
@@ -76,6 +76,8 @@ export interface TraceEntry {
 
 export interface LoadedReel {
   readonly facts: ReelFacts;
+  /** The label as scanned, so that a late host record or a re-verification can identify the reel again. */
+  readonly label: ReelLabel;
   readonly permission: Permission;
   /** AVL spelling of the approved MPN this reel matched. */
   readonly approvedMpn: string;
@@ -133,6 +135,13 @@ export type SetupEvent =
   | { readonly kind: 'splice'; readonly position: string; readonly scan: LabelResult }
   /** A supervisor granted an alternate override for a slot until `expiresAt` (epoch ms). */
   | { readonly kind: 'override'; readonly position: string; readonly expiresAt: number }
+  /** Slot and reel in one step (quick assign, a manual lot entry): the same checks as a scanned pair. */
+  | { readonly kind: 'assign'; readonly position: string; readonly scan: LabelResult }
+  /**
+   * Check every held reel again (or the one on `position`) against what is known now: a late host record, an
+   * MSD status that changed, a PLC's re-verification request. It can only keep or take away verification.
+   */
+  | { readonly kind: 'recheck'; readonly position?: string }
   /** Time passed: drops a pending scan that timed out. */
   | { readonly kind: 'tick' };
 
@@ -145,6 +154,7 @@ export type Outcome =
   | 'activated'
   | 'cleared'
   | 'override'
+  | 'rechecked'
   | 'idle';
 
 export type Verdict =
