@@ -85,6 +85,8 @@ export const REASONS = {
   LABEL_BAD_QUANTITY: { code: 332, category: 'setup', meaning: 'The label\'s quantity is not a plain non-negative integer.' },
   LABEL_CONFLICT: { code: 333, category: 'setup', meaning: 'The label repeats a field with different values.' },
   LABEL_MIXED_LOAD: { code: 334, category: 'setup', meaning: 'The label describes more than one part (mixed load); scan each part\'s own label.' },
+  QUICK_ASSIGN_AMBIGUOUS: { code: 321, category: 'setup', meaning: 'Quick assign: the reel\'s part fits no open BOM line, or more than one; scan the slot first.' },
+  MANUAL_ENTRY_REFUSED: { code: 322, category: 'setup', meaning: 'A manual lot entry is incomplete or not allowed here (a technician or above must enter MPN, maker, lot, quantity and a reason).' },
   REEL_ID_CHECK_FAILED: { code: 335, category: 'setup', meaning: 'A station reel-ID label fails its check character or syntax.' },
 
   MSD_EXPIRED: { code: 400, category: 'msd', meaning: 'The floor life is used up; bake before use.' },
@@ -114,6 +116,11 @@ export const REASONS = {
   OVERRIDE_DENIED: { code: 505, category: 'program', meaning: 'The override request was denied.' },
   OVERRIDE_EXPIRED: { code: 506, category: 'program', meaning: 'A granted override has expired.' },
   OPERATOR_REQUIRED: { code: 507, category: 'program', meaning: 'No operator with the needed role is logged in.' },
+  RIGHTS_INSUFFICIENT: { code: 508, category: 'program', meaning: 'The logged-in operator\'s role does not allow this action.' },
+  OVERRIDE_NOT_ALLOWED: { code: 509, category: 'program', meaning: 'This interlock can never be overridden (a part outside the AVL, a wrong program, MSD, clock, journal).' },
+  PROGRAM_CHANGED: { code: 510, category: 'program', meaning: 'The machine program changed while a work order ran; the station holds until it matches and a first-off passes.' },
+  BOARD_LIMIT_REACHED: { code: 511, category: 'program', meaning: 'The prototype work order\'s board count is reached.' },
+  OPERATOR_UNKNOWN: { code: 512, category: 'program', meaning: 'The badge is not known to the station.' },
 
   JOURNAL_FULL: { code: 550, category: 'storage', meaning: 'The journal is full of unacknowledged records; production stops.' },
   JOURNAL_HIGH_WATER: { code: 551, category: 'storage', meaning: 'The journal passed its high-water mark; the host should read and ack.' },
@@ -131,6 +138,11 @@ export const REASONS = {
   SENSOR_FAULT: { code: 603, category: 'system', meaning: 'A required sensor is silent or out of range.' },
   HOST_OFFLINE: { code: 604, category: 'system', meaning: 'The host link is down beyond the allowed time.' },
   LOCKED_BY_HOST: { code: 605, category: 'system', meaning: 'The host locked the station.' },
+  ALARM_UNACKNOWLEDGED: { code: 606, category: 'system', meaning: 'A critical alarm waits for a technician to acknowledge it.' },
+  NOT_PROVISIONED: { code: 607, category: 'system', meaning: 'The station has no configuration or key yet; it refuses every host command until provisioned.' },
+  BOARD_WITHOUT_PERMIT: { code: 608, category: 'system', meaning: 'The machine reported a board while the run permit was off.' },
+  CONFIG_INVALID: { code: 609, category: 'system', meaning: 'A configuration document is malformed or out of range.' },
+  COMMAND_TIMEOUT: { code: 610, category: 'system', meaning: 'A command barcode was not followed by the scan it needs in time.' },
 
   BAD_ARGUMENT: { code: 700, category: 'input', meaning: 'A command-line argument is missing or invalid.' },
   BAD_DOCUMENT: { code: 701, category: 'input', meaning: 'An input document is not valid JSON or misses a field.' },
