@@ -142,6 +142,7 @@ export const REASONS = {
   NOT_PROVISIONED: { code: 607, category: 'system', meaning: 'The station has no configuration or key yet; it refuses every host command until provisioned.' },
   BOARD_WITHOUT_PERMIT: { code: 608, category: 'system', meaning: 'The machine reported a board while the run permit was off.' },
   CONFIG_INVALID: { code: 609, category: 'system', meaning: 'A configuration document is malformed or out of range.' },
+  PLC_HEARTBEAT_LOST: { code: 611, category: 'system', meaning: 'The line PLC stopped writing its Modbus heartbeat register.' },
   COMMAND_TIMEOUT: { code: 610, category: 'system', meaning: 'A command barcode was not followed by the scan it needs in time.' },
 
   BAD_ARGUMENT: { code: 700, category: 'input', meaning: 'A command-line argument is missing or invalid.' },

@@ -145,6 +145,7 @@ function askMsd(lookup: MsdLookup, reel: ReelFacts, slot: Parameters<MsdLookup>[
   }
   if (s === undefined) return `no MSD status for reel ${reel.key}`;
   if (!(MSD_STATES as readonly string[]).includes(s.state)) return 'the MSL engine gave an unknown state';
+  if (typeof s.notReady === 'string') return s.notReady;
   if (!NOT_READY.has(s.state)) return undefined;
   const why = Array.isArray(s.reasons) && s.reasons.length > 0 ? `: ${s.reasons.join(', ')}` : '';
   return `MSD ${s.state}${why}`;

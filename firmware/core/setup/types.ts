@@ -13,6 +13,8 @@ export type MsdState = (typeof MSD_STATES)[number];
 export interface MsdStatus {
   readonly state: MsdState;
   readonly reasons: readonly ReasonName[];
+  /** Set when the reel may not feed whatever its state says (e.g. still sealed: nothing can feed from a bag). */
+  readonly notReady?: string;
 }
 
 /** Asks the MSL engine for a reel's status; undefined when the engine knows nothing of it. */

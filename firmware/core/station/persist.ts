@@ -1,0 +1,178 @@
+// The state's parts as bytes for the state store, and back. Each part is its own store key, so a scan rewrites
+// one slot (a few hundred bytes), not the whole station. Values are JSON in UTF-8 with a version; reading is
+// total: a value that does not decode is reported, and the runtime treats its part as lost (fail-safe), never
+// as empty-and-fine.
+import { utf8Decode, utf8Encode } from '../../../protocol/src/utf8';
+import type { WorkOrder } from '../../../protocol/src/workorder';
+import { validateTable, type TableSet } from '../msl/table';
+import type { TrackerState } from '../msl/tracker';
+import { indexOrder } from '../setup/order';
+import { reelIndexKey } from '../setup/normalize';
+import { createSetup, heldReel } from '../setup/setup';
+import type { SetupState, SlotState } from '../setup/types';
+import type { StationConfig } from './config';
+import { setupConfigOf } from './station';
+import type { Alarm, Badge, CoreState, FirstOff, MsdReel, OrderTerms } from './types';
+
+const V = 1;
+
+export type Decoded<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly detail: string };
+
+export function toBytes(value: unknown): Uint8Array {
+  return utf8Encode(JSON.stringify({ v: V, value }));
+}
+
+function fromBytes(bytes: Uint8Array, what: string): Decoded<unknown> {
+  const text = utf8Decode(bytes);
+  if (text === undefined) return { ok: false, detail: `${what}: not UTF-8` };
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return { ok: false, detail: `${what}: not JSON` };
+  }
+  if (typeof doc !== 'object' || doc === null || (doc as { v?: unknown }).v !== V) return { ok: false, detail: `${what}: unknown format version` };
+  return { ok: true, value: (doc as { value: unknown }).value };
+}
+
+const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+// ---- the work order ----------------------------------------------------------------------------------------
+
+export interface StoredOrder {
+  readonly order: WorkOrder;
+  readonly terms: OrderTerms;
+  readonly digest: number;
+  readonly activatedAt: number;
+}
+
+export function decodeOrder(bytes: Uint8Array): Decoded<StoredOrder> {
+  const d = fromBytes(bytes, 'work order');
+  if (!d.ok) return d;
+  const x = d.value;
+  if (!isObj(x) || !isObj(x['order']) || !Array.isArray((x['order'] as { slots?: unknown }).slots) || !isObj(x['terms']) || typeof x['digest'] !== 'number') {
+    return { ok: false, detail: 'work order: malformed' };
+  }
+  return { ok: true, value: x as unknown as StoredOrder };
+}
+
+// ---- slots -------------------------------------------------------------------------------------------------
+
+export function decodeSlot(bytes: Uint8Array): Decoded<SlotState> {
+  const d = fromBytes(bytes, 'slot');
+  if (!d.ok) return d;
+  const x = d.value;
+  if (!isObj(x) || typeof x['status'] !== 'string') return { ok: false, detail: 'slot: malformed' };
+  if (x['status'] === 'verified' && !(isObj(x['reel']) && isObj((x['reel'] as Record<string, unknown>)['facts']) && isObj((x['reel'] as Record<string, unknown>)['label']))) {
+    return { ok: false, detail: 'slot: verified without a reel' };
+  }
+  return { ok: true, value: x as unknown as SlotState };
+}
+
+// ---- MSD trackers ------------------------------------------------------------------------------------------
+
+export function decodeReel(bytes: Uint8Array): Decoded<MsdReel> {
+  const d = fromBytes(bytes, 'MSD reel');
+  if (!d.ok) return d;
+  const x = d.value;
+  if (!isObj(x) || typeof x['key'] !== 'string' || !isObj(x['tracker']) || (x['tracker'] as { v?: unknown }).v !== 1) return { ok: false, detail: 'MSD reel: malformed' };
+  return { ok: true, value: x as unknown as MsdReel & { tracker: TrackerState } };
+}
+
+// ---- the rest of the core ------------------------------------------------------------------------------------
+
+/** What is kept of the core beyond slots, trackers and the order. Volatile by design: operator, overrides,
+ *  program report (the machine reports it again), sensor state, pending scans and commands. */
+export interface StoredCore {
+  /** Journal sequence up to which this checkpoint includes every record's effect. */
+  readonly journalSeq: number;
+  readonly generation: number;
+  readonly obsolete: readonly string[];
+  readonly firstOff: FirstOff;
+  readonly hold: CoreState['hold'];
+  readonly boards: number;
+  readonly orderBoards: number;
+  readonly alarms: readonly Alarm[];
+  readonly seq: CoreState['seq'];
+  readonly bootCount: number;
+}
+
+export function coreOf(s: CoreState, journalSeq: number, bootCount: number): StoredCore {
+  return {
+    journalSeq,
+    generation: s.setup.generation,
+    obsolete: [...s.setup.obsolete],
+    firstOff: s.firstOff,
+    hold: s.hold,
+    boards: s.boards,
+    orderBoards: s.order?.boards ?? 0,
+    alarms: s.alarms,
+    seq: s.seq,
+    bootCount,
+  };
+}
+
+export function decodeCore(bytes: Uint8Array): Decoded<StoredCore> {
+  const d = fromBytes(bytes, 'station state');
+  if (!d.ok) return d;
+  const x = d.value;
+  const nums = ['journalSeq', 'generation', 'boards', 'orderBoards', 'bootCount'];
+  if (!isObj(x) || nums.some((k) => typeof x[k] !== 'number') || !Array.isArray(x['obsolete']) || !Array.isArray(x['alarms']) || !isObj(x['firstOff']) || !isObj(x['seq'])) {
+    return { ok: false, detail: 'station state: malformed' };
+  }
+  return { ok: true, value: x as unknown as StoredCore };
+}
+
+export function decodeBadges(bytes: Uint8Array): Decoded<ReadonlyMap<string, Badge>> {
+  const d = fromBytes(bytes, 'badges');
+  if (!d.ok) return d;
+  if (!Array.isArray(d.value)) return { ok: false, detail: 'badges: malformed' };
+  const m = new Map<string, Badge>();
+  for (const e of d.value as unknown[]) {
+    if (!Array.isArray(e) || typeof e[0] !== 'string' || !isObj(e[1])) return { ok: false, detail: 'badges: malformed' };
+    m.set(e[0], e[1] as unknown as Badge);
+  }
+  return { ok: true, value: m };
+}
+
+export function badgesBytes(b: ReadonlyMap<string, Badge>): Uint8Array {
+  return toBytes([...b.entries()]);
+}
+
+export function decodeTables(bytes: Uint8Array): Decoded<TableSet> {
+  const d = fromBytes(bytes, 'MSL tables');
+  if (!d.ok) return d;
+  if (!isObj(d.value)) return { ok: false, detail: 'MSL tables: malformed' };
+  const out: Record<string, unknown> = {};
+  for (const k of ['thick', 'medium', 'thin']) {
+    const t = d.value[k];
+    if (t === undefined) continue;
+    const v = validateTable(t);
+    if (!v.ok) return { ok: false, detail: `MSL tables: ${k}: ${v.detail}` };
+    out[k] = v.table;
+  }
+  return { ok: true, value: out as TableSet };
+}
+
+// ---- putting the parts together --------------------------------------------------------------------------------
+
+/** The setup state rebuilt from its parts; slots that did not decode are refused (rescan), never trusted. */
+export function restoreSetup(config: StationConfig, stored: StoredOrder | undefined, slots: readonly (SlotState | undefined)[], core: StoredCore | undefined): SetupState {
+  const base = createSetup(setupConfigOf(config, stored?.terms.prototype ?? false));
+  if (stored === undefined) return { ...base, generation: core?.generation ?? 0 };
+  const idx = indexOrder(stored.order, base.config.maxSlots);
+  if (!idx.ok) return { ...base, generation: core?.generation ?? 0 };
+  const n = stored.order.slots.length;
+  const restored: SlotState[] = [];
+  const held = new Map<string, number>();
+  for (let i = 0; i < n; i++) {
+    const s = slots[i] ?? LOST;
+    restored.push(s);
+    const r = heldReel(s);
+    if (r !== undefined) held.set(reelIndexKey(r.facts.key), i);
+  }
+  return { ...base, order: idx.index, slots: restored, held, obsolete: new Set(core?.obsolete ?? []), generation: core?.generation ?? 0 };
+}
+
+/** A slot whose stored state is missing or unreadable: it vouches for nothing until scanned again. */
+export const LOST: SlotState = { status: 'rejected', reason: 'POWER_LOSS_RECOVERY', reelKey: '', detail: 'its state was lost: scan the reel again' };
