@@ -1,0 +1,550 @@
+// The station: the imperative shell around the pure core (firmware/core/station). It owns the HAL devices, the
+// journal and the state store. Every input goes through one entry point, `input()`: the core decides, the
+// decision's records are journaled first, then the changed state parts are checkpointed, then the run-permit
+// relay and the stack light are driven, and only then is anyone answered. So nothing the station answered
+// (an operator's verdict, a host's Ack) can be lost to a power cut, and the relay never runs ahead of the journal.
+import { encodePayload, decodePayload } from '../../protocol/src/frame';
+import { MESSAGES, type Message } from '../../protocol/src/messages';
+import type { ReasonName } from '../../protocol/src/reasons';
+import type { DeviceIdentity, PlcWrite, StationView } from '../../protocol/src/station-view';
+import { utf8Decode, utf8Encode } from '../../protocol/src/utf8';
+import { configDocument, DEFAULT_CONFIG, parseConfig, type StationConfig } from '../core/station/config';
+import { advanced, broadcast } from '../core/station/msd';
+import { evaluate } from '../core/station/permit';
+import * as persist from '../core/station/persist';
+import { rollForward } from '../core/station/recover';
+import { createCore, decide } from '../core/station/station';
+import type { CoreState, Decision, Facts, MsdReel, PermitView, Reply, StationInput } from '../core/station/types';
+import type { SlotState } from '../core/setup/types';
+import type { Clock, DigitalOut, Flash, RandomBytes, StackLight, ThSensor } from '../platform/hal';
+import { Journal, type CursorItem, type JournalMountReport } from '../storage/journal';
+import { StateStore, type StoreMountReport } from '../storage/store';
+import { K, MAX_VALUE_BYTES, MSD0, STORE_KEYS } from './layout';
+import { stationView } from './view';
+
+export const FIRMWARE_VERSION = 'warden-fw 0.2.0';
+
+/** The devices a station runs on. The platform's main module opens them and hands them in. */
+export interface StationHal {
+  /** The journal partition (sized by `journal.kib`). */
+  readonly journalFlash: Flash;
+  /** The state-store partition (two banks). */
+  readonly storeFlash: Flash;
+  readonly clock: Clock;
+  readonly runPermit: DigitalOut;
+  readonly stackLight?: StackLight;
+  readonly sensor?: ThSensor;
+  readonly random: RandomBytes;
+}
+
+export interface Provisioning {
+  /** The station's configuration document (see firmware/runtime/README.md); validated before it is stored. */
+  readonly config: unknown;
+  /** The secret the host shares with this station (≥ 16 bytes). Stored once; never readable over any link. */
+  readonly secret?: Uint8Array;
+}
+
+/** What a station tells those who watch it (the simulator, `warden station`, the host link). */
+export type StationEvent =
+  | { readonly kind: 'reply'; readonly input: StationInput; readonly reply: Reply }
+  | { readonly kind: 'record'; readonly seq: number; readonly message: Message }
+  | { readonly kind: 'permit'; readonly view: PermitView }
+  | { readonly kind: 'fault'; readonly reason: ReasonName; readonly detail: string };
+
+export interface StationOptions {
+  readonly hal: StationHal;
+  /** Stored at the first boot only, when the store holds no configuration yet. */
+  readonly provision?: Provisioning;
+  readonly firmwareVersion?: string;
+  readonly onEvent?: (e: StationEvent) => void;
+}
+
+/** Why a station could not start at all (its storage is unusable): it stays fail-safe with this reason. */
+export interface BootFailure {
+  readonly reason: ReasonName;
+  readonly detail: string;
+}
+
+export interface BootReport {
+  readonly bootCount: number;
+  readonly journal: JournalMountReport;
+  readonly store: StoreMountReport;
+  readonly restoredUpTo: number;
+  readonly rolledForward: number;
+  /** Parts of the stored state that did not decode (their slots must be scanned again). */
+  readonly lostParts: readonly string[];
+  readonly clock: 'none' | 'rtc-untrusted' | 'rtc-trusted';
+}
+
+export class Station {
+  private core: CoreState;
+  private readonly journal: Journal | undefined;
+  private readonly store: StateStore | undefined;
+  private readonly hal: StationHal;
+  private readonly onEvent: (e: StationEvent) => void;
+  readonly firmwareVersion: string;
+  /** Why the station cannot run at all (storage unusable, not provisioned), if it cannot. */
+  readonly failure: BootFailure | undefined;
+  readonly boot: BootReport | undefined;
+  private wallOffset: number;
+  private bootCount = 0;
+  private storeFailed = false;
+  private hostLastSeenMono = -Infinity;
+  private lastCheckpointMono = 0;
+  private lastSensorMono = -Infinity;
+  private persisted: CoreState;
+  private msdKeys = new Map<string, number>();
+  private lastView: PermitView | undefined;
+  private listeners: ((e: StationEvent) => void)[] = [];
+
+  private constructor(o: StationOptions, parts: {
+    core: CoreState;
+    journal?: Journal;
+    store?: StateStore;
+    failure?: BootFailure;
+    boot?: BootReport;
+    wallOffset: number;
+  }) {
+    this.hal = o.hal;
+    this.onEvent = o.onEvent ?? (() => {});
+    this.firmwareVersion = o.firmwareVersion ?? FIRMWARE_VERSION;
+    this.core = parts.core;
+    this.persisted = parts.core;
+    this.journal = parts.journal;
+    this.store = parts.store;
+    this.failure = parts.failure;
+    this.boot = parts.boot;
+    this.wallOffset = parts.wallOffset;
+    this.lastCheckpointMono = o.hal.clock.monotonicMs();
+  }
+
+  /**
+   * Starts a station: mounts the store and the journal, restores the state, applies journal records the last
+   * checkpoint missed, journals StationBooted and drives the outputs. The relay is switched off first and stays
+   * off until the restored state passes every rule. Never throws: a station whose storage is unusable starts in
+   * `fault` with the reason, permit off.
+   */
+  static start(o: StationOptions): Station {
+    o.hal.runPermit.write(0);
+    const mono = o.hal.clock.monotonicMs();
+    const rtc = o.hal.clock.readRtc();
+    const clock: CoreState['clock'] & { source: 'none' | 'rtc-untrusted' | 'rtc-trusted' } = rtc === undefined ? { valid: false, source: 'none' } : rtc.trusted ? { valid: true, source: 'rtc-trusted' } : { valid: false, source: 'rtc-untrusted' };
+    const wallOffset = (rtc?.epochMs ?? 0) - mono;
+    const failed = (reason: ReasonName, detail: string, store?: StateStore) => {
+      const st = new Station(o, { core: createCore(DEFAULT_CONFIG, clock, mono), failure: { reason, detail }, wallOffset, ...(store === undefined ? {} : { store }) });
+      st.emit({ kind: 'fault', reason, detail });
+      st.drive();
+      return st;
+    };
+    const sm = StateStore.mount(o.hal.storeFlash, {
+      sectorCount: o.hal.storeFlash.geometry.sectorCount,
+      maxKeys: STORE_KEYS,
+      maxValueBytes: Math.min(MAX_VALUE_BYTES, Math.floor(((o.hal.storeFlash.geometry.sectorCount / 2) * o.hal.storeFlash.geometry.sectorSize * 3) / 4) - 64),
+    });
+    if (!sm.ok) return failed(sm.reason, `state store: ${sm.detail}`);
+    const store = sm.store;
+    // Configuration: the stored one, else the provisioning document (first boot only).
+    let config: StationConfig | undefined;
+    const stored = store.get(K.config);
+    if (stored.ok && stored.value !== undefined) {
+      const text = utf8Decode(stored.value);
+      let doc: unknown;
+      try {
+        doc = text === undefined ? undefined : JSON.parse(text);
+      } catch {
+        doc = undefined;
+      }
+      const c = parseConfig(doc);
+      if (!c.ok) return failed('CONFIG_INVALID', `stored configuration: ${c.detail}`, store);
+      config = c.config;
+    } else if (o.provision !== undefined) {
+      const c = parseConfig(o.provision.config);
+      if (!c.ok) return failed('CONFIG_INVALID', c.detail, store);
+      const w = store.set(K.config, utf8Encode(JSON.stringify(configDocument(c.config))));
+      if (!w.ok) return failed(w.reason, w.detail, store);
+      if (o.provision.secret !== undefined) {
+        if (o.provision.secret.length < 16) return failed('CONFIG_INVALID', 'the secret must be at least 16 bytes', store);
+        const ws = store.set(K.secret, o.provision.secret);
+        if (!ws.ok) return failed(ws.reason, ws.detail, store);
+      }
+      config = c.config;
+    } else {
+      return failed('NOT_PROVISIONED', 'no configuration stored: provision the station (firmware/runtime/README.md)', store);
+    }
+    const jg = o.hal.journalFlash.geometry;
+    const sectors = Math.min(jg.sectorCount, Math.floor((config['journal.kib'] * 1024) / jg.sectorSize));
+    const jm = Journal.mount(o.hal.journalFlash, { sectorCount: sectors, highWater: config['journal.highWaterPct'] / 100 });
+    if (!jm.ok) return failed(jm.reason, `journal: ${jm.detail}`, store);
+    const journal = jm.journal;
+
+    // Restore the parts.
+    const lostParts: string[] = [];
+    const read = <T>(key: number, what: string, decode: (b: Uint8Array) => persist.Decoded<T>): T | undefined => {
+      const g = store.get(key);
+      if (!g.ok) {
+        lostParts.push(`${what}: ${g.detail}`);
+        return undefined;
+      }
+      if (g.value === undefined) return undefined;
+      const d = decode(g.value);
+      if (!d.ok) lostParts.push(d.detail);
+      return d.ok ? d.value : undefined;
+    };
+    const coreStored = read(K.core, 'station state', persist.decodeCore);
+    const order = read(K.order, 'work order', persist.decodeOrder);
+    const slots: (SlotState | undefined)[] = [];
+    if (order !== undefined) {
+      for (let i = 0; i < order.order.slots.length; i++) {
+        const raw = store.get(K.slot0 + i);
+        const s = read(K.slot0 + i, `slot ${i}`, persist.decodeSlot);
+        // No value means an empty slot; a value that does not decode is a slot that must be scanned again.
+        slots.push(s ?? (raw.ok && raw.value === undefined ? { status: 'empty' } : persist.LOST));
+      }
+    }
+    const msd = new Map<string, MsdReel>();
+    const msdKeys = new Map<string, number>();
+    for (let k = MSD0; k < STORE_KEYS; k++) {
+      const r = read(k, `MSD reel key ${k}`, persist.decodeReel);
+      if (r !== undefined) {
+        msd.set(r.key, r);
+        msdKeys.set(r.key, k);
+      }
+    }
+    const badges = read(K.badges, 'badges', persist.decodeBadges);
+    const tables = read(K.tables, 'MSL tables', persist.decodeTables);
+    let core = createCore(config, clock, mono);
+    core = {
+      ...core,
+      setup: persist.restoreSetup(config, order, slots, coreStored),
+      order: order === undefined ? undefined : { terms: order.terms, digest: order.digest, activatedAt: order.activatedAt, boards: coreStored?.orderBoards ?? 0 },
+      msd,
+      ...(tables === undefined ? {} : { tables }),
+      ...(badges === undefined ? {} : { badges }),
+      ...(coreStored === undefined
+        ? {}
+        : { firstOff: coreStored.firstOff, hold: coreStored.hold, boards: coreStored.boards, alarms: coreStored.alarms, seq: coreStored.seq }),
+    };
+    // The records the checkpoint did not include, applied conservatively.
+    const restoredUpTo = coreStored?.journalSeq ?? 0;
+    const tail: Message[] = [];
+    const from = Math.max(restoredUpTo + 1, journal.oldestSequence());
+    const cur = journal.cursor(Math.min(from, journal.nextSequence));
+    if ('next' in cur) {
+      for (let item = cur.next(); 'kind' in item && item.kind !== 'end'; item = cur.next()) {
+        if (item.kind !== 'record') continue;
+        const m = decodePayload(item.type, item.payload);
+        if (m.ok) tail.push(m.message);
+      }
+    }
+    const now = wallOffset + mono;
+    core = rollForward(core, tail, now);
+    // Time passed that the trackers did not see: with a trusted clock, at unknown conditions (the sensor rule
+    // charges the worst cell after the staleness limit); without one, as lost time, charged in full at the sync.
+    core = { ...core, msd: broadcast(core, (t) => (t.at === null ? undefined : clock.valid ? { type: 'sensor-lost', at: t.at } : { type: 'clock-lost', at: t.at })) };
+    core = { ...core, recovering: core.setup.order !== undefined };
+    const bootCount = (coreStored?.bootCount ?? 0) + 1;
+    const boot: BootReport = {
+      bootCount,
+      journal: jm.report,
+      store: sm.report,
+      restoredUpTo,
+      rolledForward: tail.length,
+      lostParts,
+      clock: clock.source,
+    };
+    const st = new Station(o, { core, journal, store, boot, wallOffset });
+    st.bootCount = bootCount;
+    st.msdKeys = msdKeys;
+    // Force a first checkpoint of everything restored (roll-forward and the boot count included).
+    st.persisted = createCore(config, clock, mono);
+    st.commit(
+      [
+        {
+          type: 'StationBooted',
+          body: {
+            at: Math.floor(now / 1000),
+            bootCount,
+            softwareVersion: st.firmwareVersion,
+            clockSource: clock.source,
+            restoredUpTo,
+            rolledForward: Math.min(tail.length, 0xffff),
+            reasons: [...jm.report.reasons, ...sm.report.reasons].slice(0, 8),
+          },
+        },
+      ],
+      core,
+    );
+    st.input({ kind: 'tick' });
+    return st;
+  }
+
+  // ---- the one entry point -----------------------------------------------------------------------------------
+
+  /** Feeds one input; returns what the station answers. The relay is driven before this returns. */
+  input(i: StationInput): Reply {
+    if (this.failure !== undefined) {
+      const reply: Reply = { ok: false, reason: this.failure.reason, outcome: 'refused', detail: this.failure.detail };
+      this.emit({ kind: 'reply', input: i, reply });
+      return reply;
+    }
+    if (i.kind === 'tick') this.housekeeping();
+    const d = decide(this.core, i, this.facts());
+    const reply = this.apply(d);
+    this.emit({ kind: 'reply', input: i, reply });
+    return reply;
+  }
+
+  /** The host link reports an authenticated frame: the host counts as online. */
+  hostSeen(): void {
+    this.hostLastSeenMono = this.hal.clock.monotonicMs();
+  }
+
+  /** Subscribes to what the station does (records, replies, permit changes). */
+  subscribe(fn: (e: StationEvent) => void): () => void {
+    this.listeners.push(fn);
+    return () => {
+      this.listeners = this.listeners.filter((x) => x !== fn);
+    };
+  }
+
+  private emit(e: StationEvent): void {
+    this.onEvent(e);
+    for (const l of this.listeners) l(e);
+  }
+
+  private facts(): Facts {
+    const mono = this.hal.clock.monotonicMs();
+    const js = this.journal?.status();
+    return {
+      now: this.wallOffset + mono,
+      mono,
+      journal: {
+        full: js === undefined || js.permitBlocked === 'JOURNAL_FULL',
+        highWater: js?.warning === 'JOURNAL_HIGH_WATER',
+        failed: js === undefined || js.permitBlocked === 'FLASH_WRITE_FAILED' || this.storeFailed,
+        pending: js?.pendingRecords ?? 0,
+      },
+      storeCorrupt: this.store === undefined || this.store.status().failSafe === 'STORE_CORRUPT',
+      hostOnline: mono - this.hostLastSeenMono <= this.core.config['timeouts.hostOfflineMs'],
+    };
+  }
+
+  /** Wall time as the station knows it (epoch ms). */
+  now(): number {
+    return this.wallOffset + this.hal.clock.monotonicMs();
+  }
+
+  private apply(d: Decision): Reply {
+    const prev = this.core;
+    const appended = this.commit(d.records, d.state);
+    if (appended !== undefined) {
+      // The journal refused part of the decision: keep the old state, with the records that did land applied
+      // as after a power cut, so state and journal never disagree.
+      this.core = rollForward(prev, appended.landed, this.now());
+      this.checkpoint();
+      this.drive();
+      return { ok: false, reason: appended.reason, outcome: 'refused', detail: appended.detail };
+    }
+    if (d.setClock !== undefined) {
+      this.wallOffset = d.setClock - this.hal.clock.monotonicMs();
+      this.hal.clock.writeRtc(d.setClock);
+    }
+    this.drive();
+    return d.reply;
+  }
+
+  /** Journals the records, then checkpoints `next`. Undefined when all went to flash; else what landed and why not. */
+  private commit(records: readonly Message[], next: CoreState): { landed: Message[]; reason: ReasonName; detail: string } | undefined {
+    const j = this.journal!;
+    const landed: Message[] = [];
+    const at = this.now();
+    for (const m of records) {
+      const p = encodePayload(m);
+      if (!p.ok) return { landed, reason: 'INTERNAL_ERROR', detail: `${m.type} does not encode: ${p.detail}` };
+      const r = j.append(messageType(m), Math.max(0, at), p.payload);
+      if (!r.ok) return { landed, reason: r.reason, detail: r.detail };
+      landed.push(m);
+      this.emit({ kind: 'record', seq: r.seq, message: m });
+    }
+    this.core = next;
+    this.checkpoint();
+    return undefined;
+  }
+
+  /** Writes every part that changed since the last checkpoint, the core part last (it carries the journal seq). */
+  private checkpoint(): void {
+    const st = this.store;
+    if (st === undefined) return;
+    const s = this.core;
+    const p = this.persisted;
+    const put = (key: number, bytes: Uint8Array | undefined): void => {
+      if (this.storeFailed) return;
+      const r = bytes === undefined ? st.delete(key) : st.set(key, bytes);
+      if (!r.ok) {
+        this.storeFailed = true;
+        this.emit({ kind: 'fault', reason: r.reason, detail: `state store key ${key}: ${r.detail}` });
+      }
+    };
+    if (s.setup.order !== p.setup.order || s.order !== p.order) {
+      if (s.setup.order === undefined || s.order === undefined) put(K.order, undefined);
+      else if (s.setup.order?.order !== p.setup.order?.order || s.order.digest !== p.order?.digest || s.order.terms !== p.order?.terms) {
+        put(K.order, persist.orderBytes({ order: s.setup.order.order, terms: s.order.terms, digest: s.order.digest, activatedAt: s.order.activatedAt }));
+      }
+    }
+    const n = Math.max(s.setup.slots.length, p.setup.slots.length);
+    for (let i = 0; i < n; i++) {
+      const a = s.setup.slots[i];
+      if (a === p.setup.slots[i] && s.setup.order === p.setup.order) continue;
+      put(K.slot0 + i, a === undefined || a.status === 'empty' ? undefined : persist.toBytes(a));
+    }
+    if (s.msd !== p.msd) {
+      for (const [k, r] of s.msd) {
+        if (p.msd.get(k) === r) continue;
+        let key = this.msdKeys.get(k);
+        if (key === undefined) {
+          const used = new Set(this.msdKeys.values());
+          for (let c = MSD0; c < STORE_KEYS && key === undefined; c++) if (!used.has(c)) key = c;
+          if (key === undefined) continue;
+          this.msdKeys.set(k, key);
+        }
+        put(key, persist.toBytes(r));
+      }
+      for (const [k, key] of this.msdKeys) {
+        if (s.msd.has(k)) continue;
+        put(key, undefined);
+        this.msdKeys.delete(k);
+      }
+    }
+    if (s.badges !== p.badges) put(K.badges, persist.badgesBytes(s.badges));
+    if (s.tables !== p.tables) put(K.tables, persist.toBytes(s.tables));
+    const seq = (this.journal?.status().nextSequence ?? 1) - 1;
+    put(K.core, persist.toBytes(persist.coreOf(s, seq, this.bootCount)));
+    this.persisted = s;
+    this.lastCheckpointMono = this.hal.clock.monotonicMs();
+  }
+
+  /** Periodic work before a tick: the sensor, and MSD floor life integrated and checkpointed. */
+  private housekeeping(): void {
+    const mono = this.hal.clock.monotonicMs();
+    const c = this.core.config;
+    const sensor = this.hal.sensor;
+    if (sensor !== undefined && mono - this.lastSensorMono >= c['timeouts.sensorPollMs']) {
+      this.lastSensorMono = mono;
+      const r = sensor.sample();
+      const d = decide(this.core, { kind: 'sensor', reading: r.ok ? { ok: true, tempC: r.tempC, rhPct: r.rhPct } : { ok: false, detail: r.detail } }, this.facts());
+      this.apply(d);
+    }
+    if (mono - this.lastCheckpointMono >= c['timeouts.checkpointMs'] && this.core.msd.size > 0) {
+      this.core = { ...this.core, msd: advanced(this.core, this.now()) };
+      this.checkpoint();
+    }
+  }
+
+  /** Sets the relay and the stack light from the rules as they stand now. */
+  private drive(): void {
+    const v = this.permitView();
+    this.hal.runPermit.write(v.on ? 1 : 0);
+    const l = this.hal.stackLight;
+    if (l !== undefined) {
+      l.green.write(v.light.green ? 1 : 0);
+      l.amber.write(v.light.amber ? 1 : 0);
+      l.red.write(v.light.red ? 1 : 0);
+    }
+    const last = this.lastView;
+    if (last === undefined || last.on !== v.on || last.state !== v.state || last.reasons.join() !== v.reasons.join() || last.warnings.join() !== v.warnings.join()) {
+      this.lastView = v;
+      this.emit({ kind: 'permit', view: v });
+    }
+  }
+
+  // ---- what the station shows ------------------------------------------------------------------------------------
+
+  permitView(): PermitView {
+    if (this.failure !== undefined) {
+      return { on: false, reasons: [this.failure.reason === 'OK' ? 'INTERNAL_ERROR' : this.failure.reason], state: 'fault', light: { red: true, amber: false, green: false }, warnings: [] };
+    }
+    return evaluate(this.core, this.facts());
+  }
+
+  view(): StationView {
+    return stationView(this.core, this.permitView(), this.facts(), this.hal.clock.monotonicMs());
+  }
+
+  identity(): DeviceIdentity {
+    const c = this.core.config;
+    return {
+      vendorName: 'SMT Warden',
+      productCode: 'WARDEN-ST',
+      majorMinorRevision: this.firmwareVersion.replace(/^[^0-9]*/, ''),
+      vendorUrl: 'https://github.com/smt-warden',
+      productName: 'SMT Warden station controller',
+      modelName: c.name,
+      userApplicationName: `station ${c.stationId} (${c.role})`,
+    };
+  }
+
+  /** A PLC's write, as the Modbus server hands it over. */
+  plcWrite(w: PlcWrite): Reply {
+    return this.input({ kind: 'plc', write: w });
+  }
+
+  get config(): StationConfig {
+    return this.core.config;
+  }
+
+  /** The core state, read-only, for tests, the simulator's invariant checker and `warden station`. */
+  get state(): CoreState {
+    return this.core;
+  }
+
+  /** The journal, for the host link's reads and acks and the station's trace queries. */
+  get journalRef(): Journal | undefined {
+    return this.journal;
+  }
+
+  /** The provisioned secret (never sent anywhere; the host link derives its keys from it). */
+  secret(): Uint8Array | undefined {
+    const g = this.store?.get(K.secret);
+    return g !== undefined && g.ok ? g.value : undefined;
+  }
+
+  /** A small value the host link persists (its counters), in the store. */
+  storeValue(key: 'counters', value?: Uint8Array): Uint8Array | undefined | boolean {
+    const k = K[key];
+    if (this.store === undefined) return undefined;
+    if (value === undefined) {
+      const g = this.store.get(k);
+      return g.ok ? g.value : undefined;
+    }
+    return this.store.set(k, value).ok;
+  }
+
+  /** Acknowledges journal records the host has stored. Checkpoints first, so the records a checkpoint needs stay. */
+  ackJournal(upTo: number): { ok: true } | { ok: false; reason: ReasonName; detail: string } {
+    const j = this.journal;
+    if (j === undefined) return { ok: false, reason: 'JOURNAL_FULL', detail: 'no journal' };
+    this.checkpoint();
+    const r = j.ack(upTo);
+    this.drive();
+    return r.ok ? { ok: true } : { ok: false, reason: r.reason, detail: r.detail };
+  }
+
+  /** Records from `from` on, at most `max` (stops early at `stop`), for the host link. */
+  readJournal(from: number, max: number, visit: (item: CursorItem & { kind: 'record' | 'lost' }) => boolean): ReasonName {
+    const j = this.journal;
+    if (j === undefined) return 'JOURNAL_SEQ_UNKNOWN';
+    const c = j.cursor(from);
+    if (!('next' in c)) return c.reason;
+    for (let n = 0; n < max; n++) {
+      const item = c.next();
+      if (!('kind' in item)) return item.reason;
+      if (item.kind === 'end') break;
+      if (!visit(item)) break;
+    }
+    return 'OK';
+  }
+}
+
+function messageType(m: Message): number {
+  return MESSAGES[m.type].type;
+}
