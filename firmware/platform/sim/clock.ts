@@ -15,6 +15,13 @@ export class SimClock implements Clock, Timers {
     this.rtcTrusted = trusted;
   }
 
+  /** An independent copy (timers are not copied). */
+  clone(): SimClock {
+    const c = new SimClock(this.rtcOffsetMs, this.rtcTrusted);
+    c.us = this.us;
+    return c;
+  }
+
   monotonicMs(): number {
     return Math.floor(this.us / 1000);
   }

@@ -7,8 +7,10 @@ import { NO_TERMS } from '../../core/station/types';
 import { SimClock } from '../../platform/sim/clock';
 import { seededRandom, SimOutput, simStackLight, SimSensor } from '../../platform/sim/devices';
 import { SimFlash } from '../../platform/sim/flash';
+import { PowerDomain } from '../../platform/sim/power';
 import { Station, type StationEvent } from '../../runtime/station';
 import { demoOrder } from '../setup/helpers';
+import { POSITIONS, REELS } from './scans';
 
 export const T0 = Date.UTC(2026, 11, 1, 6, 0, 0);
 
@@ -20,6 +22,7 @@ export interface Rig {
   readonly relay: SimOutput;
   readonly light: ReturnType<typeof simStackLight>;
   readonly sensor: SimSensor;
+  readonly power: PowerDomain;
   readonly events: StationEvent[];
   /** Cuts power now (or at flash step k of the next input), then boots again. */
   reboot(opts?: { offMs?: number; rtc?: 'survives' | 'untrusted' | 'lost' }): Station;
@@ -27,11 +30,23 @@ export interface Rig {
 
 export const CONFIG = { stationId: 7, name: 'line 1 placement', maxSlots: 120, journal: { kib: 256 }, timeouts: { checkpointMs: 60_000 } };
 
-export function rig(opts: { config?: Record<string, unknown>; rtc?: 'trusted' | 'untrusted' | 'none'; journalKib?: number; seed?: number } = {}): Rig {
-  const clock = new SimClock(opts.rtc === 'none' ? undefined : T0, opts.rtc !== 'untrusted');
+export interface RigOptions {
+  config?: Record<string, unknown>;
+  rtc?: 'trusted' | 'untrusted' | 'none';
+  journalKib?: number;
+  seed?: number;
+  /** Start from these flash contents (a copy is used) and this clock. */
+  from?: { journal: SimFlash; store: SimFlash; clock: SimClock };
+}
+
+export function rig(opts: RigOptions = {}): Rig {
+  const clock = opts.from?.clock ?? new SimClock(opts.rtc === 'none' ? undefined : T0, opts.rtc !== 'untrusted');
   const kib = opts.journalKib ?? 256;
-  const journal = new SimFlash({ sectorSize: 4096, sectorCount: kib / 4, wordSize: 4, seed: opts.seed ?? 1 });
-  const store = new SimFlash({ sectorSize: 4096, sectorCount: 64, wordSize: 4, seed: (opts.seed ?? 1) + 1 });
+  const journal = opts.from?.journal.clone(opts.seed ?? 1) ?? new SimFlash({ sectorSize: 4096, sectorCount: kib / 4, wordSize: 4, seed: opts.seed ?? 1 });
+  const store = opts.from?.store.clone((opts.seed ?? 1) + 1) ?? new SimFlash({ sectorSize: 4096, sectorCount: 64, wordSize: 4, seed: (opts.seed ?? 1) + 1 });
+  const power = new PowerDomain();
+  const journalFlash = power.attach(journal);
+  const storeFlash = power.attach(store);
   const relay = new SimOutput();
   const light = simStackLight();
   const sensor = new SimSensor();
@@ -39,7 +54,7 @@ export function rig(opts: { config?: Record<string, unknown>; rtc?: 'trusted' | 
   const config = { ...CONFIG, journal: { kib }, ...(opts.config ?? {}) };
   const make = () =>
     Station.start({
-      hal: { journalFlash: journal, storeFlash: store, clock, runPermit: relay, stackLight: light, sensor, random: seededRandom(opts.seed ?? 1) },
+      hal: { journalFlash, storeFlash, clock, runPermit: relay, stackLight: light, sensor, random: seededRandom(opts.seed ?? 1) },
       provision: { config, secret: new Uint8Array(32).fill(7) },
       onEvent: (e) => events.push(e),
     });
@@ -51,11 +66,11 @@ export function rig(opts: { config?: Record<string, unknown>; rtc?: 'trusted' | 
     relay,
     light,
     sensor,
+    power,
     events,
     reboot(o = {}) {
       clock.powerCycle(o.offMs ?? 1000, o.rtc ?? 'survives');
-      journal.reboot();
-      store.reboot();
+      power.reboot();
       r.station = make();
       return r.station;
     },
@@ -93,3 +108,21 @@ export function sync(r: Rig, at = T0 + r.clock.monotonicMs()): Reply {
 export function recorded(r: Rig): string[] {
   return r.events.flatMap((e) => (e.kind === 'record' ? [e.message.type] : []));
 }
+
+export const PROGRAM = { kind: 'program', name: 'PCBA-4711-TOP', revision: '12', checksum: 0x5eed1234 } as const;
+
+/** Work order, badge, every reel (the MSD reel's bag opened with a dry card), the program. */
+export function setUp(r: Rig): void {
+  must(sync(r));
+  badges(r);
+  must(r.station.input(wo()));
+  must(r.station.input({ kind: 'scan', data: 'OP:1001' }));
+  must(r.station.input({ kind: 'scan', data: 'CMD:OPEN-DRY' }));
+  must(r.station.input({ kind: 'scan', data: REELS['B1.F.4'] }));
+  for (const p of POSITIONS) {
+    must(r.station.input({ kind: 'scan', data: p }));
+    must(r.station.input({ kind: 'scan', data: REELS[p] }));
+  }
+  must(r.station.input(PROGRAM));
+}
+

@@ -7,16 +7,17 @@ function raw(id: string): string {
   return s.raw;
 }
 
+const cl21 = raw('binner-digikey-cl21');
+
 /** The demo order (firmware/test/setup/helpers.ts demoOrder) slot by slot: position → a reel that fits it. */
 export const REELS = {
-  'B1.F.1': raw('binner-digikey-cl21'),
+  'B1.F.1': cl21,
   'B1.F.2': raw('binner-digikey-wurth-cap'),
   'B1.F.3': raw('binner-liteon'),
   'B1.F.4': raw('binner-ti-msl'),
   'B1.F.5': raw('firebin-lcsc-real'),
+  // A second reel of the CL21 capacitor: the same label with another lot, so another reel key.
+  'B1.F.6': cl21.replace('1TBI1BT6B', '1TBI1BT7C'),
 } as const;
-
-/** A second reel of the CL21 capacitor for B1.F.6: the same label with another lot (so another reel key). */
-(REELS as Record<string, string>)['B1.F.6'] = REELS['B1.F.1'].replace('1TBI1BT6B', '1TBI1BT7C');
 
 export const POSITIONS = ['B1.F.1', 'B1.F.2', 'B1.F.3', 'B1.F.4', 'B1.F.5', 'B1.F.6'] as const;

@@ -1,24 +1,6 @@
 // The station through its public interface: a whole setup to the run permit, the first-off, and production.
 import { demoOrder } from '../setup/helpers';
-import { badges, host, must, recorded, rig, sync, wo, type Rig } from './rig';
-import { POSITIONS, REELS } from './scans';
-
-const PROGRAM = { kind: 'program', name: 'PCBA-4711-TOP', revision: '12', checksum: 0x5eed1234 } as const;
-
-/** Work order, badge, every reel (the MSD reel's bag opened with a dry card), the program. */
-export function setUp(r: Rig): void {
-  must(sync(r));
-  badges(r);
-  must(r.station.input(wo()));
-  must(r.station.input({ kind: 'scan', data: 'OP:1001' }));
-  must(r.station.input({ kind: 'scan', data: 'CMD:OPEN-DRY' }));
-  must(r.station.input({ kind: 'scan', data: REELS['B1.F.4'] }));
-  for (const p of POSITIONS) {
-    must(r.station.input({ kind: 'scan', data: p }));
-    must(r.station.input({ kind: 'scan', data: REELS[p] }));
-  }
-  must(r.station.input(PROGRAM));
-}
+import { host, recorded, rig, setUp } from './rig';
 
 describe('a station from boot to production', () => {
   it('boots fail-safe: relay off, no work order, clock from the trusted RTC', () => {
