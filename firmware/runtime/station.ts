@@ -19,6 +19,7 @@ import type { SlotState } from '../core/setup/types';
 import type { Clock, DigitalOut, Flash, RandomBytes, StackLight, ThSensor } from '../platform/hal';
 import { Journal, type CursorItem, type JournalMountReport } from '../storage/journal';
 import { StateStore, type StoreMountReport } from '../storage/store';
+import { boardTrace, whereUsed, type BoardTrace, type JournalEntry, type OrderSlots } from '../core/trace/replay';
 import { K, MAX_VALUE_BYTES, MSD0, STORE_KEYS } from './layout';
 import { stationView } from './view';
 
@@ -527,6 +528,36 @@ export class Station {
     const r = j.ack(upTo);
     this.drive();
     return r.ok ? { ok: true } : { ok: false, reason: r.reason, detail: r.detail };
+  }
+
+  /** Every record the journal still holds, decoded, oldest first (lost ranges are skipped: see `readJournal`). */
+  *entries(): Generator<JournalEntry> {
+    const j = this.journal;
+    if (j === undefined) return;
+    const c = j.cursor(j.oldestSequence());
+    if (!('next' in c)) return;
+    for (let it = c.next(); 'kind' in it && it.kind !== 'end'; it = c.next()) {
+      if (it.kind !== 'record') continue;
+      const m = decodePayload(it.type, it.payload);
+      if (m.ok) yield { seq: it.seq, at: it.at, message: m.message };
+    }
+  }
+
+  /** The slot positions of an order this station holds (the active one), for trace replays. */
+  private orderSlots(): OrderSlots {
+    const o = this.core.setup.order?.order;
+    const digest = this.core.order?.digest;
+    return (a) => (o !== undefined && a.digest === digest ? o.slots.map((x) => x.position.trim()) : undefined);
+  }
+
+  /** The recall query on this station's journal: every board built with the lot. */
+  whereUsed(lot: string, mpn?: string): BoardTrace[] {
+    return whereUsed(this.entries(), lot, mpn, this.orderSlots());
+  }
+
+  /** What a board was built from, from this station's journal. */
+  boardTrace(unitId: string): BoardTrace | undefined {
+    return boardTrace(this.entries(), unitId, this.orderSlots());
   }
 
   /** Records from `from` on, at most `max` (stops early at `stop`), for the host link. */

@@ -11,6 +11,7 @@ import { decodePayload } from '../../../protocol/src/frame';
 import type { Message } from '../../../protocol/src/messages';
 import { normMpn, normPosition } from '../../core/setup/normalize';
 import { reelView, remainingMinutes } from '../../core/station/msd';
+import { complete, replay } from '../../core/trace/replay';
 import { demoOrder, order as makeOrder, part, slot } from '../setup/helpers';
 import { SAMPLE_SCANS } from '../label/samples';
 import { badges, host, PROGRAM, rig, sync, T0, wo, type Rig } from './rig';
@@ -119,9 +120,16 @@ function permitHonest(r: Rig, m: Model): void {
   expect(r.station.journalRef!.status().permitBlocked).toBeUndefined();
 }
 
-/** Rebuilds each permitted board's trace from the journal alone. */
+/** Rebuilds each permitted board's trace from the journal alone, by hand and with the product's replay. */
 function tracesComplete(r: Rig): void {
   const recs = journal(r);
+  replay(
+    recs.map((x) => ({ ...x, at: 0 })),
+    (b) => {
+      if (b.permitOn) expect([b.unitId, complete(b), b.missing]).toEqual([b.unitId, true, []]);
+    },
+    (o) => (o.bomRevision === 'D' ? REVISED : DEMO).slots.map((x) => x.position),
+  );
   let wo: { slots: readonly string[]; recipe: string } | undefined;
   const slots = new Map<string, string>();
   let program: string | undefined;

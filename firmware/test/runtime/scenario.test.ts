@@ -31,3 +31,22 @@ describe('a station from boot to production', () => {
     expect(recorded(r)).toEqual(expect.arrayContaining(['WorkOrderActivated', 'OperatorLogin', 'MsdEvent', 'SlotLoaded', 'SlotVerified', 'ProgramReport', 'BoardTrace', 'FirstOffRequest', 'FirstOffResult', 'InterlockChanged']));
   });
 });
+
+describe('traceability on the station journal', () => {
+  it('where-used finds the boards built with a lot, and a board shows what it was built from', () => {
+    const r = rig();
+    setUp(r);
+    r.station.input({ kind: 'board', unitId: 'SN-0001' });
+    r.station.input(host({ type: 'FirstOffResult', body: { at: 0, unitIdentifier: 'SN-0001', passed: true, inspector: 'QA-7', reason: 'OK', comment: '' } }));
+    r.station.input({ kind: 'board', unitId: 'SN-0002' });
+    // The CL21 capacitor on B1.F.1 is lot BI1BT6B; B1.F.6 holds lot BI1BT7C.
+    expect(r.station.whereUsed('BI1BT6B').map((b) => b.unitId)).toEqual(['SN-0001', 'SN-0002']);
+    expect(r.station.whereUsed('bi1bt7c', 'CL21A475KAQNNNE').map((b) => b.unitId)).toEqual(['SN-0001', 'SN-0002']);
+    expect(r.station.whereUsed('NO-SUCH-LOT')).toEqual([]);
+    const b = r.station.boardTrace('SN-0002')!;
+    expect(b).toMatchObject({ workOrder: 'WO-2026-11873', bomRevision: 'C', operator: 'OP-1', permitOn: true, firstOff: false, missing: [], recipe: { name: 'PCBA-4711-TOP', revision: '12' } });
+    expect(b.slots.map((s) => s.position)).toEqual(['B1.F.1', 'B1.F.2', 'B1.F.3', 'B1.F.4', 'B1.F.5', 'B1.F.6']);
+    expect(b.slots[3]).toMatchObject({ mpn: 'TPS548D22RVFR', msdRemainingS: expect.any(Number) });
+    expect(b.slots[0]).toMatchObject({ lot: 'BI1BT6B', source: 'scanned' });
+  });
+});
