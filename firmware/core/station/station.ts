@@ -390,6 +390,8 @@ function program(d: Draft, p: { name: string; revision: string; checksum: number
   if (changed && s.setup.order !== undefined) {
     // A program change under a running order must prove itself again on one board.
     d.state = { ...d.state, firstOff: firstOffAgain(d.state, f.now) };
+  }
+  if (changed && s.setup.order !== undefined && (s.order?.boards ?? 0) > 0) {
     const a = raise(d.state.alarms, 'PROGRAM_CHANGED', 'warning', `program changed to ${report.name} rev ${report.revision}: first-off again`, f.now);
     d.state = { ...d.state, alarms: a.alarms };
     if (a.record !== undefined) d.records.push({ type: 'Alarm', body: a.record });

@@ -5,6 +5,7 @@ import { REASONS } from '../../../protocol/src/reasons';
 import { registerDecode } from './decode';
 import { registerLabel } from './label';
 import { registerMsl } from './msl';
+import { registerStation } from './station';
 import { CliError } from './errors';
 
 export function buildProgram(write: (s: string) => void = (s) => process.stdout.write(s)): Command {
@@ -19,6 +20,7 @@ export function buildProgram(write: (s: string) => void = (s) => process.stdout.
   registerDecode(program, write);
   registerLabel(program, write);
   registerMsl(program, write);
+  registerStation(program, write);
   return program;
 }
 
