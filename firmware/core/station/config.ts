@@ -31,7 +31,7 @@ export const CONFIG_FIELDS = {
   lane: int(0, 255, 1, 'Conveyor lane (CFX Lane).'),
   maxSlots: int(0, 256, 120, 'Most slots a work order may have here (feeder positions of the machine); 0 for reflow.'),
   keyId: int(0, 255, 1, 'Key id of the provisioned secret: the header keyId of every authenticated frame.'),
-  'journal.kib': int(12, 16_384, 2_048, 'Journal partition size. Default sized for a weekend without host acknowledgements (see firmware/runtime/README.md).', 'KiB'),
+  'journal.kib': int(12, 16_384, 2_560, 'Journal partition size. Default sized for a weekend without host acknowledgements (see firmware/runtime/README.md).', 'KiB'),
   'journal.highWaterPct': int(10, 100, 75, 'Fill at which the station warns JOURNAL_HIGH_WATER.', '%'),
   'store.kib': int(8, 1_024, 128, 'State store partition size (two banks).', 'KiB'),
   'timeouts.pairingMs': int(1_000, 600_000, 30_000, 'A slot scan and its reel scan must come within this time.', 'ms'),

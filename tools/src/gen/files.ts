@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { renderThickTable, THICK_TS } from './msl-tables';
 import { applySections, renderSections } from './protocol-doc';
 import { buildVectors } from './vectors';
+import { renderRuntimeSections } from './runtime-doc';
 
 export const ROOT = join(__dirname, '..', '..', '..');
 
@@ -16,6 +17,8 @@ export function generatedFiles(): Map<string, string> {
   const docPath = 'protocol/PROTOCOL.md';
   files.set(docPath, applySections(readFileSync(join(ROOT, docPath), 'utf8'), renderSections()));
   files.set(THICK_TS, renderThickTable(ROOT));
+  const runtimeDoc = 'firmware/runtime/README.md';
+  files.set(runtimeDoc, applySections(readFileSync(join(ROOT, runtimeDoc), 'utf8'), renderRuntimeSections()));
   return files;
 }
 

@@ -137,7 +137,7 @@ export function applySections(doc: string, sections: Record<string, string>): st
     const end = `<!-- END GENERATED: ${name} -->`;
     const i = out.indexOf(begin);
     const j = out.indexOf(end);
-    if (i < 0 || j < i) throw new Error(`PROTOCOL.md lacks the markers for section ${name}`);
+    if (i < 0 || j < i) throw new Error(`the document lacks the markers for section ${name}`);
     out = `${out.slice(0, i + begin.length)}\n${body}\n${out.slice(j)}`;
   }
   return out;
