@@ -9,6 +9,7 @@ import { mslBench } from './msl';
 import { protocolBench } from './protocol';
 import { setupBench } from './setup';
 import { storageBench } from './storage';
+import { runtimeBench } from './runtime';
 
 /** Every benchmark, by the name that selects it on the command line, in the order of BENCHMARKS.md. */
 const BENCHES: readonly (readonly [string, () => Promise<Section>])[] = [
@@ -17,6 +18,7 @@ const BENCHES: readonly (readonly [string, () => Promise<Section>])[] = [
   ['setup', setupBench],
   ['msl', mslBench],
   ['storage', storageBench],
+  ['runtime', runtimeBench],
   ['firmware', firmwareBench],
 ];
 
