@@ -289,8 +289,9 @@ export class Station {
       return reply;
     }
     if (i.kind === 'tick') this.housekeeping();
-    const d = decide(this.core, i, this.facts());
-    const reply = this.apply(d);
+    const f = this.facts();
+    const d = decide(this.core, i, f);
+    const reply = this.apply(d, f);
     this.emit({ kind: 'reply', input: i, reply });
     return reply;
   }
@@ -335,7 +336,8 @@ export class Station {
     return this.wallOffset + this.hal.clock.monotonicMs();
   }
 
-  private apply(d: Decision): Reply {
+  /** `f`: the facts the decision was made on; they stand for the outputs too unless the decision wrote to flash. */
+  private apply(d: Decision, f: Facts): Reply {
     const prev = this.core;
     const appended = this.commit(d.records, d.state);
     if (appended !== undefined) {
@@ -350,7 +352,7 @@ export class Station {
       this.wallOffset = d.setClock - this.hal.clock.monotonicMs();
       this.hal.clock.writeRtc(d.setClock);
     }
-    this.drive();
+    this.drive(d.records.length === 0 && d.state === prev && d.setClock === undefined ? f : undefined);
     return d.reply;
   }
 
@@ -418,7 +420,7 @@ export class Station {
     }
     if (s.badges !== p.badges) put(K.badges, persist.badgesBytes(s.badges));
     if (s.tables !== p.tables) put(K.tables, persist.toBytes(s.tables));
-    const seq = (this.journal?.status().nextSequence ?? 1) - 1;
+    const seq = (this.journal?.nextSequence ?? 1) - 1;
     put(K.core, persist.toBytes(persist.coreOf(s, seq, this.bootCount)));
     this.persisted = s;
     this.lastCheckpointMono = this.hal.clock.monotonicMs();
@@ -432,8 +434,9 @@ export class Station {
     if (sensor !== undefined && mono - this.lastSensorMono >= c['timeouts.sensorPollMs']) {
       this.lastSensorMono = mono;
       const r = sensor.sample();
-      const d = decide(this.core, { kind: 'sensor', reading: r.ok ? { ok: true, tempC: r.tempC, rhPct: r.rhPct } : { ok: false, detail: r.detail } }, this.facts());
-      this.apply(d);
+      const f = this.facts();
+      const d = decide(this.core, { kind: 'sensor', reading: r.ok ? { ok: true, tempC: r.tempC, rhPct: r.rhPct } : { ok: false, detail: r.detail } }, f);
+      this.apply(d, f);
     }
     if (mono - this.lastCheckpointMono >= c['timeouts.checkpointMs'] && this.core.msd.size > 0) {
       this.core = { ...this.core, msd: advanced(this.core, this.now()) };
@@ -441,9 +444,9 @@ export class Station {
     }
   }
 
-  /** Sets the relay and the stack light from the rules as they stand now. */
-  private drive(): void {
-    const v = this.permitView();
+  /** Sets the relay and the stack light from the rules as they stand now (`f`: facts still current, if known). */
+  private drive(f?: Facts): void {
+    const v = this.permitView(f);
     this.hal.runPermit.write(v.on ? 1 : 0);
     const l = this.hal.stackLight;
     if (l !== undefined) {
@@ -460,11 +463,11 @@ export class Station {
 
   // ---- what the station shows ------------------------------------------------------------------------------------
 
-  permitView(): PermitView {
+  permitView(f?: Facts): PermitView {
     if (this.failure !== undefined) {
       return { on: false, reasons: [this.failure.reason === 'OK' ? 'INTERNAL_ERROR' : this.failure.reason], state: 'fault', light: { red: true, amber: false, green: false }, warnings: [] };
     }
-    return evaluate(this.core, this.facts());
+    return evaluate(this.core, f ?? this.facts());
   }
 
   view(): StationView {
