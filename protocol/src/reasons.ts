@@ -44,6 +44,11 @@ export const REASONS = {
   WRONG_STATION: { code: 153, category: 'auth', meaning: 'The frame is addressed to another station id.' },
   WRONG_DIRECTION: { code: 154, category: 'auth', meaning: 'The frame claims our own direction (a reflected frame).' },
   COUNTER_EXHAUSTED: { code: 155, category: 'auth', meaning: 'The sending counter reached its maximum; rotate the key.' },
+  KEY_TOO_SHORT: { code: 156, category: 'auth', meaning: 'A key or station secret is shorter than 16 bytes; it was refused.' },
+  HANDSHAKE_STALE: { code: 157, category: 'auth', meaning: 'A HelloAck or a Nack of Hello does not answer our current Hello (another nonce or counter).' },
+  HANDSHAKE_CROSSED: { code: 158, category: 'auth', meaning: 'Both ends sent Hello at once; the station\'s Hello wins and the host\'s is dropped.' },
+  MAC_BUDGET_EXHAUSTED: { code: 159, category: 'auth', meaning: 'The link spent its budget of MAC checks (a flood); the frame was dropped unchecked.' },
+  COUNTER_NOT_RESERVED: { code: 160, category: 'auth', meaning: 'The sending counter could not be reserved in durable storage; nothing was sent.' },
 
   UNKNOWN_MESSAGE_TYPE: { code: 200, category: 'message', meaning: 'The message type is not defined in this protocol version.' },
   MALFORMED_PAYLOAD: { code: 201, category: 'message', meaning: 'The payload does not match the message schema (short, long, or bad value).' },
@@ -58,6 +63,8 @@ export const REASONS = {
   TRANSFER_DUPLICATE_CHUNK: { code: 254, category: 'session', meaning: 'A chunk index arrived twice with different content.' },
   LIMIT_EXCEEDED: { code: 255, category: 'session', meaning: 'The request exceeds a station limit (slots, reels, approved parts).' },
   TIME_NOT_SET: { code: 256, category: 'session', meaning: 'The station clock has not been synchronised.' },
+  TRANSFER_ID_REUSED: { code: 257, category: 'session', meaning: 'A WorkOrderBegin names a transfer id not above every one used before in this session.' },
+  TRANSFER_EMPTY: { code: 258, category: 'session', meaning: 'A work order with no slots; ClearWorkOrder ends a work order.' },
 
   NO_WORK_ORDER: { code: 300, category: 'setup', meaning: 'No work order is active on the station.' },
   WRONG_PART: { code: 301, category: 'setup', meaning: 'The reel\'s part is not approved for this slot.' },

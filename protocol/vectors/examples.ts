@@ -4,6 +4,9 @@ import type { MessageBody, MessageName } from '../src/messages';
 
 const T0 = 1_795_000_000; // 2026-11-18T09:46:40Z
 
+/** A fixed 16-byte nonce for the examples (real ones come from the RNG). */
+const nonce = (seed: number) => Uint8Array.from({ length: 16 }, (_, i) => (seed + i * 37) & 0xff);
+
 const slot = (n: number) => ({
   position: `B1.F.${n}`,
   bomLine: `${10 * n}`,
@@ -26,8 +29,16 @@ export const EXAMPLES: { readonly [N in MessageName]: MessageBody<N> } = {
     maxReels: 256,
     journalCapacity: 8192,
     lastCounterReceived: 0,
+    nonce: nonce(0x5a),
   },
-  HelloAck: { protocolMinor: 0, softwareVersion: 'warden-mes 2.3.1', capabilities: ['journal', 'msl-table-load'], lastCounterReceived: 0 },
+  HelloAck: {
+    protocolMinor: 1,
+    softwareVersion: 'warden-mes 2.3.1',
+    capabilities: ['journal', 'msl-table-load'],
+    lastCounterReceived: 1,
+    nonce: nonce(0xa5),
+    helloNonce: nonce(0x5a),
+  },
   TimeSync: { utcTime: T0, millis: 250 },
   StatusRequest: {},
   StatusReport: {
