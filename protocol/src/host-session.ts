@@ -105,6 +105,11 @@ export class HostSession extends SessionCore {
     return SessionCore.peerOf(this.links.get(stationId));
   }
 
+  /** Stations this stream holds any state for (each authenticated at least once): bounded by maxStations. */
+  get trackedStations(): number {
+    return this.links.size;
+  }
+
   /** Stations with an established session. */
   stations(): number[] {
     return [...this.links.values()].filter((l) => l.session !== undefined).map((l) => l.stationId);
