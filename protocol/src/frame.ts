@@ -24,12 +24,12 @@ import { constantTimeEqual, hmacSha256 } from './sha256';
 
 /** The header as it is on the wire. */
 export const HeaderWire = f.struct({
-  version: f.u8().about('High nibble: major version; low nibble: minor version. This document: 0x10 (1.0).'),
+  version: f.u8().about('High nibble: major version; low nibble: minor version. This document: 0x11 (1.1).'),
   messageType: f.u8().about('Message type (see the message table).'),
   stationId: f.u16().about('Station the frame is from or to.'),
-  counter: f.u32().about('Per-direction frame counter, strictly increasing under one key; never 0.'),
+  counter: f.u32().about('Frame counter of the sender\'s stream (station id, key id, direction): strictly increasing across sessions and reboots; never 0.'),
   flags: f.u8().about('Bit 0: direction (0 station→host, 1 host→station). Bit 1: ack requested. Bits 2–7: zero.'),
-  keyId: f.u8().about('Which of the station\'s keys made the MAC.'),
+  keyId: f.u8().about('Which of the station\'s provisioned secrets the MAC key derives from.'),
 });
 type HeaderWire = Infer<typeof HeaderWire>;
 
