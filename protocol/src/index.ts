@@ -10,6 +10,7 @@ export * from './counters';
 export { isHandshakeType, MIN_SESSION_MINOR } from './judge';
 export {
   DEFAULT_MAC_BUDGET,
+  MacBudget,
   type Created,
   type Emit,
   type LocalHello,

@@ -70,10 +70,11 @@ export interface MacBudgetOptions {
   readonly burst: number;
 }
 /**
- * 50 MAC checks a second, 50 at once: far above a host's real rate (a 120-slot work order is 7 frames) and a
- * bounded share of a microcontroller's time under a flood (PROTOCOL.md §3, "Floods").
+ * 20 MAC checks a second, 40 at once: above a host's steady rate (status polls, journal reads, a time sync) and
+ * enough for a 22-frame work order in one burst, while a flood can take only a bounded share of a
+ * microcontroller's time (PROTOCOL.md §3, "Floods"). A runtime sets its own from the device's measured cost.
  */
-export const DEFAULT_MAC_BUDGET: MacBudgetOptions = { perSecond: 50, burst: 50 };
+export const DEFAULT_MAC_BUDGET: MacBudgetOptions = { perSecond: 20, burst: 40 };
 
 export interface SessionOptions {
   /** Long-term keys by (station id, key id). Without one every frame is refused (UNKNOWN_KEY). */
@@ -84,7 +85,8 @@ export interface SessionOptions {
   readonly random: (dst: Uint8Array) => void;
   /** This end's Hello fields. */
   readonly hello: LocalHello;
-  readonly macBudget?: MacBudgetOptions;
+  /** The link's MAC budget, or one MacBudget shared by several links (a station that takes several connections). */
+  readonly macBudget?: MacBudgetOptions | MacBudget;
   /** Counters reserved per vault write (default 256). */
   readonly counterBlock?: number;
 }
@@ -142,12 +144,14 @@ class Link {
   }
 }
 
-class MacBudget {
+/** A token bucket of MAC checks: `burst` at once, refilled at `perSecond`. Time comes in as an argument. */
+export class MacBudget {
   private tokens: number;
   private last: number | undefined;
   constructor(private readonly o: MacBudgetOptions) {
     this.tokens = o.burst;
   }
+  /** Spends one check at `nowMs` (monotonic), or says there is none left. */
   take(nowMs: number): boolean {
     if (this.last !== undefined && nowMs > this.last) {
       this.tokens = Math.min(this.o.burst, this.tokens + ((nowMs - this.last) * this.o.perSecond) / 1000);
@@ -175,7 +179,8 @@ export abstract class SessionCore {
     protected readonly o: SessionOptions,
   ) {
     this.own = role.kind === 'station' ? 'station-to-host' : 'host-to-station';
-    this.budget = new MacBudget(o.macBudget ?? DEFAULT_MAC_BUDGET);
+    const b = o.macBudget ?? DEFAULT_MAC_BUDGET;
+    this.budget = b instanceof MacBudget ? b : new MacBudget(b);
     this.block = o.counterBlock ?? COUNTER_BLOCK;
   }
 

@@ -13,6 +13,8 @@ import {
   type FrameHeader,
   type FrameOptions,
   type LocalHello,
+  type MacBudget,
+  type MacBudgetOptions,
   type MacKey,
   type Message,
   type ReasonName,
@@ -60,7 +62,7 @@ export function keyringOf(entries: readonly (readonly [number, number, Uint8Arra
   return k;
 }
 
-export function makeStation(stationId: number, o: { keys?: Keyring; vault?: CounterVault; seed?: number; keyId?: number; macBudget?: { perSecond: number; burst: number } } = {}): StationSession {
+export function makeStation(stationId: number, o: { keys?: Keyring; vault?: CounterVault; seed?: number; keyId?: number; macBudget?: MacBudgetOptions | MacBudget } = {}): StationSession {
   const r = StationSession.create({
     stationId,
     keyId: o.keyId ?? KEY_ID,
@@ -74,7 +76,7 @@ export function makeStation(stationId: number, o: { keys?: Keyring; vault?: Coun
   return r.session;
 }
 
-export function makeHost(keys: Keyring, o: { vault?: CounterVault; seed?: number; macBudget?: { perSecond: number; burst: number }; maxStations?: number } = {}): HostSession {
+export function makeHost(keys: Keyring, o: { vault?: CounterVault; seed?: number; macBudget?: MacBudgetOptions | MacBudget; maxStations?: number } = {}): HostSession {
   const r = HostSession.create({
     keys,
     vault: o.vault ?? new MemoryCounterVault(),

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { cobsDecode } from '../src/cobs';
 import {
   chunkWorkOrder,
+  MacBudget,
   decodeWithoutKeys,
   encodeFrame,
   HostSession,
@@ -480,6 +481,22 @@ describe('flood budget', () => {
       }),
       { numRuns: 60 },
     );
+  });
+
+  it('several links can share one budget, so more connections do not buy an attacker more checks', () => {
+    const line = openLine(7);
+    const shared = new MacBudget({ perSecond: 0, burst: 6 });
+    const a = makeStation(7, { keys: line.keys, macBudget: shared });
+    const b = makeStation(7, { keys: line.keys, macBudget: shared });
+    for (const st of [a, b]) {
+      const hi = st.connect();
+      if (!hi.ok) throw new Error(hi.detail);
+      pump(st, makeHost(line.keys, { seed: 11 }), hi.wire, true);
+    }
+    const flood = Array.from({ length: 10 }, (_, i) => badMac(line, i + 2));
+    feed(a, flood);
+    feed(b, flood);
+    expect(a.stats.macChecks + b.stats.macChecks).toBe(6); // 2 HelloAcks + 4 flood frames in all
   });
 
   it('frames that fail before the MAC cost no budget: wrong station, unknown key, no session', () => {
