@@ -66,12 +66,19 @@ export interface DirectionKeys {
   readonly 'host-to-station': MacKey;
 }
 
-export function deriveDirectionKeys(secret: Uint8Array, stationId: number, keyId: number): KeyResult<DirectionKeys> {
-  const bad = checkSecret(secret, 'station secret');
+/** HKDF-Extract of checked key material, for a checked (station id, key id). */
+function extract(ikm: Uint8Array, what: string, stationId: number, keyId: number): KeyResult<Uint8Array> {
+  const bad = checkSecret(ikm, what);
   if (bad !== undefined) return bad;
   const ids = checkIds(stationId, keyId);
   if (ids !== undefined) return { ok: false, reason: 'FIELD_OUT_OF_RANGE', detail: ids };
-  const prk = hkdfExtract(ascii(KDF_SALT), secret);
+  return { ok: true, key: hkdfExtract(ascii(KDF_SALT), ikm) };
+}
+
+export function deriveDirectionKeys(secret: Uint8Array, stationId: number, keyId: number): KeyResult<DirectionKeys> {
+  const e = extract(secret, 'station secret', stationId, keyId);
+  if (!e.ok) return e;
+  const prk = e.key;
   const s2h = hkdfExpand(prk, idInfo(KDF_LABELS['station-to-host'], stationId, keyId), 32)!;
   const h2s = hkdfExpand(prk, idInfo(KDF_LABELS['host-to-station'], stationId, keyId), 32)!;
   prk.fill(0);
@@ -84,11 +91,9 @@ export function deriveDirectionKeys(secret: Uint8Array, stationId: number, keyId
  * A station never holds the master, so one station's secret reveals nothing about another's.
  */
 export function deriveStationSecret(lineMaster: Uint8Array, stationId: number, keyId: number): KeyResult<Uint8Array> {
-  const bad = checkSecret(lineMaster, 'line master secret');
-  if (bad !== undefined) return bad;
-  const ids = checkIds(stationId, keyId);
-  if (ids !== undefined) return { ok: false, reason: 'FIELD_OUT_OF_RANGE', detail: ids };
-  const prk = hkdfExtract(ascii(KDF_SALT), lineMaster);
+  const e = extract(lineMaster, 'line master secret', stationId, keyId);
+  if (!e.ok) return e;
+  const prk = e.key;
   const secret = hkdfExpand(prk, idInfo(KDF_LABELS.stationSecret, stationId, keyId), 32)!;
   prk.fill(0);
   return { ok: true, key: secret };

@@ -19,6 +19,7 @@ import {
   type Message,
   type ReasonName,
   type SessionEvent,
+  type WorkOrder,
 } from '../src/index';
 
 export const KEY_ID = 7;
@@ -35,6 +36,18 @@ export const STATION_HELLO: LocalHello = {
   journalCapacity: 8192,
 };
 export const HOST_HELLO: LocalHello = { ...STATION_HELLO, softwareVersion: 'warden-mes test', role: 'other', maxSlots: 0, maxReels: 0, journalCapacity: 0 };
+
+/** A work-order header for transfer tests. */
+export const ORDER_HEADER: WorkOrder['header'] = {
+  workOrderIdentifier: 'WO-1',
+  productIdentifier: 'PCBA-1',
+  bomRevision: 'A',
+  recipeName: 'TOP',
+  recipeRevision: '3',
+  recipeChecksum: 77,
+  lane: 1,
+  timeToReflow: 14_400,
+};
 
 /** The flood budget is off in these helpers (tests of the budget set their own): codec tests send thousands of frames at t = 0. */
 export const NO_BUDGET = { perSecond: Number.POSITIVE_INFINITY, burst: Number.POSITIVE_INFINITY };

@@ -22,7 +22,7 @@ import {
   type WorkOrder,
 } from '../src/index';
 import { arbitraryMessageOf, MESSAGE_NAMES } from './arbitrary';
-import { concat, feed, HOST_HELLO, KEY_ID, keyringOf, makeHost, makeStation, openLine, SECRET, SECRET_2, seededRandom, STATION_HELLO, type Line } from './line';
+import { concat, feed, HOST_HELLO, ORDER_HEADER as header, KEY_ID, keyringOf, makeHost, makeStation, openLine, SECRET, SECRET_2, seededRandom, STATION_HELLO, type Line } from './line';
 import { MESSAGES } from '../src/messages';
 
 const HOST_TO_STATION = MESSAGE_NAMES.filter((n) => MESSAGES[n].from === 'host');
@@ -30,16 +30,6 @@ const STATION_TO_HOST = MESSAGE_NAMES.filter((n) => MESSAGES[n].from !== 'host' 
 const hostMessage = fc.constantFrom(...HOST_TO_STATION.filter((n) => !n.startsWith('WorkOrder'))).chain((n) => arbitraryMessageOf(n));
 const stationMessage = fc.constantFrom(...STATION_TO_HOST).chain((n) => arbitraryMessageOf(n));
 
-const header: WorkOrder['header'] = {
-  workOrderIdentifier: 'WO-1',
-  productIdentifier: 'PCBA-1',
-  bomRevision: 'A',
-  recipeName: 'TOP',
-  recipeRevision: '3',
-  recipeChecksum: 77,
-  lane: 1,
-  timeToReflow: 14_400,
-};
 const slots = (n: number, tag = 'I'): WorkOrder['slots'] =>
   Array.from({ length: n }, (_, i) => ({ position: `P${i}`, bomLine: `${i}`, internalPartNumber: `${tag}-${i}`, msd: false, thicknessClass: 'thin', approvedParts: [] }));
 

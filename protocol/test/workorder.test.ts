@@ -6,18 +6,8 @@ import { MESSAGES, SlotRequirement } from '../src/messages';
 import { chunkWorkOrder, WorkOrderAssembler, type Slot, type WorkOrder } from '../src/workorder';
 import { MAX_WIRE_FRAME, type Message, type MessageBody } from '../src/index';
 import { arbitraryFor } from './arbitrary';
-import { feed, openLine } from './line';
+import { feed, openLine, ORDER_HEADER as header } from './line';
 
-const header: WorkOrder['header'] = {
-  workOrderIdentifier: 'WO-1',
-  productIdentifier: 'PCBA-1',
-  bomRevision: 'A',
-  recipeName: 'TOP',
-  recipeRevision: '3',
-  recipeChecksum: 77,
-  lane: 1,
-  timeToReflow: 14_400,
-};
 
 const slotArb = arbitraryFor(SlotRequirement) as fc.Arbitrary<Slot>;
 /** Slots with distinct positions, as a real work order has. */
