@@ -67,11 +67,17 @@ export class HostSession extends SessionCore {
 
   /**
    * Every frame of a work-order transfer (Begin, chunks, Commit) under a transfer id new to this session. An
-   * empty order is refused (TRANSFER_EMPTY: send ClearWorkOrder). Nothing is returned unless every frame sealed.
+   * empty order is refused (TRANSFER_EMPTY: send ClearWorkOrder), and so is one larger than the station said it
+   * holds (LIMIT_EXCEEDED). Nothing is returned unless every frame sealed.
    */
   sendWorkOrder(stationId: number, order: WorkOrder, opts: { readonly ackRequested?: boolean } = {}): WorkOrderFrames {
     const link = this.links.get(stationId);
     if (link?.session === undefined) return { ok: false, reason: 'NO_SESSION', detail: `no session with station ${stationId}` };
+    // A station that opened the session said how many slots it holds: a larger order would only be refused.
+    const max = link.session.peer.hello?.maxSlots;
+    if (max !== undefined && order.slots.length > max) {
+      return { ok: false, reason: 'LIMIT_EXCEEDED', detail: `${order.slots.length} slots; station ${stationId} holds ${max}` };
+    }
     const transferId = SessionCore.nextTransferId(link);
     if (transferId === undefined) return { ok: false, reason: 'LIMIT_EXCEEDED', detail: 'this session used every transfer id: reconnect' };
     const c = chunkWorkOrder(order, transferId);

@@ -9,6 +9,7 @@ export * from './keys';
 export * from './counters';
 export { isHandshakeType, MIN_SESSION_MINOR } from './judge';
 export {
+  DEFAULT_HOST_MAC_BUDGET,
   DEFAULT_MAC_BUDGET,
   MacBudget,
   type Created,

@@ -4,8 +4,8 @@
 // A frame is judged in this order (PROTOCOL.md §4), and the first failure is the verdict:
 //   1 framing (deframer)  → 2 length → 3 CRC → 4 header (major version, reserved flags)   [unseal]
 //   → 5 addressing (role) → 6 key (secret of station id + key id) → 7 session (which key MACs this frame)
-//   → 8 MAC budget → 9 MAC → 10 counter (used up here) → 11 minor version → 12 type → 13 payload → 14 sender
-//   → 15 session state (handshake and transfer rules).
+//   → 8 MAC budget → 9 MAC → 10 peer state (made here, for an authenticated peer only) and counter (used up here)
+//   → 11 minor version → 12 type → 13 payload → 14 sender → 15 session state (handshake and transfer rules).
 // Failures up to 9 are dropped and counted: the frame did not authenticate, and answering it would let anyone
 // make a station talk. From 10 on the peer is authenticated and gets a Nack with the reason, except where no
 // session exists for the Nack to travel in (a refused HelloAck or Nack of Hello: dropped and counted).
@@ -75,6 +75,8 @@ export interface MacBudgetOptions {
  * microcontroller's time (PROTOCOL.md §3, "Floods"). A runtime sets its own from the device's measured cost.
  */
 export const DEFAULT_MAC_BUDGET: MacBudgetOptions = { perSecond: 20, burst: 40 };
+/** A host's default for one stream: it may serve dozens of stations on one RS-485 line, and runs on a PC. */
+export const DEFAULT_HOST_MAC_BUDGET: MacBudgetOptions = { perSecond: 1000, burst: 1000 };
 
 export interface SessionOptions {
   /** Long-term keys by (station id, key id). Without one every frame is refused (UNKNOWN_KEY). */
@@ -85,7 +87,10 @@ export interface SessionOptions {
   readonly random: (dst: Uint8Array) => void;
   /** This end's Hello fields. */
   readonly hello: LocalHello;
-  /** The link's MAC budget, or one MacBudget shared by several links (a station that takes several connections). */
+  /**
+   * The link's MAC budget (default: DEFAULT_MAC_BUDGET at a station, DEFAULT_HOST_MAC_BUDGET at a host), or one
+   * MacBudget shared by several links (a station that takes several connections).
+   */
   readonly macBudget?: MacBudgetOptions | MacBudget;
   /** Counters reserved per vault write (default 256). */
   readonly counterBlock?: number;
@@ -179,7 +184,7 @@ export abstract class SessionCore {
     protected readonly o: SessionOptions,
   ) {
     this.own = role.kind === 'station' ? 'station-to-host' : 'host-to-station';
-    const b = o.macBudget ?? DEFAULT_MAC_BUDGET;
+    const b = o.macBudget ?? (role.kind === 'station' ? DEFAULT_MAC_BUDGET : DEFAULT_HOST_MAC_BUDGET);
     this.budget = b instanceof MacBudget ? b : new MacBudget(b);
     this.block = o.counterBlock ?? COUNTER_BLOCK;
   }

@@ -588,6 +588,13 @@ describe('work orders through the session', () => {
     expect(outcomes(reused.events)).toEqual(['TRANSFER_ID_REUSED']);
   });
 
+  it('the host will not send an order larger than the station said it holds (LIMIT_EXCEEDED, no transfer id spent)', () => {
+    const line = openLine(7);
+    expect(line.host.sendWorkOrder(7, { header, slots: slots(STATION_HELLO.maxSlots + 1) })).toMatchObject({ ok: false, reason: 'LIMIT_EXCEEDED' });
+    const ok = line.host.sendWorkOrder(7, { header, slots: slots(STATION_HELLO.maxSlots) });
+    expect(ok).toMatchObject({ ok: true, transferId: 1 });
+  });
+
   it('the host refuses raw transfer messages: only sendWorkOrder picks transfer ids', () => {
     const line = openLine(7);
     expect(line.host.send(7, { type: 'WorkOrderCommit', body: { transferId: 1, slotCount: 1, chunkCount: 1, digest: 0 } })).toMatchObject({ ok: false, reason: 'UNEXPECTED_MESSAGE' });
