@@ -73,8 +73,12 @@ function line(stationBudget: MacBudgetOptions = UNLIMITED): { station: StationSe
   return { station: st.session, host: ho.session };
 }
 
-/** Frames per second a receiver judges: best of `rounds` passes over a pool, each with a fresh receiver. */
-function poolRate(makePool: () => { feed: (w: Uint8Array) => void; frames: readonly Uint8Array[] }, rounds = 5): number {
+/** Frames per second a receiver judges: best of `rounds` passes over a pool, each with a fresh receiver (after two unmeasured warm-up passes). */
+function poolRate(makePool: () => { feed: (w: Uint8Array) => void; frames: readonly Uint8Array[] }, rounds = 9): number {
+  for (let w = 0; w < 2; w++) {
+    const { feed, frames } = makePool();
+    for (const f of frames) feed(f);
+  }
   let best = 0;
   for (let r = 0; r < rounds; r++) {
     const { feed, frames } = makePool();
