@@ -391,7 +391,12 @@ export class Station {
     if (s.setup.order !== p.setup.order || s.order !== p.order) {
       if (s.setup.order === undefined || s.order === undefined) put(K.order, undefined);
       else if (s.setup.order?.order !== p.setup.order?.order || s.order.digest !== p.order?.digest || s.order.terms !== p.order?.terms) {
-        put(K.order, persist.orderBytes({ order: s.setup.order.order, terms: s.order.terms, digest: s.order.digest, activatedAt: s.order.activatedAt }));
+        const bytes = persist.orderBytes({ order: s.setup.order.order, terms: s.order.terms, digest: s.order.digest, activatedAt: s.order.activatedAt });
+        if (bytes === undefined) {
+          // Unreachable for an order the station accepted; never let it pass as "no order stored".
+          this.storeFailed = true;
+          this.emit({ kind: 'fault', reason: 'INTERNAL_ERROR', detail: 'the active work order does not encode for the store' });
+        } else put(K.order, bytes);
       }
     }
     const n = Math.max(s.setup.slots.length, p.setup.slots.length);

@@ -53,7 +53,7 @@ export interface StoredOrder {
  * payloads, u16 length each): a 120-slot order takes about 9 KB instead of the 40 KB its JSON would.
  */
 export function orderBytes(o: StoredOrder): Uint8Array | undefined {
-  const chunks = chunkWorkOrder(o.order, 0);
+  const chunks = chunkWorkOrder(o.order, 1, { slotless: true });
   if (!chunks.ok) return undefined;
   const payloads: Uint8Array[] = [];
   for (const m of chunks.messages) {
