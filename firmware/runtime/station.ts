@@ -336,6 +336,16 @@ export class Station {
     return this.wallOffset + this.hal.clock.monotonicMs();
   }
 
+  /** Monotonic ms since boot (timeouts of the host link and the Modbus server). */
+  monotonicMs(): number {
+    return this.hal.clock.monotonicMs();
+  }
+
+  /** The HAL's random source (session nonces). */
+  get random(): RandomBytes {
+    return this.hal.random;
+  }
+
   /** `f`: the facts the decision was made on; they stand for the outputs too unless the decision wrote to flash. */
   private apply(d: Decision, f: Facts): Reply {
     const prev = this.core;
