@@ -26,7 +26,7 @@ function inProcess(f: () => Record<string, unknown>): { status: number; out: Rec
 }
 const opts = (args: string[]) => {
   const o: Record<string, string> = {};
-  for (let i = 0; i < args.length; i += 2) o[args[i]!.replace(/^--/, '').replace(/-h/, 'H')] = args[i + 1]!;
+  for (let i = 0; i < args.length; i += 2) o[args[i]!.replace(/^--/, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())] = args[i + 1]!;
   return o;
 };
 const floorLifeIn = (...args: string[]) => inProcess(() => floorLifeJson(opts(args)));
@@ -115,11 +115,12 @@ describe('warden msl evaluate', () => {
     expect(evaluateIn({ msl: '1', thicknessClass: 'thin', at: '2026-04-01T00:00:00Z', events: open }).out).toMatchObject({ state: 'exposed', remainingHours: null, expiresAt: null });
   });
 
-  it('bakes, dispositions and extra fields (body thickness, spec, carrier) go through', () => {
+  it('bakes, dispositions and extra fields (body thickness, package, spec, carrier) go through', () => {
     const doc = {
       msl: '3',
       thicknessClass: 'thick',
       bodyThicknessMm: 2.5,
+      packageType: 'bga',
       at: '2026-03-12T12:00:00Z',
       events: [
         ...open,
@@ -131,23 +132,25 @@ describe('warden msl evaluate', () => {
     expect(evaluateIn(doc).out).toEqual({ state: 'exposed', consumedFraction: 0.071429, remainingHours: 156, expiresAt: '2026-03-19T00:00:00.000Z', reasons: [] });
   });
 
-  it('a supervisor sign-off in the issue\'s shape (action and by, no spec) completes a bake with no table value', () => {
-    // Regression: body 2.5 mm has no bake-table row; the release without `spec` used to exit 2 (MSD_EVENT_INVALID).
+  it('a release without `spec` is a valid document (exit 0), but a bake sign-off needs the specification named', () => {
+    // Body 2.5 mm has no bake-table row, so the bake resets only on a release naming its specification.
     const doc = {
       msl: '3',
       thicknessClass: 'thick',
       bodyThicknessMm: 2.5,
+      packageType: 'bga',
       at: '2026-03-12T12:00:00Z',
       events: [
         ...open,
-        { at: '2026-03-10T00:00:00Z', type: 'bake-start', tempC: 125 },
+        { at: '2026-03-10T00:00:00Z', type: 'bake-start', tempC: 125, carrier: 'tray' },
         { at: '2026-03-12T00:00:00Z', type: 'bake-end' },
         { at: '2026-03-12T00:00:00Z', type: 'disposition', action: 'release', by: 'sup-7' },
       ],
     };
-    expect(evaluate(doc)).toMatchObject({ status: 0, out: { state: 'exposed', consumedFraction: 0.071429, remainingHours: 156, expiresAt: '2026-03-19T00:00:00.000Z', reasons: [] } });
-    // Before the release the reel (expired 2026-03-08 08:00, before the bake) waits for it.
-    expect(evaluateIn({ ...doc, events: doc.events.slice(0, -1) }).out).toMatchObject({ state: 'expired', remainingHours: 0, reasons: ['MSD_EXPIRED', 'MSD_BAKE_SIGNOFF'] });
+    // The reel (expired 2026-03-08 08:00, before the bake) keeps waiting for the named sign-off.
+    expect(evaluate(doc)).toMatchObject({ status: 0, out: { state: 'expired', remainingHours: 0, reasons: ['MSD_EXPIRED', 'MSD_BAKE_SIGNOFF'] } });
+    const named = { ...doc, events: [...doc.events, { at: '2026-03-12T00:00:00Z', type: 'disposition', action: 'release', by: 'sup-7', spec: 'J-STD-033 125C 48h' }] };
+    expect(evaluateIn(named).out).toEqual({ state: 'exposed', consumedFraction: 0.071429, remainingHours: 156, expiresAt: '2026-03-19T00:00:00.000Z', reasons: [] });
   });
 
   it('accepts null for optional fields, ISO times with microseconds, and a level written "2A"', () => {
@@ -183,7 +186,7 @@ describe('warden msl evaluate', () => {
     ['a non-numeric temperature', { msl: '3', thicknessClass: 'thick', at: '2026-03-02T00:00:00Z', events: [...open, { at: '2026-03-01T09:00:00Z', type: 'ambient', tempC: 'hot', rhPct: 50 }] }, 'BAD_DOCUMENT', 'events[2].tempC'],
     ['a misspelt HIC field', { msl: '3', thicknessClass: 'thick', at: '2026-03-02T00:00:00Z', events: [{ at: '2026-03-01T09:00:00Z', type: 'open', hic_10: 'pink' }] }, 'BAD_DOCUMENT', 'events[0].hic_10'],
     ['an unknown event type', { msl: '3', thicknessClass: 'thick', at: '2026-03-02T00:00:00Z', events: [...open, { at: '2026-03-01T09:00:00Z', type: 'teleport' }] }, 'BAD_DOCUMENT', 'events[2].type'],
-    ['RH out of range', { msl: '3', thicknessClass: 'thick', at: '2026-03-02T00:00:00Z', events: [...open, { at: '2026-03-01T09:00:00Z', type: 'ambient', tempC: 20, rhPct: 120 }] }, 'MSD_EVENT_INVALID', 'events[2].rhPct'],
+    ['an oven above 400 °C', { msl: '3', thicknessClass: 'thick', at: '2026-03-02T00:00:00Z', events: [...open, { at: '2026-03-01T09:00:00Z', type: 'bake-start', tempC: 450 }] }, 'MSD_EVENT_INVALID', 'events[2].tempC'],
     ['an event out of order', { msl: '3', thicknessClass: 'thick', at: '2026-03-02T00:00:00Z', events: [...open, { at: '2026-03-01T07:00:00Z', type: 'seal' }] }, 'MSD_EVENT_ORDER', 'events[2].at'],
     ['open when already open', { msl: '3', thicknessClass: 'thick', at: '2026-03-02T00:00:00Z', events: [...open, { at: '2026-03-01T09:00:00Z', type: 'open' }] }, 'MSD_EVENT_UNEXPECTED', 'events[2]'],
     ['bake-end without bake-start', { msl: '3', thicknessClass: 'thick', at: '2026-03-02T00:00:00Z', events: [...open, { at: '2026-03-01T09:00:00Z', type: 'bake-end' }] }, 'MSD_EVENT_UNEXPECTED', 'events[2]'],
