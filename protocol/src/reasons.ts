@@ -107,7 +107,7 @@ export const REASONS = {
   MSD_TABLE_INVALID: { code: 417, category: 'msd', meaning: 'A floor-life or bake table is malformed (shape, range, monotonicity or nominal check).' },
   MSD_SENSOR_IMPLAUSIBLE: { code: 418, category: 'msd', meaning: 'A temperature/RH reading is physically implausible (a sensor fault code such as -40 °C or 0 %RH); it counts as no valid sample.' },
   MSD_HIC_UNREAD: { code: 419, category: 'msd', meaning: 'The humidity indicator card was not read when the bag was opened; an unread card is not a dry card, so the reel needs a bake.' },
-  MSD_BAKE_OFF_TABLE: { code: 420, category: 'msd', meaning: 'The bake temperature is not a Table 4-1 condition (125, 90 or 40 °C); below 40 °C it is refused, otherwise a supervisor must release it naming its specification.' },
+  MSD_BAKE_OFF_TABLE: { code: 420, category: 'msd', meaning: 'The bake temperature is not a Table 4-1 condition (125, 90 or 40 °C) or was not stated; below 40 °C it is refused, otherwise a supervisor must release it naming its specification.' },
   MSD_BAKE_CARRIER: { code: 421, category: 'msd', meaning: 'The carrier cannot take the bake temperature (tape and reel, tubes not rated high-temperature), or was not stated for a bake above 90 °C.' },
   MSD_CABINET_STALE: { code: 422, category: 'msd', meaning: 'No valid dry-cabinet sample within the staleness limit; worst case assumed.' },
   MSD_CLASS_CONFLICT: { code: 423, category: 'msd', meaning: 'The stated thickness class contradicts the body thickness or package type (Table 7-1); the more restrictive class is used.' },

@@ -2,8 +2,8 @@
 // performed does. Time out of temperature never counts as bake time (4.2: an interruption is added to the bake
 // time; the whole total of interruptions, short ones included, so that a series of short breaks cannot escape).
 // A temperature that is not a Table 4-1 condition is never moved to the nearest column: below 40 °C it is no
-// bake, otherwise it resets only with a supervisor's release naming its specification. Carriers that cannot take
-// a hot bake (tape and reel, tubes not rated high-temperature) are refused.
+// bake, otherwise (and when it was not stated) it resets only with a supervisor's release naming its specification.
+// Carriers that cannot take a hot bake (tape and reel, tubes not rated high-temperature) are refused.
 import type { ReasonName } from '../../../protocol/src/reasons';
 import { BAKE_TEMPS, requiredBakeHours, type BakeTable, type BakeTemp } from './tables/bake';
 import type { MsdLevel } from '../../../protocol/src/vocabulary';
@@ -13,7 +13,7 @@ import { HOUR, type Carrier } from './types';
 export interface BakeRecord {
   readonly startAt: number;
   readonly endAt: number;
-  /** Oven temperature, °C; null when not stated (judged at the worst the table allows: the 40 °C column, and hot). */
+  /** Oven temperature, °C; null when not stated (then it may have been anything: hot, and no table condition). */
   readonly tempC: number | null;
   readonly rhPct: number | null;
   readonly carrier: Carrier | null;
@@ -71,7 +71,8 @@ export function judgeBake(b: BakeRecord, ctx: BakeContext): BakeVerdict {
   if (hot && b.carrier !== null && LOW_TEMP_CARRIERS.includes(b.carrier)) return { kind: 'rejected', why: 'MSD_BAKE_CARRIER' };
   // The whole elapsed time of a hot bake counts toward the cap: the conservative reading for solderability.
   if (hot && ctx.hotUsedMs + elapsed > ctx.hotCapMs) return { kind: 'limit' };
-  const column = b.tempC === null ? MIN_BAKE_C : tableColumn(b.tempC);
+  // An unstated temperature is not shown to be a table condition: only a supervisor who knows it can sign it off.
+  const column = b.tempC === null ? undefined : tableColumn(b.tempC);
   if (column === undefined) return { kind: 'signoff', why: 'MSD_BAKE_OFF_TABLE' };
   if (column !== 125 && (b.rhPct === null || b.rhPct > ctx.table.maxRhPct)) return { kind: 'rejected', why: 'MSD_BAKE_RH' };
   const required = requiredBakeHours(ctx.table, ctx.bodyMm, ctx.level, column, ctx.over72);

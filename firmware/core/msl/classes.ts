@@ -1,8 +1,8 @@
 // Which Table 7-1 thickness classes rate a reel. Table 7-1 sorts packages by body thickness (≥3.1 mm; 2.1-3.1 mm;
 // <2.1 mm), with package-type exceptions: every BGA with a body ≥1 mm is in the ≥3.1 mm class (thinner BGAs in the
 // <2.1 mm class), all MQFP in the ≥3.1 mm class, all TQFP and TSOP in the <2.1 mm class. A reel is rated by the
-// cell-wise shortest of the classes it may be in, so a stated class that contradicts the facts can only make the
-// answer more restrictive, never more generous.
+// cell-wise shortest of the classes it may be in, so a stated class that contradicts the facts, or facts that leave
+// the class open, can only make the answer more restrictive, never more generous.
 import { TABLE_CLASSES, type TableClass } from './table';
 import type { ReelSpec } from './types';
 
@@ -51,8 +51,11 @@ function union(a: readonly TableClass[], b: readonly TableClass[]): readonly Tab
 }
 
 /**
- * The classes that rate this reel. A stated class is taken as it is when the facts agree with it or do not decide;
- * when they contradict it, every class the part may be in joins it. An `unknown` class is every class the facts allow.
+ * The classes that rate this reel. With a body thickness, the stated class is joined by every class the part may be
+ * in (a 1.5 mm part of unstated type may be a BGA, rated with the ≥3.1 mm class), so facts can only restrict; a
+ * contradiction (the class the facts give is not the stated one) is flagged. Without a body only a package type
+ * that fixes the class (MQFP, TQFP, TSOP) is a fact; otherwise the stated class is all there is. An `unknown`
+ * class is every class the facts allow.
  */
 export function resolveClasses(spec: ReelSpec): ClassResolution {
   const body = spec.bodyThicknessMm;
@@ -60,6 +63,7 @@ export function resolveClasses(spec: ReelSpec): ClassResolution {
   if (spec.thicknessClass === 'unknown') return { classes: possibleClasses(body, pkg), conflict: false };
   const stated = spec.thicknessClass;
   const fact = factClass(body, pkg);
-  if (fact === undefined || fact === stated) return { classes: ONLY[stated], conflict: false };
-  return { classes: union(union(ONLY[stated], ONLY[fact]), possibleClasses(body, pkg)), conflict: true };
+  const conflict = fact !== undefined && fact !== stated;
+  if (body === undefined) return { classes: conflict ? union(ONLY[stated], ONLY[fact!]) : ONLY[stated], conflict };
+  return { classes: union(ONLY[stated], possibleClasses(body, pkg)), conflict };
 }

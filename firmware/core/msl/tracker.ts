@@ -262,8 +262,7 @@ function resetEligible(s: TrackerState): boolean {
     s.consumed < 1 - EXPIRY_EPS &&
     !s.hicWet &&
     !s.hicUnread &&
-    !s.shelfLife &&
-    s.signoff === null
+    !s.shelfLife
   );
 }
 
@@ -303,6 +302,8 @@ function segment(d: Draft, t0: number, t1: number, r: Regime): void {
       const tReset = t0 + need;
       consume(d, t0, tReset, r);
       clearConsumption(d);
+      // A bake awaiting its sign-off would reset as of its end, which is before this reset: it can only start from here.
+      if (d.signoff !== null) d.signoff = { ...d.signoff, consumedAt: 0, exposureAt: 0 };
       consume(d, tReset, t1, r);
       return;
     }
@@ -580,7 +581,9 @@ export function view(tracker: TrackerState, at: number, env: MslEnv = DEFAULT_EN
   const shelfNow = s.shelfLife || (bagSealedAt !== null && at > addMonthsUtc(bagSealedAt, 24));
   const tolUnknown = spec.level === '6' && spec.floorLifeHours === undefined;
   const bakeDue = s.hicWet || s.hicUnread || shelfNow || (spec.level === '6' && !s.baked);
-  const needsBake = bakeDue || s.signoff !== null;
+  // A bake awaiting its sign-off has reset nothing yet: the reel is as it was before the oven (a bake never adds
+  // moisture), so the sign-off blocks only a reel that needed the bake (expired, wet card, MSL 6, …).
+  const needsBake = bakeDue;
   const here = placeTrack(s);
   if (expired) reasons.add('MSD_EXPIRED');
   if (s.hicWet) reasons.add('MSD_HIC_WET');

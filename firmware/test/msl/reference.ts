@@ -154,3 +154,20 @@ export function referenceConsumed(spec: ReelSpec, events: readonly MslEvent[], a
   }
   return consumed;
 }
+
+/**
+ * Table 4-1 as the reference page gives it (revision B layout), written out again here for the tests' oracles:
+ * `${row}/${level}` → hours per bake column, [floor life exceeded by >72 h, ≤72 h].
+ */
+const d = 24;
+export const REF_BAKE_HOURS: Readonly<Record<string, { readonly 125: readonly [number, number]; readonly 90: readonly [number, number]; readonly 40: readonly [number, number] }>> = {
+  '1.4/2a': { 125: [5, 3], 90: [17, 11], 40: [8 * d, 5 * d] },
+  '1.4/3': { 125: [9, 7], 90: [33, 23], 40: [13 * d, 9 * d] },
+  '1.4/4': { 125: [11, 7], 90: [37, 23], 40: [15 * d, 9 * d] },
+  '1.4/5': { 125: [12, 7], 90: [41, 24], 40: [17 * d, 10 * d] },
+  '1.4/5a': { 125: [16, 10], 90: [54, 24], 40: [22 * d, 10 * d] },
+  '2/2a': { 125: [21, 16], 90: [3 * d, 2 * d], 40: [29 * d, 22 * d] },
+  '2/3': { 125: [27, 17], 90: [4 * d, 2 * d], 40: [37 * d, 23 * d] },
+  '2/4': { 125: [34, 20], 90: [5 * d, 3 * d], 40: [47 * d, 28 * d] },
+  '2/5': { 125: [40, 25], 90: [6 * d, 4 * d], 40: [57 * d, 35 * d] },
+};

@@ -301,8 +301,8 @@ describe('bakes', () => {
     const thick: ReelSpec = { ...reel, bodyThicknessMm: 2.5 };
     const ev = [...expired, ...bakeAt(200, 24 * HOUR)];
     expect(viewAt(thick, ev, 226)).toMatchObject({ state: 'expired', reasons: ['MSD_EXPIRED', 'MSD_BAKE_SIGNOFF'] });
-    // Not expired before the bake: the pending sign-off alone blocks it as needs-bake.
-    expect(viewAt(thick, [...openedAt(30, 60), ...bakeAt(10, 24 * HOUR)], 34)).toMatchObject({ state: 'needs-bake', reasons: ['MSD_BAKE_SIGNOFF'] });
+    // Not expired before the bake: a bake adds no moisture, so until the sign-off the reel goes on as it was.
+    expect(viewAt(thick, [...openedAt(30, 60), ...bakeAt(10, 24 * HOUR)], 34)).toMatchObject({ state: 'exposed', consumedFraction: close(10 / 168), reasons: ['MSD_BAKE_SIGNOFF'] });
     const v = viewAt(thick, [...ev, at(226, { type: 'disposition', action: 'release', by: 'sup-1', spec: 'IPC J-STD-033D 4-1 125C 48h' })], 226);
     expect(v.state).toBe('exposed');
     expect(v.consumedFraction).toEqual(close(2 / 168));
