@@ -285,7 +285,7 @@ describe('on a terminal: a readable summary; --json or a pipe: the JSON contract
   }
 
   it('floor-life and sample print a sentence on a terminal, JSON with --json', () => {
-    expect(runWith(true, ['msl', 'floor-life', '--msl', '3', '--class', 'thick', '--temp', '27', '--rh', '65'])).toBe('120 h floor life (5.0 days), cell 30 °C / 70 %RH after rounding up\n');
+    expect(runWith(true, ['msl', 'floor-life', '--msl', '3', '--class', 'thick', '--temp', '27', '--rh', '65'])).toBe('120 h floor life (5.0 days), from the 30 °C / 70 %RH cell\n');
     expect(runWith(true, ['msl', 'floor-life', '--msl', '3', '--class', 'thick', '--temp', '27', '--rh', '65', '--json'])).toBe('{"rated":true,"hours":120,"cell":{"tempC":30,"rhPct":70}}\n');
     expect(runWith(false, ['msl', 'floor-life', '--msl', '3', '--class', 'thick', '--temp', '27', '--rh', '65'])).toBe('{"rated":true,"hours":120,"cell":{"tempC":30,"rhPct":70}}\n');
     expect(runWith(true, ['msl', 'floor-life', '--msl', '3', '--class', 'thin', '--temp', '25', '--rh', '70'])).toMatch(/^not rated: MSD_CONDITIONS_UNRATED \(402\): /);

@@ -46,7 +46,10 @@ function possibleClasses(body: number | undefined, pkg: ReelSpec['packageType'])
   return ONLY.thin;
 }
 
+/** a ∪ b in TABLE_CLASSES order; one of the two itself when it holds the other (no allocation on the common path). */
 function union(a: readonly TableClass[], b: readonly TableClass[]): readonly TableClass[] {
+  if (b.every((c) => a.includes(c))) return a;
+  if (a.every((c) => b.includes(c))) return b;
   return TABLE_CLASSES.filter((c) => a.includes(c) || b.includes(c));
 }
 

@@ -189,9 +189,9 @@ function worstOrNominal(s: TrackerState, env: MslEnv): { hours: number | null; c
   return { hours: nominalHours(s.spec), cell: null, tabled };
 }
 
-/** The sensor that reports the reel's air where it is now, if any. */
-function placeTrack(s: TrackerState): { readonly track: SensorTrack; readonly sensor: 'floor' | 'cabinet' } | null {
-  return s.place === 'floor' ? { track: s.floor, sensor: 'floor' } : s.place === 'cabinet' ? { track: s.cabinet, sensor: 'cabinet' } : null;
+/** The sensor that reports the reel's air where it is now (the floor's or the cabinet's), if any. */
+function placeTrack(s: TrackerState): SensorTrack | null {
+  return s.place === 'floor' ? s.floor : s.place === 'cabinet' ? s.cabinet : null;
 }
 
 /**
@@ -199,11 +199,11 @@ function placeTrack(s: TrackerState): { readonly track: SensorTrack; readonly se
  * nothing is reported lost (or the place has no sensor), else the loss time plus the staleness limit.
  */
 function staleFrom(s: TrackerState, env: MslEnv): number | null {
-  const p = placeTrack(s);
-  if (p === null) return null;
-  if (p.track.sample === null) return -Infinity;
-  if (p.track.lostAt === null) return null;
-  return p.track.lostAt + (p.sensor === 'floor' ? env.config.staleAfterMs : env.config.cabinetStaleAfterMs);
+  const track = placeTrack(s);
+  if (track === null) return null;
+  if (track.sample === null) return -Infinity;
+  if (track.lostAt === null) return null;
+  return track.lostAt + (s.place === 'floor' ? env.config.staleAfterMs : env.config.cabinetStaleAfterMs);
 }
 
 function staleAt(s: TrackerState, env: MslEnv, t: number): boolean {
@@ -601,7 +601,7 @@ export function view(tracker: TrackerState, at: number, env: MslEnv = DEFAULT_EN
   if (s.unrated) reasons.add('MSD_CONDITIONS_UNRATED');
   if (r.stale === 'floor') reasons.add('MSD_SENSOR_STALE');
   if (r.stale === 'cabinet') reasons.add('MSD_CABINET_STALE');
-  if (here !== null && here.track.fault) reasons.add('MSD_SENSOR_IMPLAUSIBLE');
+  if (here !== null && here.fault) reasons.add('MSD_SENSOR_IMPLAUSIBLE');
   // A class conflict matters where the class rates the reel: a derated level without a floor-life override.
   if (spec.level !== '1' && spec.level !== '6' && spec.floorLifeHours === undefined && resolveClasses(spec).conflict) reasons.add('MSD_CLASS_CONFLICT');
   const blocked = s.clockLost !== null || s.unrated || r.staleBlocked || (tolUnknown && s.baked);

@@ -307,7 +307,7 @@ export function floorLifeText(j: Json): string {
   const head =
     j['rated'] === false ? `not rated: ${reasonLine(j['reason'] as string)}`
     : j['unlimited'] === true ? `no limit: the floor-life clock does not run (cell ${cellText(j['cell'])})`
-    : `${j['hours'] as number} h floor life (${((j['hours'] as number) / 24).toFixed(1)} days), cell ${cellText(j['cell'])} after rounding up`;
+    : `${j['hours'] as number} h floor life (${((j['hours'] as number) / 24).toFixed(1)} days), from the ${cellText(j['cell'])} cell`;
   return [head, ...notes].join('\n') + '\n';
 }
 
