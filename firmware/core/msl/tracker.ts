@@ -496,8 +496,12 @@ export function step(state: TrackerState, event: MslEvent, env: MslEnv = DEFAULT
       break;
     case 'bake-start':
       if (d.place === 'oven') return unexpected('bake-start: a bake is already running');
-      // A bag opened straight into the oven: past 24 months its parts count as overtime (longer bake column).
-      if ((d.place === 'new' || d.place === 'bag') && d.sealedAt !== null && e.at > addMonthsUtc(d.sealedAt, 24)) d.shelfLife = true;
+      // A bag opened straight into the oven: its card was not read (not a dry card: the >72 h column, and a bake is
+      // due if this one fails), and past 24 months its parts are out of shelf life.
+      if (d.place === 'new' || d.place === 'bag') {
+        if (readCard(d.spec.level, undefined, undefined) !== null) d.hicUnread = true;
+        if (d.sealedAt !== null && e.at > addMonthsUtc(d.sealedAt, 24)) d.shelfLife = true;
+      }
       d.place = 'oven';
       d.cabinet = NO_SAMPLE;
       d.lastBake = null;

@@ -40,7 +40,9 @@ export const moveArb: fc.Arbitrary<Move> = fc.record({
   variant: fc.nat({ max: 11 }),
 });
 
-export const faultArb = fc.constantFrom(...FAULT_READINGS);
+/** The fault readings a JSON document can carry (NaN cannot travel in JSON; classifySample's tests cover it). */
+export const JSON_FAULTS = FAULT_READINGS.filter((r) => Number.isFinite(r.tempC) && Number.isFinite(r.rhPct));
+export const faultArb = fc.constantFrom(...JSON_FAULTS);
 
 type Place = 'new' | 'bag' | 'floor' | 'cabinet' | 'oven' | 'interrupted';
 
@@ -57,12 +59,12 @@ export function buildHistory(moves: readonly Move[], opts: BuildOptions = {}): M
   for (const m of moves) {
     t += m.dtMin * MINUTE;
     const at = t;
-    const fault = FAULT_READINGS[m.variant % FAULT_READINGS.length]!;
+    const fault = JSON_FAULTS[Math.floor(m.pick / 7) % JSON_FAULTS.length]!;
     const sensor = (): { sensor?: 'floor' | 'cabinet' } => (m.variant % 3 === 0 ? {} : { sensor: m.variant % 3 === 1 ? 'floor' : 'cabinet' });
     const options: (() => MslEvent)[] = [
       () => ({ type: 'ambient', at, tempC: m.tempC, rhPct: m.rhPct }),
       () => ({ type: 'ambient', at, tempC: m.tempC, rhPct: m.rhPct }),
-      () => (m.variant < 2 ? { type: 'ambient', at, tempC: fault.tempC, rhPct: fault.rhPct } : { type: 'ambient', at, tempC: m.tempC, rhPct: m.rhPct }),
+      () => (m.variant < 3 ? { type: 'ambient', at, tempC: fault.tempC, rhPct: fault.rhPct } : { type: 'ambient', at, tempC: m.tempC, rhPct: m.rhPct }),
       () => ({ type: 'sensor-lost', at, ...sensor() }),
       () => ({ type: 'sensor-ok', at, ...sensor() }),
     ];

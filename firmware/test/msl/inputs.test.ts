@@ -172,60 +172,36 @@ describe('property: no default gives more remaining life than any value it stand
     return copy;
   };
 
-  it('an unstated cabinet temperature: every temperature the cabinet could be at', () => {
+  const spots = ['blue', 'pink', undefined] as const;
+  const readings = spots.flatMap((hic10) => spots.map((hic60) => ({ hic10, hic60 })));
+  type Strip = (e: MslEvent) => { readonly base: MslEvent; readonly explicit: readonly MslEvent[] } | undefined;
+  it.each<[string, Strip, number]>([
+    [
+      'an unstated cabinet temperature: every temperature the cabinet could be at',
+      (e) => (e.type === 'dry-in' || e.type === 'cabinet' ? { base: without(e, 'tempC'), explicit: [-5, 20, 22.5, 25, 27.5, 30, ...(e.rhPct > 10 ? [33, 35] : [])].map((tempC) => ({ ...e, tempC })) } : undefined),
+      60,
+    ],
+    ['an unstated oven temperature: 125, 90 or 40 °C', (e) => (e.type === 'bake-start' ? { base: without(e, 'tempC'), explicit: [125, 90, 40].map((tempC) => ({ ...e, tempC })) } : undefined), 150],
+    [
+      'an unstated carrier: every carrier',
+      (e) => (e.type === 'bake-start' ? { base: without(e, 'carrier'), explicit: (['tape-reel', 'tube', 'tube-high-temp', 'tray', 'bulk'] as const).map((carrier) => ({ ...e, carrier })) } : undefined),
+      150,
+    ],
+    [
+      'an unread humidity indicator card: every reading of it',
+      (e) =>
+        e.type === 'open'
+          ? { base: { type: 'open', at: e.at }, explicit: readings.map((r) => ({ type: 'open', at: e.at, ...(r.hic10 === undefined ? {} : { hic10: r.hic10 }), ...(r.hic60 === undefined ? {} : { hic60: r.hic60 }) }) as MslEvent) }
+          : undefined,
+      150,
+    ],
+  ])('%s', (_, strip, minExercised) => {
     exercised = 0;
     fc.assert(
-      fc.property(specArb, histories, fc.integer({ min: 0, max: 3000 }), (spec, events, extra) =>
-        check(spec, events, extra, (e) =>
-          e.type === 'dry-in' || e.type === 'cabinet'
-            ? { base: without(e, 'tempC'), explicit: [-5, 20, 22.5, 25, 27.5, 30, ...(e.rhPct > 10 ? [33, 35] : [])].map((tempC) => ({ ...e, tempC })) }
-            : undefined,
-        ),
-      ),
+      fc.property(specArb, histories, fc.integer({ min: 0, max: 3000 }), (spec, events, extra) => check(spec, events, extra, strip)),
       { numRuns: 1000 },
     );
-    expect(exercised).toBeGreaterThan(60);
-  });
-
-  it('an unstated oven temperature: 125, 90 or 40 °C', () => {
-    exercised = 0;
-    fc.assert(
-      fc.property(specArb, histories, fc.integer({ min: 0, max: 3000 }), (spec, events, extra) =>
-        check(spec, events, extra, (e) => (e.type === 'bake-start' ? { base: without(e, 'tempC'), explicit: [125, 90, 40].map((tempC) => ({ ...e, tempC })) } : undefined)),
-      ),
-      { numRuns: 1000 },
-    );
-    expect(exercised).toBeGreaterThan(150);
-  });
-
-  it('an unstated carrier: every carrier', () => {
-    exercised = 0;
-    fc.assert(
-      fc.property(specArb, histories, fc.integer({ min: 0, max: 3000 }), (spec, events, extra) =>
-        check(spec, events, extra, (e) =>
-          e.type === 'bake-start' ? { base: without(e, 'carrier'), explicit: (['tape-reel', 'tube', 'tube-high-temp', 'tray', 'bulk'] as const).map((carrier) => ({ ...e, carrier })) } : undefined,
-        ),
-      ),
-      { numRuns: 1000 },
-    );
-    expect(exercised).toBeGreaterThan(150);
-  });
-
-  it('an unread humidity indicator card: every reading of it', () => {
-    exercised = 0;
-    const spots = ['blue', 'pink', undefined] as const;
-    const readings = spots.flatMap((hic10) => spots.map((hic60) => ({ hic10, hic60 })));
-    fc.assert(
-      fc.property(specArb, histories, fc.integer({ min: 0, max: 3000 }), (spec, events, extra) =>
-        check(spec, events, extra, (e) =>
-          e.type === 'open'
-            ? { base: { type: 'open', at: e.at }, explicit: readings.map((r) => ({ type: 'open', at: e.at, ...(r.hic10 === undefined ? {} : { hic10: r.hic10 }), ...(r.hic60 === undefined ? {} : { hic60: r.hic60 }) }) as MslEvent) }
-            : undefined,
-        ),
-      ),
-      { numRuns: 300 },
-    );
-    expect(exercised).toBeGreaterThan(100);
+    expect(exercised).toBeGreaterThan(minExercised);
   });
 
   it('an unstated package type: every type a body of that thickness can have', () => {
