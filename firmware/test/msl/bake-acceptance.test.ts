@@ -116,7 +116,7 @@ describe('an oven of unstated temperature: it may have been anything the oven ca
 describe('a bag opened straight into the oven', () => {
   it('had its card unread: the >72 h column applies, and a bake that falls short leaves a bake due', () => {
     const bagged = [at(0, { type: 'bake-start', tempC: 125, carrier: 'tray' })];
-    expect(viewAt(REEL, [...bagged, at(7, { type: 'bake-end' })], 7)).toMatchObject({ state: 'needs-bake', reasons: ['MSD_NEEDS_BAKE', 'MSD_BAKE_REJECTED', 'MSD_SENSOR_STALE', 'MSD_HIC_UNREAD', 'MSD_BAKE_SHORT'] });
+    expect(viewAt(REEL, [...bagged, at(7, { type: 'bake-end' })], 7)).toMatchObject({ state: 'needs-bake', reasons: ['MSD_NEEDS_BAKE', 'MSD_SENSOR_STALE', 'MSD_BAKE_REJECTED', 'MSD_HIC_UNREAD', 'MSD_BAKE_SHORT'] });
     expect(viewAt(REEL, [...bagged, at(9, { type: 'bake-end' })], 9)).toMatchObject({ state: 'exposed', consumedFraction: 0, reasons: ['MSD_SENSOR_STALE'] });
   });
 });
