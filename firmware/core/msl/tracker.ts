@@ -18,7 +18,7 @@ export type Place = 'new' | 'bag' | 'floor' | 'cabinet' | 'oven';
 
 export interface BakeInProgress {
   readonly startAt: number;
-  /** Oven temperature, °C; null when not stated (judged at the worst the table allows). */
+  /** Oven temperature, °C; null when not stated (then no table condition: see bake-acceptance.ts). */
   readonly tempC: number | null;
   readonly rhPct: number | null;
   readonly carrier: Carrier | null;

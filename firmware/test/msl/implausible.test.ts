@@ -2,7 +2,7 @@
 // 7.1's conditions are physical ones). A dry cabinet's conditions go stale like the floor's. An unread humidity
 // indicator card is not a dry card (J-STD-033 4.1: bake unless the spot is blue). Impossible dates are refused.
 import fc from 'fast-check';
-import { cabinetTempC, classifySample, evaluate, floorLife, HOUR, MINUTE, parseIsoTime, SHIPPED_TABLES, type MslEvent, type MslView, type ReelSpec } from '../../core/msl/index';
+import { cabinetTempC, classifySample, evaluate, floorLife, HOUR, initialState, MINUTE, parseIsoTime, SHIPPED_TABLES, step, view, type MslEvent, type MslView, type ReelSpec } from '../../core/msl/index';
 import { FAULT_READINGS, faultArb, historyArb, specArb } from './arbitrary';
 import { at, envWith, h, openDry, openedAt, T0, viewAt } from './helpers';
 
@@ -180,6 +180,31 @@ describe('property: a sensor fault never pauses or slows the clock', () => {
       }),
       { numRuns: 800 },
     );
+  });
+});
+
+describe('property: a dry cabinet whose sensor is lost never keeps a reel paused past the limit', () => {
+  it('in a cabinet, after a cabinet loss and the staleness limit, the reel consumes at the worst case or is blocked', () => {
+    let exercised = 0;
+    fc.assert(
+      fc.property(specArb, historyArb(30), fc.boolean(), fc.integer({ min: 11, max: 5000 }), (spec, events, named, afterMin) => {
+        const t = (events.length === 0 ? T0 : events[events.length - 1]!.at) + MINUTE;
+        const lost: MslEvent = { type: 'sensor-lost', at: t, ...(named ? { sensor: 'cabinet' as const } : {}) };
+        let s = initialState(spec);
+        for (const e of [...events, lost]) {
+          const r = step(s, e);
+          if (!r.ok) return true;
+          s = r.value;
+        }
+        if (s.place !== 'cabinet' || s.scrapped || s.clockLost !== null) return true;
+        exercised++;
+        const v = view(s, t + afterMin * MINUTE);
+        expect(v.ok && v.value.state !== 'paused' && v.value.reasons.includes('MSD_CABINET_STALE')).toBe(true);
+        return true;
+      }),
+      { numRuns: 1500 },
+    );
+    expect(exercised).toBeGreaterThan(30);
   });
 });
 

@@ -292,8 +292,6 @@ export function evaluateJson(text: string): Json {
 }
 
 // ------------------------------------------------------------------------------------------------------------
-
-// ------------------------------------------------------------------------------------------------------------
 // terminal summaries (JSON stays the output when piped, or with --json)
 
 const reasonLine = (r: string) => `${r} (${REASONS[r as ReasonName]?.code ?? '?'}): ${REASONS[r as ReasonName]?.meaning ?? ''}`;
