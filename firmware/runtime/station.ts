@@ -241,7 +241,7 @@ export class Station {
     core = rollForward(core, tail, now);
     // Time passed that the trackers did not see: with a trusted clock, at unknown conditions (the sensor rule
     // charges the worst cell after the staleness limit); without one, as lost time, charged in full at the sync.
-    core = { ...core, msd: broadcast(core, (t) => (t.at === null ? undefined : clock.valid ? { type: 'sensor-lost', at: t.at } : { type: 'clock-lost', at: t.at })) };
+    core = { ...core, msd: broadcast(core, (t) => (t.at === null ? undefined : clock.valid ? { type: 'sensor-lost', sensor: 'floor', at: t.at } : { type: 'clock-lost', at: t.at })) };
     core = { ...core, recovering: core.setup.order !== undefined };
     const bootCount = (coreStored?.bootCount ?? 0) + 1;
     const boot: BootReport = {
