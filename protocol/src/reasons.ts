@@ -86,6 +86,9 @@ export const REASONS = {
   LABEL_CONFLICT: { code: 333, category: 'setup', meaning: 'The label repeats a field with different values.' },
   LABEL_MIXED_LOAD: { code: 334, category: 'setup', meaning: 'The label describes more than one part (mixed load); scan each part\'s own label.' },
   REEL_ID_CHECK_FAILED: { code: 335, category: 'setup', meaning: 'A station reel-ID label fails its check character or syntax.' },
+  LABEL_WRONG_CODE_PAGE: { code: 336, category: 'setup', meaning: 'The scan holds characters no reel label has (half-width katakana, mojibake): the scanner or keyboard wedge is in the wrong code page or input mode.' },
+  LABEL_LAYOUT_INVALID: { code: 337, category: 'setup', meaning: 'A reel-label layout is malformed or inconsistent; the detail names the field. The station keeps the layouts it had.' },
+  LABEL_LAYOUT_UNKNOWN: { code: 338, category: 'setup', meaning: 'The request names a loaded reel-label layout the station does not hold.' },
 
   MSD_EXPIRED: { code: 400, category: 'msd', meaning: 'The floor life is used up; bake before use.' },
   MSD_NEEDS_BAKE: { code: 401, category: 'msd', meaning: 'A rule (HIC reading, MSL 6, shelf life) requires a bake before use.' },
