@@ -299,7 +299,8 @@ describe('manufacturer formats (public examples of each layout)', () => {
   it('Vishay fixed width: both copies of PN and quantity must agree', () => {
     const v = '   WSL20106L900FEA005433426503/29/13                                                       201312IL     4000.00000048999730001               1312    61400010                           LFSH903 1312AA            WBI9 R0069F  4000                              WSL20106L900FEAWSL-2010  0.0069 1  EA E3                B0XW00664283\r';
     expect(ok(v)).toEqual({ format: 'mfr-vishay-fixed', mpn: 'WSL20106L900FEA', qty: 4000 });
-    expect(reason(v.replace('  4000    ', '  4001    '))).toBe('LABEL_BAD_QUANTITY');
+    expect(reason(v.replace('  4000    ', '  4001    '))).toBe('LABEL_CONFLICT');
+    expect(reason(v.replace('FEAWSL-2010', 'FEBWSL-2010'))).toBe('LABEL_CONFLICT');
   });
 
   it('a lone 1D part number is not a reel label', () => {
