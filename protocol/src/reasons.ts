@@ -89,6 +89,7 @@ export const REASONS = {
   LABEL_WRONG_CODE_PAGE: { code: 336, category: 'setup', meaning: 'The scan holds characters no reel label has (half-width katakana, mojibake): the scanner or keyboard wedge is in the wrong code page or input mode.' },
   LABEL_LAYOUT_INVALID: { code: 337, category: 'setup', meaning: 'A reel-label layout is malformed or inconsistent; the detail names the field. The station keeps the layouts it had.' },
   LABEL_LAYOUT_UNKNOWN: { code: 338, category: 'setup', meaning: 'The request names a loaded reel-label layout the station does not hold.' },
+  LABEL_LAYOUT_UNDETERMINED: { code: 339, category: 'setup', meaning: 'The sample scans do not determine one layout (a field fits two places, or no place); give more or more varied samples.' },
 
   MSD_EXPIRED: { code: 400, category: 'msd', meaning: 'The floor life is used up; bake before use.' },
   MSD_NEEDS_BAKE: { code: 401, category: 'msd', meaning: 'A rule (HIC reading, MSL 6, shelf life) requires a bake before use.' },

@@ -233,6 +233,7 @@ const DOCS: readonly Record<string, unknown>[] = [
   },
   {
     // A single 1D field with its data identifier (Yageo and others print one Code 128 per field): 1P = part.
+    // (Only 1P: the other single fields have no public payload to check a layout on.)
     layoutId: 'mfr-1d-1p',
     cut: 'delimited',
     separator: GS,
@@ -240,26 +241,6 @@ const DOCS: readonly Record<string, unknown>[] = [
     maxLength: 48,
     maxPieces: 1,
     fields: [{ role: 'mpn', piece: 0, chars: PN, minLen: 3, maxLen: 40, plain: true }],
-  },
-  {
-    // A single 1D field: Q = quantity.
-    layoutId: 'mfr-1d-q',
-    cut: 'delimited',
-    separator: GS,
-    prefix: 'Q',
-    maxLength: 10,
-    maxPieces: 1,
-    fields: [{ role: 'qty', piece: 0, chars: '0-9', maxLen: 9 }],
-  },
-  {
-    // A single 1D field: 1T = lot.
-    layoutId: 'mfr-1d-1t',
-    cut: 'delimited',
-    separator: GS,
-    prefix: '1T',
-    maxLength: 40,
-    maxPieces: 1,
-    fields: [{ role: 'lot', piece: 0, chars: 'A-Z0-9-', minLen: 3, maxLen: 32, plain: true }],
   },
 ];
 

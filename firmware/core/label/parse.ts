@@ -28,11 +28,11 @@ import { CRITICAL, reject, sameLabel } from './result';
 import { parseTmeDataMatrix, parseTmeQr } from './tme';
 import type { LabelResult, ReelLabel } from './types';
 
-type FormatParser = (scan: Scan) => LabelResult | undefined;
+export type FormatParser = (scan: Scan) => LabelResult | undefined;
 
 // Formats without an ISO/IEC 15434 envelope that are written as code (their rules go beyond the layout
 // language: field-sequence searches, vendor interpretation). Order does not matter: all are tried.
-const FORMATS: readonly FormatParser[] = [
+export const FORMAT_PARSERS: readonly FormatParser[] = [
   (s) => parseLcsc(s.text),
   (s) => parseTmeQr(s.text),
   (s) => parseTmeDataMatrix(s.text),
@@ -68,7 +68,7 @@ function sameIdentity(a: ReelLabel, b: ReelLabel): boolean {
 function formatReading(scan: Scan): LabelResult | undefined {
   const env = parseEnvelope(scan.text);
   if (env !== undefined) return env;
-  const results = FORMATS.map((p) => p(scan)).filter((r): r is LabelResult => r !== undefined);
+  const results = FORMAT_PARSERS.map((p) => p(scan)).filter((r): r is LabelResult => r !== undefined);
   const [head, ...rest] = results;
   if (head === undefined || rest.length === 0) return head;
   const oks = results.filter(isOk);
