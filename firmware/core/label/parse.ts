@@ -59,9 +59,12 @@ export interface ParseOptions {
 type Ok = Extract<LabelResult, { ok: true }>;
 const isOk = (r: LabelResult): r is Ok => r.ok;
 
-/** True when two labels agree on the fields a wrong value of which would let a wrong reel through. */
+/**
+ * True when two readings do not contradict each other on the fields a wrong value of which would let a wrong
+ * reel through: where both give one, they give the same (a field one reading leaves out is not a contradiction).
+ */
 function sameIdentity(a: ReelLabel, b: ReelLabel): boolean {
-  return CRITICAL.every((k) => a[k] === b[k]);
+  return CRITICAL.every((k) => a[k] === undefined || b[k] === undefined || a[k] === b[k]);
 }
 
 /** The reading of the code-written formats: the envelope reader, else every other format (two that disagree: ambiguous). */
