@@ -34,7 +34,8 @@ export interface CompiledField {
   readonly tag: string;
   readonly coding: FieldCoding;
   readonly trim: FieldTrim;
-  /** Allowed character codes (index = code, 0x00–0x7f); undefined = any printable ASCII. */
+  /** The character class as written, and compiled (index = code, 0x00–0x7f; undefined = any printable ASCII). */
+  readonly chars: string;
   readonly allowed: Uint8Array | undefined;
   readonly minLen: number;
   readonly maxLen: number;
@@ -146,6 +147,7 @@ function compileField(doc: LayoutDoc, f: LayoutFieldDoc, i: number): CompiledFie
     tag: f.tag,
     coding: f.coding,
     trim: f.trim,
+    chars: f.chars,
     allowed,
     minLen: f.minLen,
     maxLen: f.maxLen,
