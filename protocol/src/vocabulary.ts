@@ -25,6 +25,8 @@ export type StationState = (typeof STATION_STATES)[number];
 /** A slot's state as Modbus shows it (index = register value). */
 export const SLOT_STATES = ['empty', 'verified', 'rejected', 'bom-changed', 'override'] as const;
 export type SlotStateName = (typeof SLOT_STATES)[number];
+/** Bounds of a reel-label layout (LabelLayoutLoad): text fields in bytes (layouts are ASCII), and the field count. */
+export const LABEL_LAYOUT_MAX = { layoutId: 24, provenance: 64, separator: 4, prefix: 24, tag: 6, chars: 32, equals: 24, fields: 16 } as const;
 /** How a reel-label layout cuts a scan into fields (LabelLayoutLoad, protocol 1.1). */
 export const LABEL_LAYOUT_CUTS = ['delimited', 'fixed', 'tagged', 'envelope'] as const;
 /** What a field of a reel-label layout means: a ReelLabel field, or `check` (an anchor, not reported) or `ignore`. */

@@ -1,8 +1,7 @@
 // The JSON form of a layout, as engineers write it and `warden label learn` prints it: the LabelLayoutLoad body
 // with every field that has its default left out. Reading is total on any JSON value: every problem is a
-// LABEL_LAYOUT_INVALID naming the field, and the result is exactly what the wire would carry.
-import { encodePayload } from '../../../protocol/src/frame';
-import { MAX_PAYLOAD } from '../../../protocol/src/limits';
+// LABEL_LAYOUT_INVALID naming the field, and the result is the body the wire would carry (host tools also check
+// that it fits one message: layoutWireSize in layout-store.ts).
 import { LABEL_FIELD_CODINGS, LABEL_FIELD_ROLES, LABEL_FIELD_TRIMS, LABEL_LAYOUT_CUTS } from '../../../protocol/src/vocabulary';
 import { compileLayout, MAX_LAYOUT_FIELDS, type FieldRole, type LayoutCheck, type LayoutCut, type LayoutDoc, type LayoutFieldDoc } from './layout';
 import { MAX_FIELDS, MAX_SCAN_CHARS } from './limits';
@@ -101,14 +100,6 @@ function readDoc(json: unknown): LayoutDoc {
   };
 }
 
-/** The bytes a layout takes in one LabelLayoutLoad, or why it cannot be carried (a field too long, too big). */
-export function layoutWireSize(doc: LayoutDoc): { ok: true; bytes: number } | { ok: false; detail: string } {
-  const enc = encodePayload({ type: 'LabelLayoutLoad', body: doc });
-  if (enc.ok) return { ok: true, bytes: enc.payload.length };
-  const detail = enc.reason === 'FRAME_OVERSIZE' ? `layout: more than the ${MAX_PAYLOAD} bytes one LabelLayoutLoad carries; use fewer or shorter fields` : enc.detail.replace(/^LabelLayoutLoad\./, '');
-  return { ok: false, detail };
-}
-
 /** Reads a layout document (any JSON value) into a checked, compiled layout. Total: never throws. */
 export function readLayoutDocument(json: unknown): LayoutCheck {
   let doc: LayoutDoc;
@@ -118,8 +109,6 @@ export function readLayoutDocument(json: unknown): LayoutCheck {
     if (e instanceof DocError) return { ok: false, reason: 'LABEL_LAYOUT_INVALID', detail: e.detail };
     return { ok: false, reason: 'LABEL_LAYOUT_INVALID', detail: 'layout: not a readable document' };
   }
-  const size = layoutWireSize(doc);
-  if (!size.ok) return { ok: false, reason: 'LABEL_LAYOUT_INVALID', detail: size.detail };
   return compileLayout(doc);
 }
 

@@ -13,14 +13,28 @@ import { mslLevel, parseQuantity } from './values';
 
 const MAX_QUANTITY = 0xffffffff;
 
+/** What several layouts would each work out again for one scan: its ISO/IEC 15434 pieces. */
+export interface ScanMemo {
+  envelope?: string[] | null;
+}
+
+/** True when `s` holds between min - 1 and max - 1 separators: counted without splitting, stopping early. */
+function pieceCountFits(s: string, sep: string, min: number, max: number): boolean {
+  let n = 1;
+  for (let i = s.indexOf(sep); i >= 0; i = s.indexOf(sep, i + sep.length)) if (++n > max) return false;
+  return n >= min;
+}
+
 /** The raw piece of text each field reads, or undefined when the scan is not this layout's. */
-function pieces(l: CompiledLayout, scan: Scan): { readonly text: string; readonly list: readonly string[]; readonly tagged: ReadonlyMap<string, string> | string } | undefined {
+function pieces(l: CompiledLayout, scan: Scan, memo: ScanMemo): { readonly text: string; readonly list: readonly string[]; readonly tagged: ReadonlyMap<string, string> | string } | undefined {
   const d = l.doc;
   const text = l.cut === 'fixed' ? scan.padded : scan.text;
   if (text.length < d.minLength || text.length > d.maxLength || !text.startsWith(d.prefix)) return undefined;
   const body = text.slice(d.prefix.length);
   if (l.cut === 'fixed') return { text, list: [], tagged: new Map() };
-  const list = l.cut === 'envelope' ? envelopePieces(text) : l.cut === 'tagged' ? body.split(d.separator).filter((p) => p !== '') : body.split(d.separator);
+  if (l.cut === 'delimited' && !pieceCountFits(body, d.separator, d.minPieces, d.maxPieces)) return undefined;
+  if (l.cut === 'envelope' && memo.envelope === undefined) memo.envelope = envelopePieces(text) ?? null;
+  const list = l.cut === 'envelope' ? memo.envelope ?? undefined : l.cut === 'tagged' ? body.split(d.separator).filter((p) => p !== '') : body.split(d.separator);
   if (list === undefined || list.length < d.minPieces || list.length > d.maxPieces) return undefined;
   if (l.cut === 'delimited') return { text, list, tagged: new Map() };
   const tagged = new Map<string, string>();
@@ -92,8 +106,8 @@ function decode(l: CompiledLayout, f: CompiledField, v: string): Decoded {
 const NAMES: Partial<Record<FieldRole, string>> = { mpn: 'part number', qty: 'quantity', lot: 'lot', msl: 'MSL' };
 
 /** Reads a scan with a layout: undefined when it is not the layout's, else the label or a refusal. Total. */
-export function runLayout(l: CompiledLayout, scan: Scan): LabelResult | undefined {
-  const cut = pieces(l, scan);
+export function runLayout(l: CompiledLayout, scan: Scan, memo: ScanMemo = {}): LabelResult | undefined {
+  const cut = pieces(l, scan, memo);
   if (cut === undefined) return undefined;
   if (typeof cut.tagged === 'string') {
     return reject('LABEL_CONFLICT', `${l.id} label: tag ${cut.tagged} appears twice with different values; rescan or enter the part by hand`);

@@ -3,10 +3,10 @@
 // recognised (prefix, length, piece count, field shapes and literals: anchors that make it claim only its own
 // labels), how the scan is cut (delimiter, fixed columns, tags, ISO/IEC 15434 envelope) and what each field
 // means (part number, quantity and its coding, lot, …). Everything is bounded and checked whole; every error
-// names the field.
+// names the field. (Whether a layout also fits one message, 476 bytes, is checked where the codec is: layout-store.ts.)
 import type { MessageBody } from '../../../protocol/src/messages';
 import type { ReasonName } from '../../../protocol/src/reasons';
-import { LABEL_FIELD_CODINGS, LABEL_FIELD_ROLES, LABEL_FIELD_TRIMS, LABEL_LAYOUT_CUTS } from '../../../protocol/src/vocabulary';
+import { LABEL_FIELD_CODINGS, LABEL_FIELD_ROLES, LABEL_FIELD_TRIMS, LABEL_LAYOUT_CUTS, LABEL_LAYOUT_MAX } from '../../../protocol/src/vocabulary';
 import { MAX_FIELDS, MAX_SCAN_CHARS } from './limits';
 
 /** A layout, exactly as LabelLayoutLoad carries it. */
@@ -18,7 +18,7 @@ export type FieldCoding = (typeof LABEL_FIELD_CODINGS)[number];
 export type FieldTrim = (typeof LABEL_FIELD_TRIMS)[number];
 
 /** Most fields in one layout (the wire list bound). */
-export const MAX_LAYOUT_FIELDS = 16;
+export const MAX_LAYOUT_FIELDS = LABEL_LAYOUT_MAX.fields;
 /** Roles whose value is reported; `check` and `ignore` are not. */
 export const OUTPUT_ROLES: readonly FieldRole[] = LABEL_FIELD_ROLES.filter((r) => r !== 'check' && r !== 'ignore');
 /** The reel's identity: a layout must read at least one of these, always. */
@@ -158,6 +158,20 @@ function compileField(doc: LayoutDoc, f: LayoutFieldDoc, i: number): CompiledFie
   };
 }
 
+/** The text fields of a layout within the message's bounds (layouts are ASCII, so characters are bytes). */
+function checkBounds(doc: LayoutDoc): string | undefined {
+  const top = [['provenance', doc.provenance], ['separator', doc.separator], ['prefix', doc.prefix]] as const;
+  for (const [k, v] of top) if (v.length > LABEL_LAYOUT_MAX[k]) return `${k}: ${v.length} characters, at most ${LABEL_LAYOUT_MAX[k]}`;
+  for (let i = 0; i < doc.fields.length; i++) {
+    const f = doc.fields[i]!;
+    for (const k of ['tag', 'chars', 'equals'] as const) {
+      if (f[k].length > LABEL_LAYOUT_MAX[k]) return `fields[${i}].${k}: ${f[k].length} characters, at most ${LABEL_LAYOUT_MAX[k]}`;
+    }
+    if (!isLayoutText(f.equals, false)) return `fields[${i}].equals: printable ASCII only`;
+  }
+  return undefined;
+}
+
 function checkShape(doc: LayoutDoc): string | undefined {
   if (!ID.test(doc.layoutId)) return 'layoutId: a lower-case letter, then up to 23 of a-z 0-9 -';
   if (!isLayoutText(doc.provenance, false)) return 'provenance: printable ASCII only';
@@ -176,7 +190,7 @@ function checkShape(doc: LayoutDoc): string | undefined {
   if ((doc.cut === 'fixed' || doc.cut === 'envelope') && doc.separator !== '') return `separator: not used by the ${doc.cut} cut (GS is the envelope's own)`;
   if (doc.cut === 'envelope' && doc.prefix !== '') return 'prefix: the envelope cut finds the ISO/IEC 15434 header itself';
   if (doc.fields.length < 1 || doc.fields.length > MAX_LAYOUT_FIELDS) return `fields: 1 to ${MAX_LAYOUT_FIELDS}`;
-  return undefined;
+  return checkBounds(doc);
 }
 
 /** Enough anchors that the layout claims its own labels, not any text that happens to split the same way. */

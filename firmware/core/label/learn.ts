@@ -8,7 +8,7 @@
 import type { ReasonName } from '../../../protocol/src/reasons';
 import { envelopePieces } from './envelope';
 import { compileLayout, isReservedId, type CompiledLayout, type FieldRole, type LayoutDoc, type LayoutFieldDoc } from './layout';
-import { layoutWireSize } from './layout-doc';
+import { layoutWireSize } from './layout-store';
 import { runLayout } from './layout-run';
 import { MAX_FIELDS, MAX_SCAN_CHARS } from './limits';
 import { GS, normalizeScan, type Scan } from './normalize';

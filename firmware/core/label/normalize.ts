@@ -32,11 +32,12 @@ const MAPPINGS: readonly (readonly [string, string])[] = [
 // Separators written out as text, as some scanner configurations and copy-paste from scanner tools deliver
 // them (`{GS}`, `<RS>`, `[EOT]`, `\x1d`, `\u001e`). No reel label carries such text as data.
 const NOTATION = /\{(GS|RS|EOT)\}|<(GS|RS|EOT)>|\[(GS|RS|EOT)\]|\\x(1d|1e|04)|\\u00(1d|1e|04)/gi;
+const NOTATION_HINT = /[{<[][GRE]|\\[xu]/i;
 const NOTATED: Readonly<Record<string, string>> = { GS: GS, RS: RS, EOT: EOT, '1D': GS, '1E': RS, '04': EOT };
 
 /** Separator notations replaced by the control characters they name. */
 function unnotate(s: string): string {
-  if (s.indexOf('{') < 0 && s.indexOf('<') < 0 && s.indexOf('[') < 0 && s.indexOf('\\') < 0) return s;
+  if (!NOTATION_HINT.test(s)) return s;
   return s.replace(NOTATION, (...m: string[]) => NOTATED[(m[1] ?? m[2] ?? m[3] ?? m[4] ?? m[5] ?? '').toUpperCase()] ?? m[0]!);
 }
 

@@ -104,9 +104,10 @@ function combine(formats: LabelResult | undefined, layouts: readonly LabelResult
 function claim(scan: Scan, loaded: readonly CompiledLayout[]): LabelResult {
   if (isReelIdLabel(scan.text)) return parseReelIdLabel(scan.text);
   const layouts: LabelResult[] = [];
+  const memo = {};
   for (const list of [builtinLayouts(), loaded]) {
     for (const l of list) {
-      const r = runLayout(l, scan);
+      const r = runLayout(l, scan, memo);
       if (r !== undefined) layouts.push(r);
     }
   }

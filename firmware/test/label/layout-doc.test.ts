@@ -6,6 +6,7 @@ import { MESSAGES } from '../../../protocol/src/messages';
 import { BUILTIN_LAYOUT_DOCS } from '../../core/label/builtin-layouts';
 import { compileChars } from '../../core/label/layout';
 import { layoutDocumentJson, readLayoutDocument } from '../../core/label/layout-doc';
+import { layoutWireSize } from '../../core/label/layout-store';
 import { runLayout } from '../../core/label/layout-run';
 import { normalizeScan } from '../../core/label/normalize';
 
@@ -69,7 +70,8 @@ describe('reading a layout document', () => {
     ['non-ASCII chars', withField(0, { chars: 'Ä-Ö' }), 'fields[0].chars: only printable ASCII'],
     ['minLen above maxLen', withField(2, { minLen: 9, maxLen: 3 }), 'fields[2]: minLen 9 and maxLen 3 allow no value'],
     ['a literal the field can never hold', withField(2, { equals: 'abc' }), 'fields[2].equals: "abc" does not fit'],
-    ['a string too long for the wire', withField(0, { chars: 'A-Z'.repeat(12) }), 'fields.[0].chars: text is 36 bytes, maximum 32'],
+    ['a string longer than the message carries', withField(0, { chars: 'A-Z'.repeat(12) }), 'fields[0].chars: 36 characters, at most 32'],
+    ['a long prefix', { ...SII, prefix: 'X'.repeat(25) }, 'prefix: 25 characters, at most 24'],
     ['a separator for the fixed cut', { ...SII, cut: 'fixed', minPieces: 0, maxPieces: 0 }, 'separator: not used by the fixed cut'],
     ['a tagged field without its tag', { ...SII, cut: 'tagged' }, 'fields[0].tag: a tagged field needs its tag'],
     ['a tag declared twice', { layoutId: 'site-t', cut: 'envelope', fields: [{ role: 'mpn', tag: 'PN' }, { role: 'lot', tag: 'PN' }] }, 'fields[1].tag: PN is declared twice'],
@@ -101,7 +103,11 @@ describe('reading a layout document', () => {
         const doc = inField ? { ...d, fields: fields.map((f, j) => (j === i % fields.length ? { ...f, [fk]: v } : f)) } : { ...d, [k]: v };
         const r = readLayoutDocument(doc);
         if (!r.ok) expect(r.reason).toBe('LABEL_LAYOUT_INVALID');
-        else expect(encodePayload({ type: 'LabelLayoutLoad', body: r.layout.doc }).ok).toBe(true);
+        else {
+          // Within every field bound; the whole may still exceed one message, which layoutWireSize reports.
+          const enc = encodePayload({ type: 'LabelLayoutLoad', body: r.layout.doc });
+          expect(enc.ok || enc.reason === 'FRAME_OVERSIZE').toBe(true);
+        }
       }),
       { numRuns: 1500 },
     );
@@ -118,6 +124,19 @@ describe('reading a layout document', () => {
       const again = readLayoutDocument(JSON.parse(JSON.stringify(layoutDocumentJson(r.layout.doc))));
       expect(again.ok && again.layout.doc).toEqual(r.layout.doc);
     }
+  });
+});
+
+describe('the wire size of a layout', () => {
+  it('the built-in layouts each fit one LabelLayoutLoad; a layout of 16 long fields does not, and is named', () => {
+    for (const d of BUILTIN_LAYOUT_DOCS) {
+      const r = readLayoutDocument(d);
+      if (!r.ok) throw new Error(r.detail);
+      expect(layoutWireSize(r.layout.doc)).toMatchObject({ ok: true });
+    }
+    const big = readLayoutDocument({ ...SII, fields: Array.from({ length: 16 }, (_, i) => ({ role: i === 0 ? 'mpn' : 'check', piece: i % 6, chars: 'A-Za-z0-9 !#$%&()*+,./:;<=>?@', maxLen: 40 })), maxPieces: 6 });
+    if (!big.ok) throw new Error(big.detail);
+    expect(layoutWireSize(big.layout.doc)).toEqual({ ok: false, detail: expect.stringContaining('more than the 476 bytes one LabelLayoutLoad carries') });
   });
 });
 

@@ -3,17 +3,8 @@
 import fc from 'fast-check';
 import { decodePayload, encodePayload } from '../../../protocol/src/frame';
 import { MESSAGES, type MessageBody } from '../../../protocol/src/messages';
-import {
-  applyLayoutLoad,
-  applyLayoutRemove,
-  decodeLayoutSet,
-  EMPTY_LAYOUT_SET,
-  encodeLayoutSet,
-  MAX_LOADED_LAYOUTS,
-  parseLabel,
-  readLayoutDocument,
-  type LayoutSet,
-} from '../../core/label';
+import { applyLayoutLoad, applyLayoutRemove, EMPTY_LAYOUT_SET, MAX_LOADED_LAYOUTS, parseLabel, readLayoutDocument, type LayoutSet } from '../../core/label';
+import { decodeLayoutSet, encodeLayoutSet } from '../../core/label/layout-store';
 
 type Body = MessageBody<'LabelLayoutLoad'>;
 const example = require('../../../protocol/vectors/ok/LabelLayoutLoad.json') as { decoded: { body: Body } };

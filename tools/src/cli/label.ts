@@ -8,7 +8,6 @@ import {
   applyLayoutLoad,
   EMPTY_LAYOUT_SET,
   layoutDocumentJson,
-  layoutWireSize,
   makeReelIdLabel,
   parseLabel,
   readLayoutDocument,
@@ -19,6 +18,7 @@ import {
 } from '../../../firmware/core/label';
 import { learnLayout, type LearnSample } from '../../../firmware/core/label/learn';
 import { runLayout } from '../../../firmware/core/label/layout-run';
+import { layoutWireSize } from '../../../firmware/core/label/layout-store';
 import { normalizeScan } from '../../../firmware/core/label/normalize';
 import { ALL_SCANS } from '../../../firmware/test/label/samples';
 import { MAX_PAYLOAD } from '../../../protocol/src/limits';
@@ -65,6 +65,8 @@ function loadLayouts(files: readonly string[]): LayoutSet {
       const where = Array.isArray(json) ? `${file} [${i}]` : file;
       const c = readLayoutDocument(doc);
       if (!c.ok) throw new CliError('LABEL_LAYOUT_INVALID', `${where}: ${c.detail}; fix the document and try again`);
+      const size = layoutWireSize(c.layout.doc);
+      if (!size.ok) throw new CliError('LABEL_LAYOUT_INVALID', `${where}: ${size.detail}`);
       const r = applyLayoutLoad(set, c.layout.doc);
       if (!r.ok) throw new CliError(r.reason, `${where}: ${r.detail}`);
       set = r.set;
