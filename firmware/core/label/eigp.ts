@@ -248,6 +248,11 @@ export function interpretRecord(fields: readonly DiField[], ctx: RecordContext):
     // on which is the MPN (Binner reports the 12NC), so either answer could be wrong for the BOM at hand.
     return reject('LABEL_AMBIGUOUS', `this NXP label gives the 12NC ${m.get('1P')!} and the type ${p30!}; enter the part number your BOM uses by hand`);
   }
+  const p1 = m.get('1P');
+  if (vendor === 'manufacturer' && p1 !== undefined && p30 !== undefined && p30 !== '' && p30 !== p1) {
+    // A maker's label that names its part twice (onsemi repeats 1P in 30P): two that differ are not guessed between.
+    return reject('LABEL_CONFLICT', `the label names the part twice and the two differ (1P ${p1}, 30P ${p30}); scan another label of the reel or enter the part by hand`);
+  }
   if (isInfineonSp(m)) {
     // Both name the part: generic decoders report the SP number, line MES software the 50P name.
     return reject('LABEL_AMBIGUOUS', `this Infineon label gives the SP number ${m.get('1P')!} and the part ${m.get('50P')!}; enter the part number your BOM uses by hand`);
