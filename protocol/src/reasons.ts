@@ -95,6 +95,10 @@ export const REASONS = {
   QUICK_ASSIGN_AMBIGUOUS: { code: 321, category: 'setup', meaning: 'Quick assign: the reel\'s part fits no open BOM line, or more than one; scan the slot first.' },
   MANUAL_ENTRY_REFUSED: { code: 322, category: 'setup', meaning: 'A manual lot entry is incomplete or not allowed here (a technician or above must enter MPN, maker, lot, quantity and a reason).' },
   REEL_ID_CHECK_FAILED: { code: 335, category: 'setup', meaning: 'A station reel-ID label fails its check character or syntax.' },
+  LABEL_WRONG_CODE_PAGE: { code: 336, category: 'setup', meaning: 'The scan holds characters no reel label has (half-width katakana, mojibake): the scanner or keyboard wedge is in the wrong code page or input mode.' },
+  LABEL_LAYOUT_INVALID: { code: 337, category: 'setup', meaning: 'A reel-label layout is malformed or inconsistent; the detail names the field. The station keeps the layouts it had.' },
+  LABEL_LAYOUT_UNKNOWN: { code: 338, category: 'setup', meaning: 'The request names a loaded reel-label layout the station does not hold.' },
+  LABEL_LAYOUT_UNDETERMINED: { code: 339, category: 'setup', meaning: 'The sample scans do not determine one layout (a field fits two places, or no place); give more or more varied samples.' },
 
   MSD_EXPIRED: { code: 400, category: 'msd', meaning: 'The floor life is used up; bake before use.' },
   MSD_NEEDS_BAKE: { code: 401, category: 'msd', meaning: 'A rule (HIC reading, MSL 6, shelf life) requires a bake before use.' },
