@@ -2,7 +2,7 @@
 // payload layouts, the TypeScript types (inferred, never restated) and the message tables of PROTOCOL.md.
 // Field names follow IPC-CFX (camelCased) wherever the meaning is the same.
 import { f, type Infer } from './fields';
-import { CAPABILITIES, CARRIERS, HIC_SPOTS, MSD_LEVELS, MSD_STATES, OPERATOR_ROLES, STATION_ROLES, THICKNESS_CLASSES } from './vocabulary';
+import { CAPABILITIES, CARRIERS, HIC_SPOTS, MODBUS_TRANSPORTS, MSD_LEVELS, MSD_STATES, OPERATOR_ROLES, PLC_WRITE_KINDS, STATION_ROLES, THICKNESS_CLASSES } from './vocabulary';
 export * from './vocabulary';
 
 // Shared field shapes.
@@ -464,6 +464,22 @@ export const MESSAGES = {
       reason: f.reason().about('What the alarm is about.'),
       locationIdentifier: f.opt(position()).about('Slot concerned, if any.'),
       text: f.str(80).about('Message for the operator.'),
+    }),
+  },
+  PlcWriteAccepted: {
+    type: 0x48,
+    from: 'station',
+    cfx: '',
+    summary:
+      'A line PLC wrote to the station over Modbus and the station accepted it (journaled; none of these writes can turn the run permit on).',
+    schema: f.struct({
+      at: at(),
+      transport: f.enum(MODBUS_TRANSPORTS).about('Modbus RTU (serial line) or Modbus TCP.'),
+      unitId: f.u8().about('RTU slave address the request carried (0: broadcast), or the TCP unit id.'),
+      peer: f.str(48).about('Where it came from: the TCP client address and port, or the serial port.'),
+      write: f.enum(PLC_WRITE_KINDS).about('What the PLC asked: acknowledge alarms, re-verify, or the watchdog heartbeat.'),
+      slot: f.opt(f.u16()).about('Re-verify: the slot entry (0-based); absent for every slot.'),
+      value: f.u16().about('Heartbeat: the value written; 0 otherwise.'),
     }),
   },
   JournalRead: {

@@ -42,6 +42,11 @@ export interface StationView {
   };
   /** Every slot of the active work order, in work-order order. */
   readonly slots: readonly SlotView[];
+  /**
+   * The PLC watchdog as the station judges it: the last value written to the heartbeat register, and whether the
+   * PLC has stopped writing it for longer than the configured time. Absent before any heartbeat since boot.
+   */
+  readonly plcHeartbeat?: { readonly value: number; readonly lost: boolean };
 }
 
 /** What the station says it is (Modbus Read Device Identification, Hello). */

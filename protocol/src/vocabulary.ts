@@ -24,3 +24,8 @@ export type StationState = (typeof STATION_STATES)[number];
 /** A slot's state as Modbus shows it (index = register value). */
 export const SLOT_STATES = ['empty', 'verified', 'rejected', 'bom-changed', 'override'] as const;
 export type SlotStateName = (typeof SLOT_STATES)[number];
+/** The writes a line PLC may make over Modbus (PlcWrite in station-view.ts), as journaled (index = wire value). */
+export const PLC_WRITE_KINDS = ['ack-alarms', 'reverify', 'heartbeat'] as const;
+export type PlcWriteKind = (typeof PLC_WRITE_KINDS)[number];
+/** How a Modbus request reached the station. */
+export const MODBUS_TRANSPORTS = ['rtu', 'tcp'] as const;
