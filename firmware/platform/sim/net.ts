@@ -20,6 +20,8 @@ class End implements ByteStream {
   peer!: End;
   inFlight = 0;
   closed = false;
+  /** A paused end receives nothing: its bytes wait, and count against the sender's buffer. */
+  paused = false;
   constructor(private readonly net: SimNet) {}
 
   write(bytes: Uint8Array): boolean {
@@ -42,6 +44,7 @@ export class SimNet {
   readonly sendBuffer: number;
   private readonly listeners = new Map<number, TcpListenerOptions>();
   private readonly queue: Event[] = [];
+  private readonly parked: Event[] = [];
   private rnd: number;
   private clients = 0;
 
@@ -81,6 +84,10 @@ export class SimNet {
       const e = this.queue.shift()!;
       steps++;
       const to = e.to;
+      if (to.paused && to.callbacks !== undefined) {
+        this.parked.push(e); // bytes and the close after them wait, in order
+        continue;
+      }
       if ('close' in e) {
         const cb = to.callbacks;
         to.closed = true;
@@ -93,6 +100,17 @@ export class SimNet {
       to.callbacks.onData(e.bytes, this.opts.clock?.monotonicUs() ?? 0);
     }
     return steps;
+  }
+
+  /** Stops (or resumes) delivery to `stream`, an end this network made, as a peer that does not read. */
+  setReading(stream: ByteStream, reading: boolean): void {
+    if (!(stream instanceof End)) return;
+    stream.paused = !reading;
+    if (reading) {
+      const mine = this.parked.filter((e) => e.to === stream);
+      this.parked.splice(0, this.parked.length, ...this.parked.filter((e) => e.to !== stream));
+      this.queue.unshift(...mine);
+    }
   }
 
   /** @internal */
