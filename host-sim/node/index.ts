@@ -3,3 +3,4 @@
 export { nodeClock, nodeTimers } from './clock';
 export { nodeListenTcp, type NodeTcpListener, type NodeTcpOptions } from './tcp';
 export { nodeSerial, type LineSettings, type OpenSerial, type SerialOpen } from './serial';
+export { startNodeModbus, type NodeModbus, type NodeModbusOptions, type NodeModbusStarted } from './modbus';

@@ -13,7 +13,14 @@ export type { LineSettings };
 
 export type OpenSerial = (callbacks: StreamCallbacks) => SerialPort;
 
-export type SerialOpen = { readonly ok: true; readonly open: OpenSerial } | { readonly ok: false; readonly reason: 'IO_ERROR'; readonly detail: string };
+export type SerialOpen =
+  | {
+      readonly ok: true;
+      readonly open: OpenSerial;
+      /** Closes the device if `open` was never called (a server that refused its settings). */
+      readonly release: () => void;
+    }
+  | { readonly ok: false; readonly reason: 'IO_ERROR'; readonly detail: string };
 
 /** Prepares `path` for an RTU server: checks it can be opened as a terminal; the server opens it with its callbacks. */
 export function nodeSerial(path: string, settings: LineSettings, clock: Clock = nodeClock): SerialOpen {
@@ -27,7 +34,9 @@ export function nodeSerial(path: string, settings: LineSettings, clock: Clock = 
     closeSync(fd);
     return { ok: false, reason: 'IO_ERROR', detail: `${path} is not a terminal device (a serial port or a pseudo-terminal)` };
   }
+  let taken = false;
   const open: OpenSerial = (callbacks) => {
+    taken = true;
     const tty = new ReadStream(fd);
     tty.setRawMode(true);
     let closed = false;
@@ -49,5 +58,12 @@ export function nodeSerial(path: string, settings: LineSettings, clock: Clock = 
       },
     };
   };
-  return { ok: true, open };
+  return {
+    ok: true,
+    open,
+    release: () => {
+      if (!taken) closeSync(fd);
+      taken = true;
+    },
+  };
 }
