@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { machine, type Section } from './harness';
 import { firmwareBench } from './firmware';
 import { labelBench } from './label';
+import { modbusBench } from './modbus';
 import { mslBench } from './msl';
 import { protocolBench } from './protocol';
 import { setupBench } from './setup';
@@ -18,6 +19,7 @@ const BENCHES: readonly (readonly [string, () => Promise<Section>])[] = [
   ['msl', mslBench],
   ['storage', storageBench],
   ['firmware', firmwareBench],
+  ['modbus', modbusBench],
 ];
 
 const FILE = join(__dirname, '..', '..', 'BENCHMARKS.md');
