@@ -2,6 +2,7 @@
 // Bytes move only when run() is called, in the order they were written, cut into segments of seeded random
 // size when `maxSegment` is set, so tests can replay any split of a stream from its seed.
 import type { ByteStream, Clock, ListenTcp, StreamCallbacks, TcpListener, TcpListenerOptions } from '../hal';
+import { prng, type Rnd } from './prng';
 
 export interface SimNetOptions {
   /** Timestamps for onData; time 0 without one. */
@@ -45,12 +46,12 @@ export class SimNet {
   private readonly listeners = new Map<number, TcpListenerOptions>();
   private readonly queue: Event[] = [];
   private readonly parked: Event[] = [];
-  private rnd: number;
+  private readonly rnd: Rnd;
   private clients = 0;
 
   constructor(private readonly opts: SimNetOptions = {}) {
     this.sendBuffer = opts.sendBuffer ?? 65_536;
-    this.rnd = (opts.seed ?? 1) >>> 0;
+    this.rnd = prng(opts.seed ?? 1);
   }
 
   readonly listen: ListenTcp = (options: TcpListenerOptions): TcpListener => {
@@ -121,7 +122,7 @@ export class SimNet {
       return;
     }
     for (let i = 0; i < bytes.length; ) {
-      const n = Math.min(bytes.length - i, 1 + (this.next() % max));
+      const n = Math.min(bytes.length - i, 1 + Math.floor(this.rnd() * max));
       this.queue.push({ to: from.peer, bytes: bytes.subarray(i, i + n) });
       i += n;
     }
@@ -132,13 +133,4 @@ export class SimNet {
     this.queue.push({ to, close: true });
   }
 
-  /** xorshift32: enough to choose segment sizes reproducibly. */
-  private next(): number {
-    let x = this.rnd || 1;
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    this.rnd = x >>> 0;
-    return this.rnd;
-  }
 }

@@ -2,9 +2,9 @@
 // every exception, each answer checked against the station's own state (view(), identity(), journal()).
 import { REASONS } from '../../../protocol/src/reasons';
 import { INPUT_REGISTERS, SLOT_BASE, SLOT_STRIDE } from '../../../protocol/src/modbus/map';
-import { SLOT_STATES, STATION_STATES } from '../../../protocol/src/vocabulary';
+import { SLOT_STATES } from '../../../protocol/src/vocabulary';
 import { CLIENTS, serveStation, type Answer, type Client } from './clients';
-import { fakeStation, makeStation, type StationUnderTest } from './station';
+import { expectedHeader, expectedObjects, fakeStation, makeStation, type StationUnderTest } from './station';
 
 const code = (name: keyof typeof REASONS) => REASONS[name].code;
 const ascii = (ws: readonly number[]) => String.fromCharCode(...ws.flatMap((w) => [w >>> 8, w & 0xff])).replace(/\0+$/, '');
@@ -34,25 +34,7 @@ describe.each(CLIENTS.map((make) => [make.name.replace(/Client$/, ''), make] as 
   });
 
   it('FC 04: the header block says what the station says', async () => {
-    const v = station.view();
-    expect(ok(await client.readInput(0, 16))).toEqual([
-      1,
-      STATION_STATES.indexOf(v.state),
-      Number(v.runPermit),
-      code(v.reasons[0]!),
-      v.reasons.length,
-      v.slotsRequired,
-      v.slotsVerified,
-      v.msdReels,
-      v.leastMsdRemainingMin,
-      v.journalPending,
-      Math.floor(v.uptimeS / 65536),
-      v.uptimeS % 65536,
-      Math.floor(v.boardsRecorded / 65536),
-      v.boardsRecorded % 65536,
-      Number(v.hostOnline),
-      Number(v.clockValid),
-    ]);
+    expect(ok(await client.readInput(0, 16))).toEqual(expectedHeader(station.view()));
   });
 
   it('FC 04: reasons, work order and slot blocks', async () => {
@@ -110,15 +92,7 @@ describe.each(CLIENTS.map((make) => [make.name.replace(/Client$/, ''), make] as 
     const basic = ok(await client.readDeviceId(1, 0));
     expect(basic.conformity).toBe(0x82);
     expect(basic.objects).toEqual({ 0: id.vendorName, 1: id.productCode, 2: id.majorMinorRevision });
-    expect(ok(await client.readDeviceId(2, 0)).objects).toEqual({
-      0: id.vendorName,
-      1: id.productCode,
-      2: id.majorMinorRevision,
-      3: id.vendorUrl,
-      4: id.productName,
-      5: id.modelName,
-      6: id.userApplicationName,
-    });
+    expect(ok(await client.readDeviceId(2, 0)).objects).toEqual(expectedObjects(id));
     expect(ok(await client.readDeviceId(4, 6)).objects).toEqual({ 6: id.userApplicationName });
   });
 

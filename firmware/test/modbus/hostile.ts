@@ -2,19 +2,9 @@
 // of the specification and the map, and mutations of those (bit flips, truncation, extension, overwrites).
 import { INPUT_REGISTERS } from '../../../protocol/src/modbus/map';
 
-export type Rnd = () => number;
+import type { Rnd } from '../../platform/sim/prng';
 
-/** mulberry32: small, fast, reproducible from a 32-bit seed. */
-export function prng(seed: number): Rnd {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng, type Rnd } from '../../platform/sim/prng';
 
 const int = (rnd: Rnd, n: number) => Math.floor(rnd() * n);
 

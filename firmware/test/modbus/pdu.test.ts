@@ -2,9 +2,9 @@
 import { newCounters } from '../../../protocol/src/modbus/counters';
 import { INPUT_REGISTERS, MAP_SLOTS, SLOT_BASE, SLOT_STRIDE } from '../../../protocol/src/modbus/map';
 import { REASONS } from '../../../protocol/src/reasons';
-import { SLOT_STATES, STATION_STATES } from '../../../protocol/src/vocabulary';
+import { SLOT_STATES } from '../../../protocol/src/vocabulary';
 import { bits, call, deviceObjects, exceptionOf, req, words } from './helpers';
-import { fakeStation, IDENTITY, makeStation, sampleView } from './station';
+import { expectedHeader, expectedObjects, fakeStation, IDENTITY, makeStation, sampleView } from './station';
 
 const code = (name: keyof typeof REASONS) => REASONS[name].code;
 const ascii = (ws: readonly number[]) => String.fromCharCode(...ws.flatMap((w) => [w >>> 8, w & 0xff])).replace(/\0+$/, '');
@@ -12,26 +12,7 @@ const ascii = (ws: readonly number[]) => String.fromCharCode(...ws.flatMap((w) =
 describe('FC 04 read input registers', () => {
   it('serves the fixed header exactly as the issue lays it out', () => {
     const s = makeStation();
-    const v = s.view();
-    const r = words(call(s, req.read(0x04, 0, 16)));
-    expect(r).toEqual([
-      1,
-      STATION_STATES.indexOf(v.state),
-      v.runPermit ? 1 : 0,
-      code(v.reasons[0]!),
-      v.reasons.length,
-      v.slotsRequired,
-      v.slotsVerified,
-      v.msdReels,
-      v.leastMsdRemainingMin,
-      v.journalPending,
-      Math.floor(v.uptimeS / 65536),
-      v.uptimeS % 65536,
-      Math.floor(v.boardsRecorded / 65536),
-      v.boardsRecorded % 65536,
-      v.hostOnline ? 1 : 0,
-      v.clockValid ? 1 : 0,
-    ]);
+    expect(words(call(s, req.read(0x04, 0, 16)))).toEqual(expectedHeader(s.view()));
   });
 
   it('saturates and marks absent values as the map says', () => {
@@ -291,15 +272,7 @@ describe('FC 43 / 14 read device identification', () => {
       [2, id.majorMinorRevision],
     ]);
     const regular = deviceObjects(call(s, req.deviceId(2, 0)));
-    expect([...regular.objects.values()]).toEqual([
-      id.vendorName,
-      id.productCode,
-      id.majorMinorRevision,
-      id.vendorUrl,
-      id.productName,
-      id.modelName,
-      id.userApplicationName,
-    ]);
+    expect(Object.fromEntries(regular.objects)).toEqual(expectedObjects(id));
   });
 
   it('extended (03) is answered at our level; a stream may start mid-category; an id outside it restarts at 0', () => {

@@ -2,7 +2,8 @@
 // a test asks the station itself (view(), identity(), journal()) what it should have seen, never a copy of
 // expected bytes. The fake keeps a mutable StationView and does to it what a station would do with each write.
 import type { ModbusBackend, WriteOrigin } from '../../modbus/backend';
-import type { ReasonName } from '../../../protocol/src/reasons';
+import { REASONS, type ReasonName } from '../../../protocol/src/reasons';
+import { STATION_STATES } from '../../../protocol/src/vocabulary';
 import type { DeviceIdentity, PlcWrite, SlotView, StationView } from '../../../protocol/src/station-view';
 
 export interface StationUnderTest {
@@ -117,3 +118,38 @@ export function fakeStation(initial: StationView = sampleView(), identity: Devic
 
 /** The factory the suites use. The station runtime replaces this with one that builds a real station. */
 export const makeStation: StationFactory = () => fakeStation();
+
+/** Input registers 0–15 as the issue defines them, worked out from a view by hand (not through the map code). */
+export function expectedHeader(v: StationView): number[] {
+  return [
+    1,
+    STATION_STATES.indexOf(v.state),
+    Number(v.runPermit),
+    v.reasons.length > 0 ? REASONS[v.reasons[0]!].code : 0,
+    v.reasons.length,
+    v.slotsRequired,
+    v.slotsVerified,
+    v.msdReels,
+    v.leastMsdRemainingMin ?? 0xffff,
+    v.journalPending,
+    Math.floor(v.uptimeS / 65536),
+    v.uptimeS % 65536,
+    Math.floor(v.boardsRecorded / 65536),
+    v.boardsRecorded % 65536,
+    Number(v.hostOnline),
+    Number(v.clockValid),
+  ];
+}
+
+/** The regular device-identification objects 0–6 of an identity, by object id. */
+export function expectedObjects(id: DeviceIdentity): Record<number, string> {
+  return {
+    0: id.vendorName,
+    1: id.productCode,
+    2: id.majorMinorRevision,
+    3: id.vendorUrl,
+    4: id.productName,
+    5: id.modelName,
+    6: id.userApplicationName,
+  };
+}

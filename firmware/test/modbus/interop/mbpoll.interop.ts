@@ -1,36 +1,11 @@
 // mbpoll (libmodbus) against the firmware's servers: Modbus TCP on loopback, and Modbus RTU through a socat
 // pseudo-terminal pair opened by the Node platform. Every value is checked against the station's own state.
 import { startNodeModbus, type NodeModbus } from '../../../../host-sim/node';
-import { REASONS } from '../../../../protocol/src/reasons';
-import { STATION_STATES } from '../../../../protocol/src/vocabulary';
-import { makeStation, type StationUnderTest } from '../station';
+import { expectedHeader, makeStation, type StationUnderTest } from '../station';
 import { mbpollValues, need, run, socatPair, type PtyPair } from './tools';
 
 const LINE = { baud: 19200, parity: 'even', stopBits: 1 } as const;
 const UNIT = 1;
-
-function expectedHeader(s: StationUnderTest): number[] {
-  const v = s.view();
-  const s16 = (n: number) => n & 0xffff;
-  return [
-    1,
-    STATION_STATES.indexOf(v.state),
-    Number(v.runPermit),
-    v.reasons.length > 0 ? REASONS[v.reasons[0]!].code : 0,
-    v.reasons.length,
-    v.slotsRequired,
-    v.slotsVerified,
-    v.msdReels,
-    v.leastMsdRemainingMin ?? 0xffff,
-    v.journalPending,
-    Math.floor(v.uptimeS / 65536),
-    s16(v.uptimeS),
-    Math.floor(v.boardsRecorded / 65536),
-    s16(v.boardsRecorded),
-    Number(v.hostOnline),
-    Number(v.clockValid),
-  ];
-}
 
 /** mbpoll prints registers as signed when the top bit is set ("62609 (-2927)"): its first number is the unsigned one. */
 function header(stdout: string): number[] {
@@ -72,7 +47,7 @@ describe.each(['tcp', 'rtu'] as const)('mbpoll over Modbus %s', (mode) => {
   it('reads the header block (FC 04) as the station states it', async () => {
     const r = await mbpoll(['-t', '3', '-r', '0', '-c', '16']);
     expect(r.code).toBe(0);
-    expect(header(r.stdout)).toEqual(expectedHeader(station));
+    expect(header(r.stdout)).toEqual(expectedHeader(station.view()));
   });
 
   it('reads the discrete inputs (FC 02) and the coils (FC 01)', async () => {

@@ -2,8 +2,7 @@
 // servers, over TCP on loopback and over RTU through a socat pseudo-terminal pair.
 import { join } from 'node:path';
 import { startNodeModbus, type NodeModbus } from '../../../../host-sim/node';
-import { STATION_STATES } from '../../../../protocol/src/vocabulary';
-import { makeStation, type StationUnderTest } from '../station';
+import { expectedHeader, expectedObjects, makeStation, type StationUnderTest } from '../station';
 import { need, PYTHON, run, socatPair, type PtyPair } from './tools';
 
 const PROBE = join(__dirname, 'pymodbus_probe.py');
@@ -39,22 +38,11 @@ describe.each(['tcp', 'rtu'] as const)('pymodbus over Modbus %s', (mode) => {
     expect(out.stderr).toBe('');
     const got = JSON.parse(out.stdout) as { header: number[]; regular: Record<string, string>; basic: Record<string, string>; individual: Record<string, string>; conformity: number; tooMany: number };
     const id = station.identity();
-    expect(got.regular).toEqual({
-      0: id.vendorName,
-      1: id.productCode,
-      2: id.majorMinorRevision,
-      3: id.vendorUrl,
-      4: id.productName,
-      5: id.modelName,
-      6: id.userApplicationName,
-    });
+    expect(got.regular).toEqual(expectedObjects(id));
     expect(got.basic).toEqual({ 0: id.vendorName, 1: id.productCode, 2: id.majorMinorRevision });
     expect(got.individual).toEqual({ 6: id.userApplicationName });
     expect(got.conformity).toBe(0x82);
-    const v = station.view();
-    expect(got.header.slice(0, 3)).toEqual([1, STATION_STATES.indexOf(v.state), Number(v.runPermit)]);
-    expect(got.header[6]).toBe(v.slotsVerified);
-    expect(got.header[12]! * 65536 + got.header[13]!).toBe(v.boardsRecorded);
+    expect(got.header).toEqual(expectedHeader(station.view()));
     expect(got.tooMany).toBe(3);
   });
 });
