@@ -19,12 +19,12 @@ function exc(a: Answer<unknown>): number | undefined {
 }
 
 describe.each(CLIENTS.map((make) => [make.name.replace(/Client$/, ''), make] as const))('%s against the firmware over loopback TCP', (_name, make) => {
-  let station: ReturnType<typeof fakeStation>;
+  let station: StationUnderTest;
   let served: Awaited<ReturnType<typeof serveStation>>;
   let client: Client;
 
   beforeEach(async () => {
-    station = fakeStation();
+    station = makeStation();
     served = await serveStation(station);
     client = await make(served.port);
   });
@@ -119,15 +119,23 @@ describe.each(CLIENTS.map((make) => [make.name.replace(/Client$/, ''), make] as 
     expect(station.journal()).toHaveLength(0);
   });
 
-  it('exception 04 when the station fails, 06 when it is busy', async () => {
-    station.fail(true);
-    expect(exc(await client.readInput(0, 1))).toBe(4);
-    station.fail(false);
-    station.refuseWrites('BUSY');
-    expect(exc(await client.writeCoil(0, true))).toBe(6);
-    station.refuseWrites('JOURNAL_FULL');
-    expect(exc(await client.writeRegister(0, 1))).toBe(4);
-    expect(ok(await client.readInput(96 + 27, 1))).toEqual([code('JOURNAL_FULL')]);
+  it('exception 04 when the station fails, 06 when it is busy (a fake station, which can be made to)', async () => {
+    const fake = fakeStation();
+    const other = await serveStation(fake);
+    const c = await make(other.port);
+    try {
+      fake.fail(true);
+      expect(exc(await c.readInput(0, 1))).toBe(4);
+      fake.fail(false);
+      fake.refuseWrites('BUSY');
+      expect(exc(await c.writeCoil(0, true))).toBe(6);
+      fake.refuseWrites('JOURNAL_FULL');
+      expect(exc(await c.writeRegister(0, 1))).toBe(4);
+      expect(ok(await c.readInput(96 + 27, 1))).toEqual([code('JOURNAL_FULL')]);
+    } finally {
+      await c.close();
+      other.server.close();
+    }
   });
 });
 
