@@ -7,8 +7,21 @@ import { newCounters } from '../../protocol/src/modbus/counters';
 import { discreteInput, holdingRegister, inputRegister } from '../../protocol/src/modbus/read';
 import type { StationView } from '../../protocol/src/station-view';
 
-/** modbus-serial's ServerTCP on `port` (it cannot bind port 0), serving `view()` through the protocol's map readers. */
-export function serverTcpPeer(view: () => StationView, port: number): Promise<{ close(): Promise<void> }> {
+/** A loopback port nothing listens on right now (ServerTCP cannot bind port 0 itself: it reads 0 as 502). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => resolve(typeof a === 'object' && a !== null ? a.port : 0));
+    });
+  });
+}
+
+/** modbus-serial's ServerTCP on a free loopback port, serving `view()` through the protocol's map readers. */
+export async function serverTcpPeer(view: () => StationView): Promise<{ port: number; close(): Promise<void> }> {
+  const port = await freePort();
   const counters = newCounters();
   const server = new ServerTCP(
     {
@@ -20,7 +33,7 @@ export function serverTcpPeer(view: () => StationView, port: number): Promise<{ 
     { host: '127.0.0.1', port, unitID: 255 },
   );
   return new Promise((resolve, reject) => {
-    server.once('initialized', () => resolve({ close: () => new Promise<void>((done) => server.close(() => done())) }));
+    server.once('initialized', () => resolve({ port, close: () => new Promise<void>((done) => server.close(() => done())) }));
     server.once('serverError', reject);
   });
 }

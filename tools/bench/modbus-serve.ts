@@ -3,19 +3,8 @@
 import { startNodeModbus } from '../../host-sim/node/modbus';
 import { IDENTITY, sampleView } from '../../firmware/test/modbus/station';
 import { bareSocketPeer, serverTcpPeer } from './modbus-peers';
-import { createServer } from 'node:net';
 
 const view = sampleView();
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a !== null ? a.port : 0));
-    });
-  });
-}
 
 async function main(): Promise<void> {
   const kind = process.argv[2];
@@ -28,8 +17,7 @@ async function main(): Promise<void> {
     if (!r.ok) throw new Error(r.detail);
     port = r.servers.tcp!.port;
   } else if (kind === 'servertcp') {
-    port = await freePort();
-    await serverTcpPeer(() => view, port);
+    port = (await serverTcpPeer(() => view)).port;
   } else if (kind === 'bare') {
     port = (await bareSocketPeer()).port;
   } else {

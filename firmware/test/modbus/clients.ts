@@ -1,6 +1,6 @@
 // Two independent Modbus/TCP clients, modbus-serial and jsmodbus, behind one small interface, and the firmware's
 // TCP server on real loopback TCP (node:net adapter) for them to talk to. Exceptions come back as values.
-import { createServer, Socket } from 'node:net';
+import { Socket } from 'node:net';
 import ModbusRTU from 'modbus-serial';
 import * as jsmodbus from 'jsmodbus';
 import { nodeClock, nodeListenTcp, nodeTimers } from '../../../host-sim/node';
@@ -126,16 +126,4 @@ export async function serveStation(station: StationUnderTest, opts: Partial<TcpS
   if (!r.ok) throw new Error(r.detail);
   const port = await r.server.listener.ready;
   return { server: r.server, port, timers };
-}
-
-/** A port nothing listens on right now (for servers that cannot bind port 0 themselves). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a !== null ? a.port : 0));
-    });
-  });
 }

@@ -2,7 +2,7 @@
 // the firmware answers what it requires. Same client, same requests, same station.
 import { INPUT_REGISTERS } from '../../../protocol/src/modbus/map';
 import { serverTcpPeer } from '../../../tools/bench/modbus-peers';
-import { CLIENTS, freePort, serveStation, type Answer } from './clients';
+import { CLIENTS, serveStation, type Answer } from './clients';
 import { makeStation } from './station';
 
 const outcome = (a: Answer<unknown>) => ('exception' in a ? `exception ${a.exception}` : 'data');
@@ -11,10 +11,9 @@ describe('the firmware against modbus-serial ServerTCP', () => {
   it('reads over 125 registers: the firmware says 03 (bad quantity); ServerTCP sends an oversize PDU, then 04 (device failure)', async () => {
     const station = makeStation();
     const ours = await serveStation(station);
-    const port = await freePort();
-    const theirs = await serverTcpPeer(() => station.view(), port);
+    const theirs = await serverTcpPeer(() => station.view());
     const a = await CLIENTS[0](ours.port);
-    const b = await CLIENTS[0](port);
+    const b = await CLIENTS[0](theirs.port);
     try {
       for (const n of [126, 127, 128, 2000]) expect(outcome(await a.readInput(0, n))).toBe('exception 3');
       // 126 and 127 registers: a 255- or 257-byte PDU, past the 253 bytes a PDU may have.
