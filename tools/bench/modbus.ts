@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import type { Section } from './harness';
 
 const WARMUP_MS = 200;
-const MEASURE_MS = 1000;
+const MEASURE_MS = 600;
 /** Rounds per configuration, the servers taking turns; the best round counts (the machine is shared). */
-const ROUNDS = 3;
+const ROUNDS = 5;
 /** FC 04, input registers 0–15: the header block a PLC polls. */
 const REQUEST_PDU = [0x04, 0x00, 0x00, 0x00, 0x10];
 
@@ -121,7 +121,7 @@ export async function modbusBench(): Promise<Section> {
     title: 'Modbus/TCP server',
     body: `Each server in its own Node process on loopback; one client process polls FC 04, input registers 0–15 (the
 header block), each connection keeping one request outstanding: 1 connection, then 30 at once (one per station of
-a line). The servers take turns, ${ROUNDS} rounds of ${MEASURE_MS / 1000} s each after ${WARMUP_MS} ms of warm-up; the best round counts. The
+a line). The servers take turns, ${ROUNDS} rounds of ${MEASURE_MS} ms each after ${WARMUP_MS} ms of warm-up; the best round counts. The
 firmware server and ServerTCP answer from the same StationView through the same map readers; the bare socket answers
 every request with one fixed 11-byte reply and decodes nothing, so it is the limit of this client and this loopback.
 
