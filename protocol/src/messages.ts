@@ -12,9 +12,11 @@ import {
   LABEL_FIELD_TRIMS,
   LABEL_LAYOUT_CUTS,
   LABEL_LAYOUT_MAX,
+  MODBUS_TRANSPORTS,
   MSD_LEVELS,
   MSD_STATES,
   OPERATOR_ROLES,
+  PLC_WRITE_KINDS,
   STATION_ROLES,
   THICKNESS_CLASSES,
 } from './vocabulary';
@@ -707,6 +709,22 @@ export const MESSAGES = {
       restoredUpTo: f.u32().about('Journal sequence the restored state was checkpointed at.'),
       rolledForward: f.u16().about('Journal records after the checkpoint, applied conservatively (slots they touched must be scanned again).'),
       reasons: f.list(f.reason(), 8).about('What storage recovery reported (torn tail, corruption, …).'),
+    }),
+  },
+  PlcWriteAccepted: {
+    type: 0x48,
+    from: 'station',
+    cfx: '',
+    summary:
+      'A line PLC wrote to the station over Modbus and the station accepted it (journaled; none of these writes can turn the run permit on).',
+    schema: f.struct({
+      at: at(),
+      transport: f.enum(MODBUS_TRANSPORTS).about('Modbus RTU (serial line) or Modbus TCP.'),
+      unitId: f.u8().about('RTU slave address the request carried (0: broadcast), or the TCP unit id.'),
+      peer: f.str(48).about('Where it came from: the TCP client address and port, or the serial port.'),
+      write: f.enum(PLC_WRITE_KINDS).about('What the PLC asked: acknowledge alarms, re-verify, or the watchdog heartbeat.'),
+      slot: f.opt(f.u16()).about('Re-verify: the slot entry (0-based); absent for every slot.'),
+      value: f.u16().about('Heartbeat: the value written; 0 otherwise.'),
     }),
   },
   JournalRead: {

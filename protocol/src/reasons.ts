@@ -13,7 +13,8 @@ export type ReasonCategory =
   | 'program'
   | 'storage'
   | 'system'
-  | 'input';
+  | 'input'
+  | 'modbus';
 
 export interface ReasonDef {
   readonly code: number;
@@ -23,7 +24,7 @@ export interface ReasonDef {
 
 // Ranges: 0 ok · 1–99 general · 100–149 framing · 150–199 auth · 200–249 message · 250–299 session ·
 // 300–399 setup/reel · 400–499 MSD · 500–549 program/first-off · 550–599 storage · 600–699 system ·
-// 700–799 input (CLI and documents).
+// 700–799 input (CLI and documents) · 800–819 Modbus.
 export const REASONS = {
   OK: { code: 0, category: 'general', meaning: 'No reason: the check passed.' },
   INTERNAL_ERROR: { code: 1, category: 'general', meaning: 'An internal invariant failed; the station went fail-safe.' },
@@ -162,13 +163,15 @@ export const REASONS = {
   NOT_PROVISIONED: { code: 607, category: 'system', meaning: 'The station has no configuration or key yet; it refuses every host command until provisioned.' },
   BOARD_WITHOUT_PERMIT: { code: 608, category: 'system', meaning: 'The machine reported a board while the run permit was off.' },
   CONFIG_INVALID: { code: 609, category: 'system', meaning: 'A configuration document is malformed or out of range.' },
-  PLC_HEARTBEAT_LOST: { code: 611, category: 'system', meaning: 'The line PLC stopped writing its Modbus heartbeat register.' },
   COMMAND_TIMEOUT: { code: 610, category: 'system', meaning: 'A command barcode was not followed by the scan it needs in time.' },
+  PLC_HEARTBEAT_LOST: { code: 620, category: 'system', meaning: 'The line PLC stopped writing its Modbus heartbeat register within the configured time.' },
 
   BAD_ARGUMENT: { code: 700, category: 'input', meaning: 'A command-line argument is missing or invalid.' },
   BAD_DOCUMENT: { code: 701, category: 'input', meaning: 'An input document is not valid JSON or misses a field.' },
   BAD_HEX: { code: 702, category: 'input', meaning: 'A hex string has odd length or non-hex characters.' },
   IO_ERROR: { code: 703, category: 'input', meaning: 'A file could not be read or written.' },
+
+  MODBUS_CONFIG_INVALID: { code: 800, category: 'modbus', meaning: 'A Modbus server setting is out of range (unit address, line settings, connection limits, timeouts).' },
 } as const satisfies Record<string, ReasonDef>;
 
 export type ReasonName = keyof typeof REASONS;

@@ -51,3 +51,8 @@ export const LABEL_FIELD_ROLES = [
 export const LABEL_FIELD_CODINGS = ['text', 'integer', 'decimal', 'sig-zeros', 'msl'] as const;
 /** Which padding spaces a field loses before it is checked. */
 export const LABEL_FIELD_TRIMS = ['none', 'both', 'start', 'end'] as const;
+/** The writes a line PLC may make over Modbus (PlcWrite in station-view.ts), as journaled (index = wire value). */
+export const PLC_WRITE_KINDS = ['ack-alarms', 'reverify', 'heartbeat'] as const;
+export type PlcWriteKind = (typeof PLC_WRITE_KINDS)[number];
+/** How a Modbus request reached the station. */
+export const MODBUS_TRANSPORTS = ['rtu', 'tcp'] as const;

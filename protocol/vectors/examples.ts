@@ -273,6 +273,7 @@ export const EXAMPLES: { readonly [N in MessageName]: MessageBody<N> } = {
     locationIdentifier: 'B1.F.12',
     text: 'Reel R-2026-000388 floor life used up: remove and bake',
   },
+  PlcWriteAccepted: { at: T0 + 1320, transport: 'tcp', unitId: 1, peer: '10.20.1.5:49822', write: 'ack-alarms', value: 0 },
   JournalRead: { fromSequence: 40_100, maxRecords: 8 },
   JournalRecords: {
     records: [
