@@ -22,6 +22,7 @@ import { StateStore, type StoreMountReport } from '../storage/store';
 import { boardTrace, whereUsed, type BoardTrace, type JournalEntry, type OrderSlots } from '../core/trace/replay';
 import { K, MAX_VALUE_BYTES, MSD0, STORE_KEYS } from './layout';
 import { stationView } from './view';
+import type { ModbusBackend, WriteOrigin } from '../modbus/backend';
 
 export const FIRMWARE_VERSION = 'warden-fw 0.2.0';
 
@@ -502,9 +503,13 @@ export class Station {
     };
   }
 
-  /** A PLC's write, as the Modbus server hands it over. */
-  plcWrite(w: PlcWrite): Reply {
-    return this.input({ kind: 'plc', write: w });
+  /** What the Modbus server asks of the station: the view, the identity, and PLC writes (journaled). */
+  modbusBackend(): ModbusBackend {
+    return {
+      view: () => this.view(),
+      identity: () => this.identity(),
+      write: (w: PlcWrite, from: WriteOrigin) => this.input({ kind: 'plc', write: w, from }).reason,
+    };
   }
 
   get config(): StationConfig {

@@ -4,6 +4,7 @@
 import type { Message, MessageBody } from '../../../protocol/src/messages';
 import { encodePayload } from '../../../protocol/src/frame';
 import { utf8Encode } from '../../../protocol/src/utf8';
+import { plcWriteRecord } from '../../../protocol/src/modbus/journal';
 import type { WorkOrder } from '../../../protocol/src/workorder';
 import { parseLabel } from '../label/parse';
 import type { LabelResult, ReelLabel } from '../label/types';
@@ -134,8 +135,17 @@ function dispatch(d: Draft, input: StationInput, f: Facts): Reply {
       const who = mayDo(d.state, 'acknowledge alarms');
       return who !== undefined ? no(who, 'a technician or above must be logged in to acknowledge alarms') : ackAlarms(d, operatorId(d.state), f);
     }
-    case 'plc':
-      return plc(d, input.write, f);
+    case 'plc': {
+      // Every accepted write is journaled, except the watchdog's steady heartbeat: one a second would swamp the
+      // journal. A heartbeat is journaled when it (re)starts the watchdog (the first since boot, or after a loss);
+      // the loss itself is journaled as the PLC_HEARTBEAT_LOST alarm.
+      const restarts = d.state.plc.lastValue === undefined || d.state.plc.lost;
+      const reply = plc(d, input.write, f);
+      if (reply.ok && (input.write.kind !== 'heartbeat' || restarts) && input.from !== undefined) {
+        d.records.unshift({ type: 'PlcWriteAccepted', body: plcWriteRecord(input.write, input.from, secs(f.now)) });
+      }
+      return reply;
+    }
     case 'host':
       return host(d, input.message, f);
     case 'work-order':
@@ -675,7 +685,9 @@ function plc(d: Draft, w: Extract<StationInput, { kind: 'plc' }>['write'], f: Fa
       const order = d.state.setup.order;
       if (order === undefined) return no('NO_WORK_ORDER', 'no work order is active');
       if (w.slot !== undefined && (w.slot < 0 || w.slot >= order.order.slots.length)) return no('SLOT_UNKNOWN', `slot index ${w.slot} is not in the work order`);
-      return viaSetup(d, w.slot === undefined ? { kind: 'recheck' } : { kind: 'recheck', position: order.order.slots[w.slot]!.position }, f);
+      // A re-verification request takes verification away: the operator scans the reels again.
+      const why = 're-verification requested by the PLC: scan the reel again';
+      return viaSetup(d, w.slot === undefined ? { kind: 'unverify', why } : { kind: 'unverify', position: order.order.slots[w.slot]!.position, why }, f);
     }
     case 'heartbeat': {
       const p = d.state.plc;

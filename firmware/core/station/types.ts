@@ -3,6 +3,7 @@
 // Wire types come from protocol/ and are never restated here.
 import type { Message, MessageBody, MessageName } from '../../../protocol/src/messages';
 import type { PlcWrite } from '../../../protocol/src/station-view';
+import type { WriteOrigin } from '../../../protocol/src/modbus/journal';
 import type { ReasonName } from '../../../protocol/src/reasons';
 import type { WorkOrder } from '../../../protocol/src/workorder';
 import type { OPERATOR_ROLES, StationState } from '../../../protocol/src/vocabulary';
@@ -83,7 +84,8 @@ export type StationInput =
   | { readonly kind: 'first-off'; readonly passed: boolean; readonly ncr?: string }
   | { readonly kind: 'first-off-restart'; readonly comment: string }
   | { readonly kind: 'ack-alarms' }
-  | { readonly kind: 'plc'; readonly write: PlcWrite }
+  /** A line PLC's Modbus write, and where it came from (journaled as PlcWriteAccepted when accepted). */
+  | { readonly kind: 'plc'; readonly write: PlcWrite; readonly from?: WriteOrigin }
   /** An authenticated, in-session host message. */
   | { readonly kind: 'host'; readonly message: HostMessage }
   /** A work order the session assembled and committed. */

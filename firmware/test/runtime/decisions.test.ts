@@ -2,7 +2,7 @@
 import { demoOrder, order, part, slot } from '../setup/helpers';
 import { NO_TERMS } from '../../core/station/types';
 import { badges, host, must, PROGRAM, recorded, rig, setUp, sync, T0, wo, type Rig } from './rig';
-import { REELS } from './scans';
+import { POSITIONS, REELS } from './scans';
 
 const HOUR = 3_600_000;
 
@@ -235,12 +235,20 @@ describe('alarms, holds, the PLC', () => {
     expect(r.station.permitView().on).toBe(true);
   });
 
-  it('a PLC re-verification request can only take verification away', () => {
+  it('a PLC re-verification request takes verification away until the reels are scanned again', () => {
     const r = running();
-    const before = r.station.view().slotsVerified;
+    must(r.station.input({ kind: 'plc', write: { kind: 'reverify', slot: 1 } }));
+    expect(r.station.view().slotsVerified).toBe(5);
+    expect(r.station.permitView().on).toBe(false);
     must(r.station.input({ kind: 'plc', write: { kind: 'reverify' } }));
-    expect(r.station.view().slotsVerified).toBe(before);
+    expect(r.station.view().slotsVerified).toBe(0);
     expect(r.station.input({ kind: 'plc', write: { kind: 'reverify', slot: 99 } })).toMatchObject({ ok: false, reason: 'SLOT_UNKNOWN' });
+    for (const p of POSITIONS) {
+      must(r.station.input({ kind: 'scan', data: p }));
+      must(r.station.input({ kind: 'scan', data: REELS[p] }));
+    }
+    expect(r.station.view().slotsVerified).toBe(6);
+    expect(r.station.permitView().on).toBe(true);
   });
 });
 
