@@ -22,7 +22,7 @@ import type { Station, StationEvent } from './station';
 /** Host messages the station core acts on; everything else is the link's own business or refused. */
 const CORE: ReadonlySet<string> = new Set<HostMessageName>([
   'TimeSync', 'ClearWorkOrder', 'ReelRecord', 'MsdEvent', 'MsdDisposition', 'MslTableLoad', 'FirstOffResult', 'FirstOffRestart',
-  'OperatorLogin', 'OperatorLogout', 'OverrideGrant', 'StationHold', 'BadgeRecord', 'ManualLotEntry',
+  'OperatorLogin', 'OperatorLogout', 'OverrideGrant', 'StationHold', 'BadgeRecord', 'ManualLotEntry', 'LabelLayoutLoad', 'LabelLayoutRemove',
 ]);
 
 /** A Hello without an answer is sent again after this long (ms). */

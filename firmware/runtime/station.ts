@@ -22,6 +22,7 @@ import { StateStore, type StoreMountReport } from '../storage/store';
 import { boardTrace, whereUsed, type BoardTrace, type JournalEntry, type OrderSlots } from '../core/trace/replay';
 import { K, MAX_VALUE_BYTES, MSD0, STORE_KEYS } from './layout';
 import { stationView } from './view';
+import { decodeLayoutSet, encodeLayoutSet } from '../core/label/layout-store';
 import type { ModbusBackend, WriteOrigin } from '../modbus/backend';
 
 export const FIRMWARE_VERSION = 'warden-fw 0.2.0';
@@ -214,6 +215,10 @@ export class Station {
     }
     const badges = read(K.badges, 'badges', persist.decodeBadges);
     const tables = read(K.tables, 'MSL tables', persist.decodeTables);
+    const layouts = read(K.layouts, 'label layouts', (b) => {
+      const d = decodeLayoutSet(b);
+      return d.ok ? { ok: true, value: d.set } : { ok: false, detail: `label layouts: ${d.detail}` };
+    });
     let core = createCore(config, clock, mono);
     core = {
       ...core,
@@ -221,6 +226,7 @@ export class Station {
       order: order === undefined ? undefined : { terms: order.terms, digest: order.digest, activatedAt: order.activatedAt, boards: coreStored?.orderBoards ?? 0 },
       msd,
       ...(tables === undefined ? {} : { tables }),
+      ...(layouts === undefined ? {} : { layouts }),
       ...(badges === undefined ? {} : { badges }),
       ...(coreStored === undefined
         ? {}
@@ -436,6 +442,7 @@ export class Station {
     }
     if (s.badges !== p.badges) put(K.badges, persist.badgesBytes(s.badges));
     if (s.tables !== p.tables) put(K.tables, persist.toBytes(s.tables));
+    if (s.layouts !== p.layouts) put(K.layouts, encodeLayoutSet(s.layouts));
     const seq = (this.journal?.nextSequence ?? 1) - 1;
     put(K.core, persist.toBytes(persist.coreOf(s, seq, this.bootCount)));
     this.persisted = s;

@@ -7,6 +7,7 @@ import { utf8Encode } from '../../../protocol/src/utf8';
 import { plcWriteRecord } from '../../../protocol/src/modbus/journal';
 import type { WorkOrder } from '../../../protocol/src/workorder';
 import { parseLabel } from '../label/parse';
+import { applyLayoutLoad, applyLayoutRemove, EMPTY_LAYOUT_SET } from '../label/layout-set';
 import type { LabelResult, ReelLabel } from '../label/types';
 import { applyTableBlock } from '../msl/table-load';
 import { SHIPPED_TABLES } from '../msl/env';
@@ -37,6 +38,7 @@ export function createCore(config: StationConfig, clock: CoreState['clock'], mon
     order: undefined,
     msd: new Map(),
     tables: SHIPPED_TABLES,
+    layouts: EMPTY_LAYOUT_SET,
     program: undefined,
     firstOff: { phase: 'not-required' },
     operator: undefined,
@@ -110,9 +112,9 @@ function dispatch(d: Draft, input: StationInput, f: Facts): Reply {
     case 'move':
       return loading(d, f) ?? viaSetup(d, { kind: 'feeder-moved', from: input.from, to: input.to }, f);
     case 'splice':
-      return loading(d, f) ?? viaSetup(d, { kind: 'splice', position: input.position, scan: readLabel(input.data) }, f);
+      return loading(d, f) ?? viaSetup(d, { kind: 'splice', position: input.position, scan: readLabel(d, input.data) }, f);
     case 'bag-opened':
-      return loading(d, f) ?? openBag(d, readLabel(input.data), { ...(input.hic10 === undefined ? {} : { hic10: input.hic10 }), ...(input.hic60 === undefined ? {} : { hic60: input.hic60 }) }, f);
+      return loading(d, f) ?? openBag(d, readLabel(d, input.data), { ...(input.hic10 === undefined ? {} : { hic10: input.hic10 }), ...(input.hic60 === undefined ? {} : { hic60: input.hic60 }) }, f);
     case 'manual-lot': {
       const who = mayDo(d.state, 'enter a lot by hand (manual lot entry)');
       return who !== undefined ? no(who, 'a technician or above must be logged in to enter a lot by hand') : manualLot(d, input.entry, operatorId(d.state), f);
@@ -155,8 +157,9 @@ function dispatch(d: Draft, input: StationInput, f: Facts): Reply {
   }
 }
 
-function readLabel(data: string): LabelResult {
-  return parseLabel(data);
+/** A scan read with the built-in layouts and those the host loaded. */
+function readLabel(d: Draft, data: string): LabelResult {
+  return parseLabel(data, { layouts: d.state.layouts });
 }
 
 function loading(d: Draft, _f: Facts): Reply | undefined {
@@ -223,11 +226,11 @@ function scan(d: Draft, data: string, f: Facts): Reply {
     case 'reel': {
       if (cmd !== undefined && (cmd.name === 'open' || cmd.name === 'open-dry')) {
         d.state = { ...d.state, command: undefined };
-        return loading(d, f) ?? openBag(d, readLabel(c.data), cmd.name === 'open-dry' ? { hic10: 'blue', hic60: 'blue' } : {}, f);
+        return loading(d, f) ?? openBag(d, readLabel(d, c.data), cmd.name === 'open-dry' ? { hic10: 'blue', hic60: 'blue' } : {}, f);
       }
       if (cmd !== undefined && cmd.name === 'splice' && cmd.first !== undefined) {
         d.state = { ...d.state, command: undefined };
-        return loading(d, f) ?? viaSetup(d, { kind: 'splice', position: cmd.first, scan: readLabel(c.data) }, f);
+        return loading(d, f) ?? viaSetup(d, { kind: 'splice', position: cmd.first, scan: readLabel(d, c.data) }, f);
       }
       return loading(d, f) ?? reelScan(d, c.data, f);
     }
@@ -235,7 +238,7 @@ function scan(d: Draft, data: string, f: Facts): Reply {
 }
 
 function reelScan(d: Draft, data: string, f: Facts): Reply {
-  const label = readLabel(data);
+  const label = readLabel(d, data);
   const s = d.state;
   if (!label.ok) {
     journalScan(d, data, label.reason === 'OK' ? 'SCAN_UNREADABLE' : label.reason, f);
@@ -745,6 +748,13 @@ function host(d: Draft, m: HostMessage, f: Facts): Reply {
       d.records.push(m);
       recheckReel(d, m.body.uniqueIdentifier, f);
       return ok('msd', `${m.body.uniqueIdentifier}: ${m.body.action} by ${m.body.operatorIdentifier}`);
+    }
+    case 'LabelLayoutLoad':
+    case 'LabelLayoutRemove': {
+      const r = m.type === 'LabelLayoutLoad' ? applyLayoutLoad(s.layouts, m.body) : applyLayoutRemove(s.layouts, m.body);
+      if (!r.ok) return no(r.reason === 'OK' ? 'LABEL_LAYOUT_INVALID' : r.reason, r.detail);
+      d.state = { ...s, layouts: r.set };
+      return ok('layout', `${m.body.layoutId}: ${m.type === 'LabelLayoutLoad' ? 'loaded' : 'removed'}`);
     }
     case 'MslTableLoad': {
       const r = applyTableBlock(s.tables, m.body);

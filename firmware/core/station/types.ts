@@ -8,6 +8,7 @@ import type { ReasonName } from '../../../protocol/src/reasons';
 import type { WorkOrder } from '../../../protocol/src/workorder';
 import type { OPERATOR_ROLES, StationState } from '../../../protocol/src/vocabulary';
 import type { TableSet } from '../msl/table';
+import type { LayoutSet } from '../label/layout-set';
 import type { TrackerState } from '../msl/tracker';
 import type { SetupState } from '../setup/types';
 import type { StationConfig } from './config';
@@ -32,6 +33,8 @@ export type HostMessageName = Extract<
   | 'StationHold'
   | 'BadgeRecord'
   | 'ManualLotEntry'
+  | 'LabelLayoutLoad'
+  | 'LabelLayoutRemove'
 >;
 export type HostMessage = Extract<Message, { type: HostMessageName }>;
 
@@ -193,6 +196,8 @@ export interface CoreState {
   readonly order: { readonly terms: OrderTerms; readonly digest: number; readonly activatedAt: number; readonly boards: number } | undefined;
   readonly msd: ReadonlyMap<string, MsdReel>;
   readonly tables: TableSet;
+  /** Reel-label layouts the host loaded (the built-in ones are always there). */
+  readonly layouts: LayoutSet;
   readonly program: ProgramReport | undefined;
   readonly firstOff: FirstOff;
   readonly operator: Operator | undefined;

@@ -1,6 +1,7 @@
 // One scenario per decision of the station runtime, through its public interface only.
 import { demoOrder, order, part, slot } from '../setup/helpers';
 import { NO_TERMS } from '../../core/station/types';
+import { readLayoutDocument } from '../../core/label';
 import { badges, host, must, PROGRAM, recorded, rig, setUp, sync, T0, wo, type Rig } from './rig';
 import { POSITIONS, REELS } from './scans';
 
@@ -283,3 +284,43 @@ describe('configuration', () => {
   });
 });
 
+
+describe('reel-label layouts loaded by the host', () => {
+  // POCONS thermistor reels (a real fixed-width scan kept in the Yujin MES code): no built-in layout reads them.
+  const SCAN = 'PTC4944HEX2038V0314K001700';
+  const layout = readLayoutDocument({
+    layoutId: 'site-pocons',
+    revision: 1,
+    provenance: 'Yujin MES BarcodeSplit.java, case POCONS',
+    cut: 'fixed',
+    minLength: 26,
+    maxLength: 26,
+    fields: [
+      { role: 'mpn', start: 0, width: 8, chars: 'A-Z0-9', minLen: 8, maxLen: 8 },
+      { role: 'lot', start: 8, width: 12, chars: 'A-Z0-9', minLen: 12, maxLen: 12 },
+      { role: 'qty', start: 20, width: 6, chars: '0-9', minLen: 6, maxLen: 6 },
+    ],
+  });
+  const thermistorOrder = order([slot('B2.F.1', [part('PTC4944H', 'POCONS')])], 'WO-TH-1');
+
+  it('a supplier label the station could not read verifies once the host loads its layout, and after a reboot', () => {
+    if (!layout.ok) throw new Error(layout.detail);
+    const r = rig();
+    must(sync(r));
+    badges(r);
+    must(r.station.input(wo(thermistorOrder)));
+    must(r.station.input({ kind: 'scan', data: 'OP:1001' }));
+    must(r.station.input({ kind: 'scan', data: 'B2.F.1' }));
+    expect(r.station.input({ kind: 'scan', data: SCAN }).ok).toBe(false);
+    must(r.station.input(host({ type: 'LabelLayoutLoad', body: layout.layout.doc })));
+    must(r.station.input({ kind: 'scan', data: 'B2.F.1' }));
+    expect(r.station.input({ kind: 'scan', data: SCAN })).toMatchObject({ ok: true, outcome: 'verified' });
+    r.reboot();
+    must(r.station.input({ kind: 'scan', data: 'OP:1001' }));
+    must(r.station.input({ kind: 'unload', position: 'B2.F.1' }));
+    must(r.station.input({ kind: 'scan', data: 'B2.F.1' }));
+    expect(r.station.input({ kind: 'scan', data: SCAN })).toMatchObject({ ok: true, outcome: 'verified' });
+    must(r.station.input(host({ type: 'LabelLayoutRemove', body: { layoutId: 'site-pocons' } })));
+    expect(r.station.input(host({ type: 'LabelLayoutRemove', body: { layoutId: 'site-pocons' } }))).toMatchObject({ ok: false, reason: 'LABEL_LAYOUT_UNKNOWN' });
+  });
+});
