@@ -141,14 +141,27 @@ export class HostLink {
     this.stream.close();
   }
 
+  // Frames made while a frame is being judged wait until it is done: a host that answers at once (an in-memory
+  // link) must not re-enter the session in the middle of its receive.
+  private depth = 0;
+  private outbox: Uint8Array[] = [];
+
   private write(wire: Uint8Array): void {
-    if (!this.closed) this.stream.write(wire);
+    if (this.closed) return;
+    if (this.depth > 0) this.outbox.push(wire);
+    else this.stream.write(wire);
   }
 
   private receive(bytes: Uint8Array): void {
     const s = this.session;
     if (s === undefined || this.closed) return;
-    s.receive(bytes, this.station.monotonicMs(), (e) => this.onSession(e));
+    this.depth++;
+    try {
+      s.receive(bytes, this.station.monotonicMs(), (e) => this.onSession(e));
+    } finally {
+      this.depth--;
+      while (this.depth === 0 && this.outbox.length > 0 && !this.closed) this.stream.write(this.outbox.shift()!);
+    }
   }
 
   private onSession(e: SessionEvent): void {
