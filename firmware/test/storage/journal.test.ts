@@ -1,6 +1,7 @@
 // The journal as the station and the host use it: append, read, acknowledge, fill up, reboot, and survive damage.
 import fc from 'fast-check';
-import { Journal, type CursorItem, type JournalOptions } from '../../storage/journal';
+import { Journal, journalLayout, type CursorItem, type JournalOptions } from '../../storage/journal';
+import { entrySize } from '../../storage/log';
 import { SimFlash } from '../../platform/sim/flash';
 import { bytes } from './harness';
 
@@ -158,6 +159,9 @@ describe('journal filling, acknowledging and reclaiming (small ring)', () => {
 describe('journal recovery after power cuts and flash damage', () => {
   const geo = { sectorSize: 512, sectorCount: 4, wordSize: 4 };
   const opts = { sectorCount: 4, maxPayload: 64 };
+  /** Data starts after the two header copies and the ack field; a 30-byte record takes 60 bytes. */
+  const D = journalLayout(512, 4).dataStart;
+  const E30 = entrySize(30, 4);
 
   it('a torn append is discarded and reported once; its number goes to the next record', () => {
     const flash = new SimFlash({ ...geo, seed: 3 });
@@ -179,21 +183,24 @@ describe('journal recovery after power cuts and flash damage', () => {
     const flash = new SimFlash(geo);
     const { journal } = mount(flash, opts);
     for (let i = 0; i < 5; i++) journal.append(1, T0 + i, bytes(30, i));
-    // Record 3 starts after the 40-byte sector header and two 64-byte entries: flip a payload bit.
-    flash.flipBit(40 + 2 * 64 + 25, 4);
+    // Record 3 starts after the sector header and two 60-byte entries: flip a payload bit.
+    flash.flipBit(D + 2 * E30 + 25, 4);
     const { journal: j2, report } = mount(flash, opts);
     expect(report).toMatchObject({ reasons: ['JOURNAL_CORRUPT'], lost: [{ from: 3, to: 3 }], lostRecords: 1 });
     expect(seqs(readAll(j2, 1))).toEqual([1, 2, 'lost 3-3', 4, 5]);
     expect(j2.append(1, T0, bytes(1, 9))).toEqual({ ok: true, seq: 6 });
   });
 
-  it('damage to the last record that hides its header still spends its number: no repeat, reported', () => {
+  it.each([
+    ['sequence and time fields', 5, 9],
+    ['time and header CRC fields', 9, 17],
+  ])('damage to the last record that hides its header (%s) still spends its number: no repeat, reported', (_what, b1, b2) => {
     const flash = new SimFlash(geo);
     const { journal } = mount(flash, opts);
     for (let i = 0; i < 3; i++) journal.append(1, T0 + i, bytes(30, i));
-    // Two flips in record 3's header: beyond single-bit correction, but its commit unit shows it was whole.
-    flash.flipBit(40 + 2 * 64 + 5, 1);
-    flash.flipBit(40 + 2 * 64 + 9, 6);
+    // Two flips in record 3's header: beyond single-bit correction, but its own commit word shows it was whole.
+    flash.flipBit(D + 2 * E30 + b1, 1);
+    flash.flipBit(D + 2 * E30 + b2, 6);
     const { journal: j2, report } = mount(flash, opts);
     expect(report).toMatchObject({ reasons: ['JOURNAL_CORRUPT'], lost: [{ from: 3, to: 3 }] });
     expect(j2.append(1, T0, bytes(1, 9))).toEqual({ ok: true, seq: 4 });
@@ -204,7 +211,7 @@ describe('journal recovery after power cuts and flash damage', () => {
     const flash = new SimFlash(geo);
     const { journal } = mount(flash, opts);
     journal.append(1, T0, bytes(8, 1));
-    flash.flipBit(40 + 36 + 20, 1); // a stuck-at-0 bit where the next record's payload (62 = 0b00111110) goes
+    flash.flipBit(D + entrySize(8, 4) + 20, 1); // a stuck-at-0 bit where the next record's payload (62 = 0b00111110) goes
     expect(journal.append(1, T0, bytes(8, 2))).toMatchObject({ ok: false, reason: 'FLASH_WRITE_FAILED' });
     expect(journal.status().permitBlocked).toBe('FLASH_WRITE_FAILED');
     expect(journal.append(1, T0, bytes(8, 3))).toEqual({ ok: true, seq: 2 });
@@ -223,8 +230,8 @@ describe('journal recovery after power cuts and flash damage', () => {
       expect(journal.append(1, T0 + i, bytes(i % 50, i)).ok).toBe(true);
       if (i % 5 === 4) journal.ack(i - 1);
     }
-    flash.cutAtStep(flash.steps + 5);
-    journal.append(1, T0, bytes(40, 99));
+    flash.cutAtStep(flash.steps + 2);
+    expect(journal.append(1, T0, bytes(40, 99)).ok).toBe(false);
     flash.reboot();
     const { journal: j2, report } = mount(flash, opts);
     expect(report.lostRecords).toBe(0);
