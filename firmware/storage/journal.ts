@@ -30,6 +30,7 @@ import {
   alignUp,
   regionHeaderBytes,
   unitFor,
+  verifyFailed,
   type Failure,
   HEADER_INVALID,
 } from './log';
@@ -286,6 +287,9 @@ export class Journal {
       this.epochs[s] = h.epoch;
       this.firstSeq[s] = h.m1;
       ackedIn[s] = h.m2;
+      const pairs = this.readAckPairs(s); // read with the header: one small read per sector
+      if (typeof pairs === 'object') return pairs;
+      this.ackedPairs[s] = pairs;
       if (this.head < 0 || h.epoch > this.epochs[this.head]!) this.head = s;
     }
     if (this.head < 0) return this.unformatted(old);
@@ -354,9 +358,7 @@ export class Journal {
     this.endSeq[head] = expected;
     // The ack fields: a sector's leading 00 pairs acknowledge its first records (never more than it holds).
     for (let s = oldest; ; s = this.next(s)) {
-      const pairs = this.readAckPairs(s);
-      if (typeof pairs === 'object') return pairs;
-      this.ackedPairs[s] = Math.min(pairs, this.endSeq[s]! - this.firstSeq[s]!);
+      this.ackedPairs[s] = Math.min(this.ackedPairs[s]!, this.endSeq[s]! - this.firstSeq[s]!);
       if (this.ackedPairs[s]! > 0) acked = Math.max(acked, this.firstSeq[s]! + this.ackedPairs[s]! - 1);
       if (s === head) break;
     }
@@ -487,8 +489,11 @@ export class Journal {
     const hi = Math.floor(at / 2 ** 32);
     const e = this.io.writeEntry(pos, KIND_RECORD, seq, at >>> 0, (hi | (type << 16)) >>> 0, payload, 0, payload.length);
     if (e) {
-      // Best effort: a write that did not verify becomes padding, so it can never be read back as a record.
-      if (this.io.zeroEntry(pos, pos + size) === undefined) this.fillTo[this.head]! += size;
+      // A write that did not verify becomes padding, so it can never be read back as a record; where even that
+      // will not take, the rest of the sector is given up.
+      const z = this.io.zeroEntry(pos, pos + size);
+      if (z === undefined) this.fillTo[this.head]! += size;
+      else if (verifyFailed(z)) this.fillTo[this.head] = this.sectorSize;
       return this.failedWith(e);
     }
     this.fillTo[this.head]! += size;
@@ -522,7 +527,7 @@ export class Journal {
 
   /** Leading 00 pairs of sector `s`'s ack field. */
   private readAckPairs(s: number): number | Failure {
-    const e = this.io.read(this.base(s) + this.ackAt, this.ackBuf, 0, this.ackBytes);
+    const e = this.io.readDirect(this.base(s) + this.ackAt, this.ackBuf, 0, this.ackBytes);
     if (e) return e;
     let pairs = 0;
     for (let i = 0; i < this.ackBytes; i++) {

@@ -51,6 +51,13 @@ export function fail(reason: ReasonName, detail: string): Failure {
   return { ok: false, reason, detail };
 }
 
+const VERIFY = 'verify failed at ';
+
+/** A program that ran but did not read back (a cell that will not take it), as opposed to power or a bus error. */
+export function verifyFailed(e: Failure): boolean {
+  return e.reason === 'FLASH_WRITE_FAILED' && e.detail.startsWith(VERIFY);
+}
+
 export function alignUp(n: number, w: number): number {
   return Math.ceil(n / w) * w;
 }
@@ -185,6 +192,12 @@ export class LogIO {
     return this.win;
   }
 
+  /** A read straight from flash into `dst`, past the window: for small fields read once per sector. */
+  readDirect(offset: number, dst: Uint8Array, at: number, n: number): Failure | undefined {
+    const r = this.flash.read(offset, dst, at, n);
+    return r.ok ? undefined : fail(r.reason, r.detail);
+  }
+
   read(offset: number, dst: Uint8Array, at: number, n: number): Failure | undefined {
     for (let done = 0; done < n; ) {
       const k = Math.min(n - done, WINDOW);
@@ -267,7 +280,7 @@ export class LogIO {
       const r = this.flash.read(o, this.check, 0, k);
       if (!r.ok) return fail(r.reason, r.detail);
       for (let j = 0; j < k; j++) {
-        if (this.check[j] !== src[at + done + j]) return fail('FLASH_WRITE_FAILED', `verify failed at ${o + j}`);
+        if (this.check[j] !== src[at + done + j]) return fail('FLASH_WRITE_FAILED', `${VERIFY}${o + j}`);
       }
       done += k;
     }
@@ -288,7 +301,7 @@ export class LogIO {
       const r = this.flash.read(o, this.check, 0, k);
       if (!r.ok) return fail(r.reason, r.detail);
       for (let j = 0; j < k; j++) {
-        if ((this.check[j]! & ~src[at + done + j]!) & 0xff) return fail('FLASH_WRITE_FAILED', `verify failed at ${o + j}`);
+        if ((this.check[j]! & ~src[at + done + j]!) & 0xff) return fail('FLASH_WRITE_FAILED', `${VERIFY}${o + j}`);
       }
       done += k;
     }
@@ -451,14 +464,15 @@ export class LogIO {
 
   readRegionHeader(offset: number, magic: number, oldMagic: number): RegionRead | Failure {
     const span = this.span;
+    const h = this.stage;
+    const e = this.readDirect(offset, h, 0, 2 * span);
+    if (e) return e;
     let found: { epoch: number; m1: number; m2: number } | undefined;
     let copies = 0;
     let old = false;
     let blank = true;
     for (let copy = 0; copy < 2; copy++) {
-      const i = this.view(offset + copy * span, span);
-      if (typeof i === 'object') return i;
-      const h = this.win;
+      const i = copy * span;
       for (let j = 0; j < span; j++) if (h[i + j] !== 0xff) blank = false;
       if (getU32(h, i) === magic && getU32(h, i + 16) === crc(h, i, i + REGION_FIELDS)) {
         copies++;
@@ -797,6 +811,12 @@ export interface TailOutcome {
  * - Anything else after the end of the chain is damage, not a cut: the region is given up.
  */
 export function recoverTail(io: LogIO, start: number, end: number, maxLen: number): TailOutcome | Failure {
+  const r = recoverTailOnce(io, start, end, maxLen);
+  // A cell that will not take a program (worn or stuck) leaves the tail as it is: give up the rest of the region.
+  return 'ok' in r && verifyFailed(r) ? { resume: end, torn: false, closed: 'unknown' } : r;
+}
+
+function recoverTailOnce(io: LogIO, start: number, end: number, maxLen: number): TailOutcome | Failure {
   const sc = new LogScanner(io, start, end, maxLen);
   let last: { at: number; size: number; commit: CommitState; f: EntryFields } | undefined;
   let cut: { at: number; size: number; padFrom: number } | undefined;
@@ -826,11 +846,8 @@ export function recoverTail(io: LogIO, start: number, end: number, maxLen: numbe
   }
 
   if (cut !== undefined) {
-    const clean = sc.endKind !== END_INVALID && io.erased(chainEnd, end);
-    if (typeof clean === 'object') return clean;
-    if (!clean) return { resume: end, torn, closed: 'unknown' };
-    const e = io.zero(cut.padFrom, cut.at) ?? io.zero(cut.at + cut.size, chainEnd) ?? io.zeroEntry(cut.at, cut.at + cut.size);
-    return e ?? { resume: chainEnd, torn: true, closed: 'no' };
+    const e = io.zero(cut.padFrom, cut.at);
+    return e ?? cutTail(io, cut.at, cut.at + cut.size, end, maxLen, torn);
   }
   const e0 = io.zero(sc.padFrom, chainEnd);
   if (e0) return e0;
@@ -840,28 +857,39 @@ export function recoverTail(io: LogIO, start: number, end: number, maxLen: numbe
     if (typeof whole === 'object') return whole;
     if (whole) return { resume: end, torn, closed: 'committed' };
   }
-  // The interrupted operation, if any, is the one after the header span and any zeros a cut mount left there.
-  let y = Math.min(end, chainEnd + io.hs);
-  for (;;) {
-    if (y + io.w > end) break;
+  return cutTail(io, chainEnd, undefined, end, maxLen, torn);
+}
+
+/**
+ * The end of the chain at `at` may hold a cut write: an entry whose header is trusted and ends at `known`, or
+ * (no `known`) a header that fails its check or erased flash. The cells the cut can have touched, and those a
+ * recovery cut in its turn can have zeroed (it may have read a weak header the other way), end at the end of the
+ * program page of the first unit after the header span that is not padding, or at `known` if that is later.
+ * Beyond that, the region must read erased; inside it, no whole header may stand. Then it is zeroed, header span
+ * last, and writes resume after it; erased flash only needs the next header span zeroed.
+ */
+function cutTail(io: LogIO, at: number, known: number | undefined, end: number, maxLen: number, torn: boolean): TailOutcome | Failure {
+  let y = Math.min(end, at + io.hs);
+  for (; y + io.w <= end; y += io.w) {
     const u = io.unitState(y);
     if (typeof u === 'object') return u;
     if (u !== 0) break;
-    y += io.w;
   }
-  const tailEnd = Math.min(end, y - (y % PROGRAM_PAGE) + PROGRAM_PAGE);
+  const tailEnd = Math.min(end, Math.max(known ?? 0, y - (y % PROGRAM_PAGE) + PROGRAM_PAGE));
   const beyond = io.erased(tailEnd, end);
   if (typeof beyond === 'object') return beyond;
   if (!beyond) return { resume: end, torn, closed: 'unknown' };
-  const blank = io.erased(chainEnd, tailEnd);
-  if (typeof blank === 'object') return blank;
-  if (blank) {
-    const to = Math.min(end, chainEnd + io.hs);
-    return io.zero(chainEnd, to) ?? { resume: to, torn, closed: 'no' };
+  if (known === undefined) {
+    const blank = io.erased(at, tailEnd);
+    if (typeof blank === 'object') return blank;
+    if (blank) {
+      const to = Math.min(end, at + io.hs);
+      return io.zero(at, to) ?? { resume: to, torn, closed: 'no' };
+    }
   }
-  // A cut header program never leaves a whole header behind it: one here means damage, kept and reported.
-  const whole = io.headerWithin(chainEnd + io.w, tailEnd, end, maxLen);
+  // A cut write never leaves a whole header after it: one here means damage, kept and reported.
+  const whole = io.headerWithin(known ?? at + io.w, tailEnd, end, maxLen);
   if (typeof whole === 'object') return whole;
   if (whole) return { resume: end, torn, closed: 'unknown' };
-  return io.zeroEntry(chainEnd, tailEnd) ?? { resume: tailEnd, torn: true, closed: 'no' };
+  return io.zeroEntry(at, tailEnd) ?? { resume: tailEnd, torn: true, closed: 'no' };
 }

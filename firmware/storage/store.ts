@@ -26,6 +26,7 @@ import {
   recoverTail,
   regionHeaderBytes,
   unitFor,
+  verifyFailed,
   type EntryFields,
   type Failure,
   type RegionRead,
@@ -391,8 +392,11 @@ export class StateStore {
     this.end = at;
     const e = this.io.writeEntry(at, kind, key, 0, 0, value, 0, value.length);
     if (e) {
-      // Best effort: a write that did not verify becomes padding, so it can never be read back as a value.
-      if (this.io.zeroEntry(at, at + need) === undefined) this.end += need;
+      // A write that did not verify becomes padding, so it can never be read back as a value; where even that
+      // will not take, the rest of the bank is given up (the next update compacts).
+      const z = this.io.zeroEntry(at, at + need);
+      if (z === undefined) this.end += need;
+      else if (verifyFailed(z)) this.end = bankEnd;
       return e;
     }
     this.end += need;

@@ -3,11 +3,27 @@ import fc from 'fast-check';
 import { Journal, journalLayout, type CursorItem, type JournalOptions } from '../../storage/journal';
 import { entrySize } from '../../storage/log';
 import { SimFlash } from '../../platform/sim/flash';
+import type { Flash } from '../../platform/hal';
 import { bytes } from './harness';
 
 const T0 = 1_767_225_600_000; // 2026-01-01, epoch ms
 
-function mount(flash: SimFlash, opts: JournalOptions) {
+/** A flash with one cell stuck at 1: a program that wants 0 there runs, but the bit stays set. */
+function stuckAt1(sim: SimFlash, offset: number, bit: number): Flash {
+  return {
+    geometry: sim.geometry,
+    read: (o, d, a, n) => sim.read(o, d, a, n),
+    erase: (s) => sim.erase(s),
+    program(o, src, at, n) {
+      if (offset < o || offset >= o + n) return sim.program(o, src, at, n);
+      const copy = src.slice(at, at + n);
+      copy[offset - o] = copy[offset - o]! | (1 << bit);
+      return sim.program(o, copy, 0, n);
+    },
+  };
+}
+
+function mount(flash: Flash, opts: JournalOptions) {
   const m = Journal.mount(flash, opts);
   if (!m.ok) throw new Error(`${m.reason}: ${m.detail}`);
   return m;
@@ -207,20 +223,35 @@ describe('journal recovery after power cuts and flash damage', () => {
     expect(seqs(readAll(j2, 1))).toEqual([1, 2, 'lost 3-3', 4]);
   });
 
-  it('a write that does not verify is reported, blocks the permit, and leaves no half record', () => {
+  it('a write that does not verify (a cell stuck at 1) is reported, blocks the permit, and leaves no half record', () => {
+    const sim = new SimFlash(geo);
+    // Record 2's first payload byte is 62 (0b00111110): its bit 0 must go to 0 and will not.
+    const flash = stuckAt1(sim, D + entrySize(8, 4) + 20, 0);
+    const { journal } = mount(flash, opts);
+    journal.append(1, T0, bytes(8, 1));
+    expect(journal.append(1, T0, bytes(8, 2))).toMatchObject({ ok: false, reason: 'FLASH_WRITE_FAILED' });
+    expect(journal.status().permitBlocked).toBe('FLASH_WRITE_FAILED');
+    // Not even zeros take there: the rest of that sector is given up, and the next record goes on.
+    expect(journal.append(1, T0, bytes(8, 3))).toEqual({ ok: true, seq: 2 });
+    expect(journal.status().permitBlocked).toBeUndefined();
+    for (let i = 0; i < 2; i++) {
+      const { journal: j2, report } = mount(flash, opts);
+      expect(report.reasons).toEqual([]);
+      const back = readAll(j2, 1);
+      expect(seqs(back)).toEqual([1, 2]);
+      expect(back[1]).toMatchObject({ payload: bytes(8, 3) });
+    }
+  });
+
+  it('a flipped bit in free flash where the next record goes is stepped over, not written into', () => {
     const flash = new SimFlash(geo);
     const { journal } = mount(flash, opts);
     journal.append(1, T0, bytes(8, 1));
-    flash.flipBit(D + entrySize(8, 4) + 20, 1); // a stuck-at-0 bit where the next record's payload (62 = 0b00111110) goes
-    expect(journal.append(1, T0, bytes(8, 2))).toMatchObject({ ok: false, reason: 'FLASH_WRITE_FAILED' });
-    expect(journal.status().permitBlocked).toBe('FLASH_WRITE_FAILED');
-    expect(journal.append(1, T0, bytes(8, 3))).toEqual({ ok: true, seq: 2 });
-    expect(journal.status().permitBlocked).toBeUndefined();
+    flash.flipBit(D + entrySize(8, 4) + 20 + 24, 1); // in the free flash right after the mount's guard
+    for (let i = 2; i <= 6; i++) expect(journal.append(1, T0, bytes(8, i))).toEqual({ ok: true, seq: i });
     const { journal: j2, report } = mount(flash, opts);
     expect(report.reasons).toEqual([]);
-    const back = readAll(j2, 1);
-    expect(seqs(back)).toEqual([1, 2]);
-    expect(back[1]).toMatchObject({ payload: bytes(8, 3) });
+    expect(seqs(readAll(j2, 1))).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
   it.each([8, 16])('works the same with %i-byte program words', (wordSize) => {
