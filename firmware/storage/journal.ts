@@ -25,13 +25,16 @@ import {
   SCAN_ENTRY,
   entrySize,
   fail,
-  looksLikeNoise,
+  NoiseMeter,
   recoverTail,
   alignUp,
   regionHeaderBytes,
   unitFor,
   verifyFailed,
+  REGION_OLD,
+  REGION_VALID,
   type Failure,
+  type RegionHeader,
   HEADER_INVALID,
 } from './log';
 
@@ -134,6 +137,20 @@ export function journalLayout(sectorSize: number, wordSize: number): { ackAt: nu
   return { ackAt, ackBytes, dataStart: ackAt + ackBytes };
 }
 
+/** Leading 00 pairs of the ack field at b[at, at + n): the records it acknowledges. */
+function ackPairs(b: Uint8Array, at: number, n: number): number {
+  let pairs = 0;
+  for (let i = at; i < at + n; i++) {
+    const x = b[i]!;
+    if (x === 0) {
+      pairs += 4;
+      continue;
+    }
+    for (let k = 0; k < 8; k += 2, pairs++) if ((x >>> k) & 3) return pairs;
+  }
+  return pairs;
+}
+
 /** Collects lost ranges into a bounded list. */
 class LostList {
   readonly ranges: { from: number; to: number }[] = [];
@@ -186,7 +203,6 @@ export class Journal {
   private nextSeq = 1;
   private acked = 0;
   private failed = false;
-  private scratch: Uint8Array | undefined;
 
   private constructor(flash: Flash, n: number, first: number, maxPayload: number, highWater: number, typical: number) {
     this.io = new LogIO(flash);
@@ -254,9 +270,20 @@ export class Journal {
     if (!Number.isInteger(firstSequence) || firstSequence < 1 || firstSequence > MAX_SEQ) {
       return fail('FIELD_OUT_OF_RANGE', 'journal: firstSequence must be 1..2^32-1');
     }
-    // Every old header goes first, so that a cut format leaves no stale sector that could join the new run.
+    // Every old header goes first, so that a cut format leaves no stale sector that could join the new run;
+    // the newest last, so that a format cut short never lets an older sector's numbers be handed out again.
+    let head = -1;
+    let epoch = -1;
     for (let s = 0; s < j.n; s++) {
-      const e = j.io.zeroRegionHeader(j.base(s));
+      const r = j.io.readRegionHeader(j.base(s), JOURNAL_MAGIC, JOURNAL_MAGIC_V1);
+      if ('ok' in r) return r;
+      if (r.header !== undefined && r.header.epoch > epoch) {
+        head = s;
+        epoch = r.header.epoch;
+      }
+    }
+    for (let k = 1; k <= j.n; k++) {
+      const e = j.io.zeroRegionHeader(j.base((head + k + j.n) % j.n));
       if (e) return e;
     }
     const e = j.io.erase(j.first) ?? j.io.writeRegionHeader(j.base(0), JOURNAL_MAGIC, 1, firstSequence, firstSequence - 1);
@@ -277,19 +304,19 @@ export class Journal {
     const valid = new Uint8Array(n);
     const ackedIn = new Float64Array(n);
     let old = 0;
+    const h: RegionHeader = { epoch: 0, m1: 0, m2: 0 };
     for (let s = 0; s < n; s++) {
-      const r = this.io.readRegionHeader(this.base(s), JOURNAL_MAGIC, JOURNAL_MAGIC_V1);
-      if ('ok' in r) return r;
-      if (r.old) old++;
-      const h = r.header;
-      if (h === undefined) continue;
+      // Each sector's header copies and ack field, in one small read.
+      const area = this.io.headerArea(this.base(s), this.dataStart);
+      if ('ok' in area) return area;
+      const kind = this.io.parseRegionHeader(area, JOURNAL_MAGIC, JOURNAL_MAGIC_V1, h);
+      if (kind === REGION_OLD) old++;
+      if (kind !== REGION_VALID) continue;
       valid[s] = 1;
       this.epochs[s] = h.epoch;
       this.firstSeq[s] = h.m1;
       ackedIn[s] = h.m2;
-      const pairs = this.readAckPairs(s); // read with the header: one small read per sector
-      if (typeof pairs === 'object') return pairs;
-      this.ackedPairs[s] = pairs;
+      this.ackedPairs[s] = ackPairs(area, this.ackAt, this.ackBytes);
       if (this.head < 0 || h.epoch > this.epochs[this.head]!) this.head = s;
     }
     if (this.head < 0) return this.unformatted(old);
@@ -319,7 +346,7 @@ export class Journal {
       const e = this.io.zeroRegionHeader(this.base(t));
       if (e) return e;
     }
-    const headHeader = { epoch: this.epochs[head]!, m1: this.firstSeq[head]!, m2: ackedIn[head]!, copies: 2 };
+    const headHeader = { epoch: this.epochs[head]!, m1: this.firstSeq[head]!, m2: ackedIn[head]! };
     const solid = this.io.solidifyRegionHeader(this.base(head), JOURNAL_MAGIC, headHeader);
     if (typeof solid === 'object') return solid;
 
@@ -400,16 +427,12 @@ export class Journal {
     const probe = { kind: 0, len: 0, a: 0, b: 0, c: 0, hcrc: 0 };
     let blank = true;
     let ours = false;
-    let ff = 0;
-    let ones = 0;
+    const noise = new NoiseMeter();
     for (let s = 0; s < this.n; s++) {
       for (const at of [this.base(s), this.base(s) + this.dataStart]) {
         const e = this.io.read(at, b, 0, SAMPLE);
         if (e) return e;
-        for (const x of b) {
-          if (x === 0xff) ff++;
-          for (let m = x; m !== 0; m &= m - 1) ones++;
-        }
+        noise.add(b, 0, SAMPLE);
       }
       const d = this.base(s) + this.dataStart;
       const erased = this.io.erased(d, d + SAMPLE);
@@ -421,7 +444,7 @@ export class Journal {
     }
     // Header areas alone may hold a cut first sector open; with every data area erased, nothing was stored.
     if (blank) return { reasons: [], tornTail: false, corruptRegions: 0, lost: [], lostRecords: 0 };
-    if (looksLikeNoise(ff, ones, 2 * SAMPLE * this.n)) {
+    if (noise.noise) {
       return fail('FLASH_ENCRYPTED', 'journal: the partition reads as noise (flash encryption makes erased flash read that way); use an unencrypted data partition');
     }
     if (ours) {
@@ -525,18 +548,6 @@ export class Journal {
     return { ok: true, ackedSequence: upTo };
   }
 
-  /** Leading 00 pairs of sector `s`'s ack field. */
-  private readAckPairs(s: number): number | Failure {
-    const e = this.io.readDirect(this.base(s) + this.ackAt, this.ackBuf, 0, this.ackBytes);
-    if (e) return e;
-    let pairs = 0;
-    for (let i = 0; i < this.ackBytes; i++) {
-      const b = this.ackBuf[i]!;
-      for (let k = 0; k < 8; k += 2, pairs++) if ((b >>> k) & 3) return pairs;
-    }
-    return pairs;
-  }
-
   /** Clears the pairs of sector `s`'s first `pairs` records (those already clear stay so). */
   private markAcked(s: number, pairs: number): Failure | undefined {
     if (pairs === 0) return undefined;
@@ -630,15 +641,26 @@ export class Journal {
    * which ones flash destroyed: a scrub, for the station to run at boot or in idle time.
    */
   verify(): JournalVerifyReport | Failure {
-    this.scratch ??= new Uint8Array(this.maxPayload);
-    const c = this.cursor(Math.min(this.acked + 1, this.nextSeq), this.scratch);
-    if ('ok' in c) return c;
     const lost = new LostList();
-    for (;;) {
-      const it = c.next();
-      if ('ok' in it) return it;
-      if (it.kind === 'end') break;
-      if (it.kind === 'lost') lost.add(it.from, it.to);
+    let expected = this.acked + 1;
+    for (let s = this.head < 0 ? -1 : this.oldestSector(); s >= 0; s = this.next(s)) {
+      if (this.firstSeq[s]! > expected) lost.add(expected, this.firstSeq[s]! - 1);
+      expected = Math.max(expected, this.firstSeq[s]!);
+      const v = this.sectorView(s);
+      const sc = new LogScanner(this.io, v.start, v.end, this.maxPayload);
+      for (;;) {
+        const step = sc.next();
+        if (typeof step === 'object') return step;
+        if (step === SCAN_END) break;
+        if (step !== SCAN_ENTRY || sc.f.kind !== KIND_RECORD || sc.f.a < expected) continue;
+        lost.add(expected, sc.f.a - 1);
+        expected = sc.f.a + 1;
+      }
+      // Numbers the sector should hold that did not read back whole (the head: up to the next number).
+      const end = s === this.head ? this.nextSeq : this.endSeq[s]!;
+      lost.add(expected, end - 1);
+      expected = Math.max(expected, end);
+      if (s === this.head) break;
     }
     const { lost: ranges, count } = lost.above(this.acked);
     return { reasons: count > 0 ? ['JOURNAL_CORRUPT'] : [], lost: ranges, lostRecords: count };

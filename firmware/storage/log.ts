@@ -108,20 +108,22 @@ export function commitWord(hcrc: number): number {
 }
 
 export interface RegionHeader {
-  readonly epoch: number;
-  readonly m1: number;
-  readonly m2: number;
-  /** Valid copies (1 or 2). */
-  readonly copies: number;
+  epoch: number;
+  m1: number;
+  m2: number;
 }
+
+export const REGION_NONE = 0;
+export const REGION_VALID = 1;
+/** A format-1 header (an older firmware's partition). */
+export const REGION_OLD = 2;
+export type RegionKind = typeof REGION_NONE | typeof REGION_VALID | typeof REGION_OLD;
 
 /** What a region-header area holds. */
 export interface RegionRead {
   readonly header: RegionHeader | undefined;
   /** A format-1 header (an older firmware's partition). */
   readonly old: boolean;
-  /** Both copies read as erased flash. */
-  readonly blank: boolean;
 }
 
 /** Mutable entry fields, filled in place so that scanning allocates nothing per entry. */
@@ -163,6 +165,7 @@ export class LogIO {
   private readonly zeros = new Uint8Array(PROGRAM_PAGE);
   private readonly stage = new Uint8Array(PROGRAM_PAGE);
   private readonly hdr = new Uint8Array(ENTRY_HEADER_BYTES);
+  private area = new Uint8Array(0);
   private readonly unit: Uint8Array;
   private readonly writer: OpWriter = new OpWriter(this);
 
@@ -336,23 +339,18 @@ export class LogIO {
     this.invalidate(base, base + sectorSize);
     const r = this.flash.erase(sector);
     if (!r.ok) return fail(r.reason, r.detail);
-    let ff = 0;
-    let ones = 0;
+    const m = new NoiseMeter();
     for (let at = 0; at < sectorSize; at += PROGRAM_PAGE) {
       const k = Math.min(PROGRAM_PAGE, sectorSize - at);
       const e = this.flash.read(base + at, this.check, 0, k);
       if (!e.ok) return fail(e.reason, e.detail);
-      for (let j = 0; j < k; j++) {
-        const b = this.check[j]!;
-        if (b === 0xff) ff++;
-        for (let m = b; m !== 0; m &= m - 1) ones++;
-      }
+      m.add(this.check, 0, k);
     }
-    if (ff === sectorSize) return undefined;
-    if (looksLikeNoise(ff, ones, sectorSize)) {
+    if (m.ff === sectorSize) return undefined;
+    if (m.noise) {
       return fail('FLASH_ENCRYPTED', `sector ${sector} reads as noise right after an erase: this partition is flash-encrypted`);
     }
-    return fail('FLASH_WRITE_FAILED', `erase of sector ${sector} did not verify (${sectorSize - ff} bytes not erased)`);
+    return fail('FLASH_WRITE_FAILED', `erase of sector ${sector} did not verify (${sectorSize - m.ff} bytes not erased)`);
   }
 
   /**
@@ -462,26 +460,35 @@ export class LogIO {
     return alignUp(ENTRY_HEADER_BYTES, this.w);
   }
 
-  readRegionHeader(offset: number, magic: number, oldMagic: number): RegionRead | Failure {
-    const span = this.span;
-    const h = this.stage;
-    const e = this.readDirect(offset, h, 0, 2 * span);
-    if (e) return e;
-    let found: { epoch: number; m1: number; m2: number } | undefined;
-    let copies = 0;
+  /** The first `n` bytes of a region (its header copies and what follows) in one read, valid until the next call. */
+  headerArea(offset: number, n: number): Uint8Array | Failure {
+    if (this.area.length < n) this.area = new Uint8Array(n);
+    const e = this.readDirect(offset, this.area, 0, n);
+    return e ?? this.area;
+  }
+
+  /** Parses the two header copies at the start of `b` into `out`: the first valid copy wins. */
+  parseRegionHeader(b: Uint8Array, magic: number, oldMagic: number, out: RegionHeader): RegionKind {
     let old = false;
-    let blank = true;
-    for (let copy = 0; copy < 2; copy++) {
-      const i = copy * span;
-      for (let j = 0; j < span; j++) if (h[i + j] !== 0xff) blank = false;
-      if (getU32(h, i) === magic && getU32(h, i + 16) === crc(h, i, i + REGION_FIELDS)) {
-        copies++;
-        found ??= { epoch: getU32(h, i + 4), m1: getU32(h, i + 8), m2: getU32(h, i + 12) };
-      } else if (getU32(h, i) === oldMagic && getU32(h, i + 16) === crc32Update(0, h, i, i + REGION_FIELDS)) {
-        old = true;
+    for (let i = 0; i < 2 * this.span; i += this.span) {
+      const m = getU32(b, i);
+      if (m === magic && getU32(b, i + 16) === crc(b, i, i + REGION_FIELDS)) {
+        out.epoch = getU32(b, i + 4);
+        out.m1 = getU32(b, i + 8);
+        out.m2 = getU32(b, i + 12);
+        return REGION_VALID;
       }
+      if (m === oldMagic && getU32(b, i + 16) === crc32Update(0, b, i, i + REGION_FIELDS)) old = true;
     }
-    return { header: found === undefined ? undefined : { ...found, copies }, old, blank };
+    return old ? REGION_OLD : REGION_NONE;
+  }
+
+  readRegionHeader(offset: number, magic: number, oldMagic: number): RegionRead | Failure {
+    const b = this.headerArea(offset, 2 * this.span);
+    if ('ok' in b) return b;
+    const h = { epoch: 0, m1: 0, m2: 0 };
+    const k = this.parseRegionHeader(b, magic, oldMagic, h);
+    return { header: k === REGION_VALID ? h : undefined, old: k === REGION_OLD };
   }
 
   private fillRegionHeader(magic: number, epoch: number, m1: number, m2: number): Uint8Array {
@@ -631,10 +638,35 @@ function opEnd(start: number, hs: number, p: number, end: number): number {
   return Math.min(end, page, p < start + hs ? start + hs : page);
 }
 
-/** Bytes that read like decrypted erased flash: hardly any 0xFF, about half the bits set. */
-export function looksLikeNoise(ffBytes: number, ones: number, bytes: number): boolean {
-  const density = ones / (8 * bytes);
-  return ffBytes < bytes / 16 && density > 0.4 && density < 0.6;
+/**
+ * Tells bytes that read like decrypted erased flash (uniform noise: what flash encryption shows for erased
+ * cells) from data and from a failed erase: hardly any 0xFF, about half the bits set, and nearly as many
+ * distinct byte values as uniform bytes would show (text, code and tables show far fewer).
+ */
+export class NoiseMeter {
+  bytes = 0;
+  ff = 0;
+  private ones = 0;
+  private readonly seen = new Uint8Array(32);
+
+  add(b: Uint8Array, from: number, to: number): void {
+    for (let i = from; i < to; i++) {
+      const x = b[i]!;
+      if (x === 0xff) this.ff++;
+      for (let m = x; m !== 0; m &= m - 1) this.ones++;
+      this.seen[x >>> 3] = this.seen[x >>> 3]! | (1 << (x & 7));
+    }
+    this.bytes += to - from;
+  }
+
+  get noise(): boolean {
+    if (this.bytes < 64) return false;
+    let distinct = 0;
+    for (const x of this.seen) for (let m = x; m !== 0; m &= m - 1) distinct++;
+    const uniform = 256 * (1 - Math.pow(255 / 256, this.bytes));
+    const density = this.ones / (8 * this.bytes);
+    return this.ff < this.bytes / 16 && density > 0.4 && density < 0.6 && distinct >= 0.8 * uniform;
+  }
 }
 
 /**

@@ -22,7 +22,7 @@ import {
   SCAN_END,
   entrySize,
   fail,
-  looksLikeNoise,
+  NoiseMeter,
   recoverTail,
   regionHeaderBytes,
   unitFor,
@@ -252,9 +252,7 @@ export class StateStore {
     const b = new Uint8Array(256);
     let used = false;
     let ours = false;
-    let ff = 0;
-    let ones = 0;
-    let bytes = 0;
+    const noise = new NoiseMeter();
     for (let k = 0; k < 2; k++) {
       const base = this.bankBase(k);
       const zeroed = this.io.allAre(base, base + this.dataStart, 0);
@@ -270,16 +268,11 @@ export class StateStore {
         const n = Math.min(b.length, base + this.bankBytes - at);
         const e = this.io.read(at, b, 0, n);
         if (e) return e;
-        for (let i = 0; i < n; i++) {
-          const x = b[i]!;
-          if (x === 0xff) ff++;
-          for (let m = x; m !== 0; m &= m - 1) ones++;
-        }
-        bytes += n;
+        noise.add(b, 0, n);
       }
     }
     if (used && !ours) {
-      if (looksLikeNoise(ff, ones, bytes)) {
+      if (noise.noise) {
         return fail('FLASH_ENCRYPTED', 'store: the partition reads as noise (flash encryption makes erased flash read that way); use an unencrypted data partition');
       }
       return fail('STORAGE_UNRECOGNISED', 'store: the partition holds data that is not a state store; nothing was changed. Check the partition table, then StateStore.format()');

@@ -270,3 +270,40 @@ describe('journal recovery after power cuts and flash damage', () => {
     expect(seqs(readAll(j2, 29))).toEqual([29, 30]);
   });
 });
+
+describe('status in records, as Hello and StatusReport carry them', () => {
+  it('capacity and free records count typical records (42-byte payloads by default): each one appended takes exactly one', () => {
+    const flash = new SimFlash({ sectorSize: 512, sectorCount: 4, wordSize: 4 });
+    const { journal } = mount(flash, { sectorCount: 4, maxPayload: 64 });
+    const first = journal.status();
+    const perSector = Math.floor((512 - journalLayout(512, 4).dataStart) / entrySize(42, 4));
+    expect(first).toMatchObject({ recordBytes: entrySize(42, 4), capacityRecords: 4 * perSector, freeRecords: 4 * perSector, pendingRecords: 0 });
+    let n = 0;
+    for (;;) {
+      const before = journal.status();
+      const r = journal.append(1, T0 + n, bytes(42, n));
+      // freeRecords is 0 exactly when the next typical record is refused.
+      expect(r.ok).toBe(before.freeRecords > 0);
+      if (!r.ok) break;
+      n++;
+      expect(journal.status()).toMatchObject({ freeRecords: before.freeRecords - 1, pendingRecords: n, capacityRecords: first.capacityRecords });
+    }
+    expect(n).toBe(first.capacityRecords);
+    expect(journal.status()).toMatchObject({ permitBlocked: 'JOURNAL_FULL', freeRecords: 0 });
+    // An ack frees the sectors it fully covers: their records come back as free records.
+    expect(journal.ack(perSector).ok).toBe(true);
+    expect(journal.status()).toMatchObject({ pendingRecords: n - perSector, freeRecords: perSector });
+  });
+
+  it('the typical size is configurable, and counts stay honest for records of other sizes', () => {
+    const flash = new SimFlash({ sectorSize: 4096, sectorCount: 8, wordSize: 4 });
+    const { journal } = mount(flash, { sectorCount: 8, typicalPayload: 100 });
+    expect(journal.status().recordBytes).toBe(entrySize(100, 4));
+    for (let i = 0; i < 50; i++) journal.append(1, T0 + i, bytes(10, i));
+    const st = journal.status();
+    // 50 small records take less room than 50 typical ones: what is left is at least capacity − 50.
+    expect(st.freeRecords).toBeGreaterThanOrEqual(st.capacityRecords - 50);
+    expect(st.pendingRecords).toBe(50);
+    expect(Journal.mount(flash, { sectorCount: 8, typicalPayload: 241 })).toMatchObject({ ok: false, reason: 'INTERNAL_ERROR' });
+  });
+});
