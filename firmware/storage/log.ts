@@ -362,10 +362,11 @@ export class LogIO {
     for (let p = at; ; ) {
       if (p + size > end) return end;
       let dirty = -1;
-      for (let q = p; q < p + size; q += this.w) {
-        const i = this.view(q, this.w);
-        if (typeof i === 'object') return i;
-        for (let j = 0; j < this.w; j++) if (this.win[i + j] !== 0xff) dirty = q;
+      for (let q = p; q < p + size; q += PROGRAM_PAGE) {
+        const k = Math.min(PROGRAM_PAGE, p + size - q);
+        const e = this.readDirect(q, this.check, 0, k);
+        if (e) return e;
+        for (let j = 0; j < k; j++) if (this.check[j] !== 0xff) dirty = q + j - (j % this.w);
       }
       if (dirty < 0) return p;
       const e = this.zero(p, dirty + this.w);
