@@ -7,9 +7,10 @@
 // 16 bits | type << 16}. Sequence numbers start at 1 and run on without gaps: each record is the previous one
 // plus one, so a gap seen while reading names exactly the records flash destroyed.
 //
-// Ack field: two bits per record the sector can hold, in record order; an acknowledgement clears the pairs of
-// the records it covers (a record is acknowledged while its pair reads 00; one flipped bit cannot make a 00).
-// Acknowledgements therefore never need space, and one can always be written, however full the journal is.
+// Ack field: pairs of bits; an acknowledgement clears them (a pair counts while it reads 00, and one flipped bit
+// cannot make a 00). Pair 0 says every record before this sector is acknowledged; pair 1 + i, that the
+// sector's record i is. The first pair is how an ack that ends exactly at the end of a sector outlives the
+// erase of that sector. Acknowledgements therefore never need space: one can always be written.
 //
 // Mount reads every sector's header and ack field and recovers the newest sector (the head) only: a sector
 // ends where the next one's m1 begins, and only the head can hold a cut write. Older sectors are checked
@@ -133,11 +134,14 @@ export function journalLayout(sectorSize: number, wordSize: number): { ackAt: nu
   const w = Math.max(4, wordSize);
   const ackAt = regionHeaderBytes(w);
   const slots = Math.max(0, Math.floor((sectorSize - ackAt) / entrySize(0, w)));
-  const ackBytes = alignUp(Math.ceil(slots / 4), w);
+  const ackBytes = alignUp(Math.ceil((slots + 1) / 4), w);
   return { ackAt, ackBytes, dataStart: ackAt + ackBytes };
 }
 
-/** Leading 00 pairs of the ack field at b[at, at + n): the records it acknowledges. */
+/**
+ * The ack field at b[at, at + n): -1 when even its first pair (everything before the sector) is not clear,
+ * else how many of the sector's first records it acknowledges (the 00 pairs that follow, up to the first other).
+ */
 function ackPairs(b: Uint8Array, at: number, n: number): number {
   let pairs = 0;
   for (let i = at; i < at + n; i++) {
@@ -146,9 +150,9 @@ function ackPairs(b: Uint8Array, at: number, n: number): number {
       pairs += 4;
       continue;
     }
-    for (let k = 0; k < 8; k += 2, pairs++) if ((x >>> k) & 3) return pairs;
+    for (let k = 0; k < 8; k += 2, pairs++) if ((x >>> k) & 3) return pairs - 1;
   }
-  return pairs;
+  return pairs - 1;
 }
 
 /** Collects lost ranges into a bounded list. */
@@ -197,8 +201,8 @@ export class Journal {
   private readonly firstSeq: Float64Array;
   private readonly endSeq: Float64Array;
   private readonly fillTo: Uint32Array;
-  /** Per sector: its records the ack field says are acknowledged (leading 00 pairs). */
-  private readonly ackedPairs: Uint32Array;
+  /** Per sector, what its ack field says: -1 nothing, 0 everything before it, k also its first k records. */
+  private readonly ackedPairs: Int32Array;
   private head = -1;
   private nextSeq = 1;
   private acked = 0;
@@ -222,7 +226,7 @@ export class Journal {
     this.firstSeq = new Float64Array(n);
     this.endSeq = new Float64Array(n);
     this.fillTo = new Uint32Array(n);
-    this.ackedPairs = new Uint32Array(n);
+    this.ackedPairs = new Int32Array(n);
   }
 
   private static configure(flash: Flash, opts: JournalOptions): Journal | Failure {
@@ -386,13 +390,16 @@ export class Journal {
     // The ack fields: a sector's leading 00 pairs acknowledge its first records (never more than it holds).
     for (let s = oldest; ; s = this.next(s)) {
       this.ackedPairs[s] = Math.min(this.ackedPairs[s]!, this.endSeq[s]! - this.firstSeq[s]!);
-      if (this.ackedPairs[s]! > 0) acked = Math.max(acked, this.firstSeq[s]! + this.ackedPairs[s]! - 1);
+      if (this.ackedPairs[s]! >= 0) acked = Math.max(acked, this.firstSeq[s]! + this.ackedPairs[s]! - 1);
       if (s === head) break;
     }
     this.acked = acked;
     this.nextSeq = Math.max(expected, acked + 1, this.firstSeq[head]!);
-    // An acknowledgement a cut interrupted may have left weak bits at the frontier: program what was read.
+    // An acknowledgement a cut interrupted touched the frontier: program what was read there again (weak bits),
+    // and the first pair of the first sector not fully acknowledged, so that the ack outlives the erase of the
+    // sector before it (an ack cut between that sector's pairs and the next one's first pair).
     const f = this.oldestSector();
+    if (acked >= this.firstSeq[f]! - 1) this.ackedPairs[f] = Math.max(0, this.ackedPairs[f]!);
     for (const s of f === oldest ? [f] : [(f - 1 + n) % n, f]) {
       const e = this.markAcked(s, this.ackedPairs[s]!);
       if (e) return e;
@@ -406,7 +413,7 @@ export class Journal {
       this.firstSeq[head] = this.nextSeq;
       this.endSeq[head] = this.nextSeq;
       this.fillTo[head] = this.dataStart;
-      this.ackedPairs[head] = 0;
+      this.ackedPairs[head] = -1;
     }
     // Everything before the oldest sector was reclaimed, which needs an ack; anything not acked went missing.
     if (this.firstSeq[oldest]! - 1 > acked) lost.add(acked + 1, this.firstSeq[oldest]! - 1);
@@ -477,7 +484,7 @@ export class Journal {
     this.firstSeq[t] = this.nextSeq;
     this.endSeq[t] = this.nextSeq;
     this.fillTo[t] = this.dataStart;
-    this.ackedPairs[t] = 0;
+    this.ackedPairs[t] = -1;
     this.head = t;
     return undefined;
   }
@@ -535,24 +542,29 @@ export class Journal {
     if (!Number.isInteger(upTo) || upTo < 0) return fail('FIELD_OUT_OF_RANGE', 'ack must be a sequence number');
     if (upTo <= this.acked) return { ok: true, ackedSequence: this.acked };
     if (upTo >= this.nextSeq) return fail('JOURNAL_SEQ_UNKNOWN', `no record ${upTo} yet`);
-    for (let s = this.oldestSector(); ; s = this.next(s)) {
+    // Numbers below the oldest record held were lost: acknowledging some of them acknowledges them all.
+    const oldest = this.oldestSector();
+    upTo = Math.max(upTo, this.firstSeq[oldest]! - 1);
+    for (let s = oldest; ; s = this.next(s)) {
+      // Everything before the sector (its first pair), then its own records up to upTo.
       const want = Math.min(this.endSeq[s]!, upTo + 1) - this.firstSeq[s]!;
       if (want > this.ackedPairs[s]!) {
         const e = this.markAcked(s, want);
         if (e) return this.failedWith(e);
         this.ackedPairs[s] = want;
       }
-      if (s === this.head || upTo < this.endSeq[s]!) break;
+      // An ack that ends exactly at the end of this sector goes on into the next one's first pair.
+      if (s === this.head || upTo < this.endSeq[s]! - 1) break;
     }
     this.acked = upTo;
     return { ok: true, ackedSequence: upTo };
   }
 
-  /** Clears the pairs of sector `s`'s first `pairs` records (those already clear stay so). */
-  private markAcked(s: number, pairs: number): Failure | undefined {
-    if (pairs === 0) return undefined;
+  /** Clears sector `s`'s first pair and those of its first `records` records (those already clear stay so). */
+  private markAcked(s: number, records: number): Failure | undefined {
+    if (records < 0) return undefined;
     const b = this.ackBuf.fill(0xff);
-    for (let i = 0; i < pairs; i++) b[i >>> 2] = b[i >>> 2]! & ~(3 << ((i & 3) * 2));
+    for (let i = 0; i <= records; i++) b[i >>> 2] = b[i >>> 2]! & ~(3 << ((i & 3) * 2));
     return this.io.clear(this.base(s) + this.ackAt, b, 0, this.ackBytes);
   }
 
