@@ -2,7 +2,7 @@
 import { cobsMaxEncodedLength } from './cobs';
 
 export const PROTOCOL_MAJOR = 1;
-export const PROTOCOL_MINOR = 0;
+export const PROTOCOL_MINOR = 1;
 
 /** Largest frame on the wire: leading and trailing 0x00 delimiters plus the COBS-encoded body. */
 export const MAX_WIRE_FRAME = 512;

@@ -19,6 +19,7 @@ import {
   type MessageName,
   type ReasonName,
 } from '../../../protocol/src/index';
+import { PROTOCOL_MINOR } from '../../../protocol/src/limits';
 import { EXAMPLE_KEY_HEX, EXAMPLE_KEY_ID, EXAMPLE_STATION_ID, EXAMPLES } from '../../../protocol/vectors/examples';
 
 export interface Vector {
@@ -150,7 +151,12 @@ export function buildVectors(): Vector[] {
     reject('reject/wrong-major-version', 'Protocol version 2.0: the layout cannot be trusted.', frameOf(base, 505, { versionMajor: 2 }).wire, 'VERSION_MISMATCH'),
   );
   vectors.push(
-    reject('reject/newer-minor-version', 'Version 1.1 on a non-Hello message: unsupported, Nacked.', frameOf(base, 506, { versionMinor: 1 }).wire, 'VERSION_UNSUPPORTED'),
+    reject(
+      'reject/newer-minor-version',
+      `Version 1.${PROTOCOL_MINOR + 1} (newer than ours) on a non-Hello message: unsupported, Nacked.`,
+      frameOf(base, 506, { versionMinor: PROTOCOL_MINOR + 1 }).wire,
+      'VERSION_UNSUPPORTED',
+    ),
   );
   vectors.push(
     reject('reject/unknown-key-id', 'Sealed under key id 9, which the receiver does not hold.', frameOf(base, 507, { keyId: 9 }).wire, 'UNKNOWN_KEY'),
