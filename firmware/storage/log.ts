@@ -14,19 +14,22 @@
 //
 // Chain rule: an entry is only ever parsed at a position reached from the region's start through whole,
 // checked entries (and padding). Nothing searches the payload for structure, so no payload content can be
-// taken for a header, a commit or a region header.
+// taken for a header, a commit or a region header. One cut, one operation: a power cut interrupts one program
+// or erase, whose cells may read differently on each read until rewritten; recoverTail bounds what it can
+// have touched and makes whatever the mount decides durable, so a cut is never taken for damage.
 import { crc32Update } from '../../protocol/src/crc32';
 import type { ReasonName } from '../../protocol/src/reasons';
 import type { Flash, FlashGeometry } from '../platform/hal';
 
 export const FORMAT_VERSION = 2;
-export const ENTRY_MAGIC = 0xe5;
+const ENTRY_MAGIC = 0xe5;
 export const ENTRY_HEADER_BYTES = 20;
 /** Program operations never cross a multiple of this: a cut leaves half-programmed cells only inside the one it interrupted. */
 export const PROGRAM_PAGE = 256;
 
 /** Entry kinds; the journal and the store each use their own. */
 export const KIND_RECORD = 1;
+/** Format 1's journal ack entry; format 2 keeps acknowledgements in each sector's ack field and never writes it. */
 export const KIND_ACK = 2;
 export const KIND_VALUE = 3;
 export const KIND_DELETE = 4;
@@ -93,7 +96,7 @@ function putU32(b: Uint8Array, at: number, v: number): void {
   b[at + 3] = (v >>> 24) & 0xff;
 }
 
-export function getU32(b: Uint8Array, at: number): number {
+function getU32(b: Uint8Array, at: number): number {
   return (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0;
 }
 
@@ -189,10 +192,6 @@ export class LogIO {
     this.winAt = offset;
     this.winLen = len;
     return 0;
-  }
-
-  get window(): Uint8Array {
-    return this.win;
   }
 
   /** A read straight from flash into `dst`, past the window: for small fields read once per sector. */

@@ -32,7 +32,7 @@ export const FLASH_MODELS: readonly { readonly name: string; readonly options: P
 ];
 
 /** mulberry32: small, fast and good enough to pick undefined bits reproducibly. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -35,6 +35,41 @@ function stepsOf(flash: SimFlash, op: (f: SimFlash) => void): number {
   return probe.steps - before;
 }
 
+/**
+ * Runs `op` on a copy of `base` cut at each of its steps in turn (after the mount `op` starts with), and hands each
+ * flash, powered again, to `visit`.
+ */
+function eachCut(base: SimFlash, mountOnly: (f: SimFlash) => void, op: (f: SimFlash) => void, visit: (f: SimFlash, k: number) => void): void {
+  const span = stepsOf(base, op);
+  for (let k = 0; k < span; k++) {
+    const f = base.clone(k + 1);
+    f.cutAtStep(f.steps + stepsOf(f, mountOnly) + k);
+    op(f);
+    f.reboot();
+    visit(f, k);
+  }
+}
+
+/** Cuts the recovery of `cut` at each of its steps, and not at all; hands each flash to `visit`. Counts real cuts. */
+function eachRecoveryCut(cut: SimFlash, mountOnly: (f: SimFlash) => void, visit: (f: SimFlash, r: number) => void): number {
+  const recovery = stepsOf(cut, mountOnly);
+  let cuts = 0;
+  for (let r = 0; r <= recovery; r++) {
+    const f = cut.clone(7919 + r);
+    if (r < recovery) {
+      f.cutAtStep(f.steps + r);
+      mountOnly(f);
+      if (!f.powered) cuts++;
+      f.reboot();
+    }
+    visit(f, r);
+  }
+  return cuts;
+}
+
+const mountJournal = (f: SimFlash) => void Journal.mount(f, jopts);
+const mountStore = (f: SimFlash) => void StateStore.mount(f, sopts);
+
 describe.each(FLASH_MODELS)('payloads that hold structure, a cut and a cut during recovery ($name)', ({ options }) => {
   const faults: Faults = options;
 
@@ -61,38 +96,25 @@ describe.each(FLASH_MODELS)('payloads that hold structure, a cut and a cut durin
         const j = Journal.mount(f, jopts);
         if (j.ok) j.journal.append(2, T0 + 99, payload);
       };
-      const span = stepsOf(base, append);
-      for (let k = 0; k < span; k++) {
-        const cut = base.clone(seed * 1000 + k);
-        cut.cutAtStep(cut.steps + stepsOf(cut, (f) => void Journal.mount(f, jopts)) + k);
-        append(cut);
-        cut.reboot();
-        const recovery = stepsOf(cut, (f) => void Journal.mount(f, jopts));
-        for (let r = 0; r <= recovery; r++) {
-          const f = cut.clone(seed * 7919 + k * 31 + r);
-          if (r < recovery) {
-            f.cutAtStep(f.steps + r);
-            Journal.mount(f, jopts);
-            if (!f.powered) doubles++;
-            f.reboot();
-          }
+      eachCut(base, mountJournal, append, (cut, k) => {
+        doubles += eachRecoveryCut(cut, mountJournal, (f, r) => {
+          const at = `seed ${seed}, cut ${k}/${r}`;
           const j = Journal.mount(f, jopts);
           if (!j.ok) {
-            problems.push(`seed ${seed}, cut ${k}/${r}: mount ${j.reason}`);
-            continue;
+            problems.push(`${at}: mount ${j.reason}`);
+            return;
           }
-          if (j.report.reasons.includes('JOURNAL_CORRUPT')) problems.push(`seed ${seed}, cut ${k}/${r}: a cut taken for damage ${JSON.stringify(j.report)}`);
+          if (j.report.reasons.includes('JOURNAL_CORRUPT')) problems.push(`${at}: a cut taken for damage ${JSON.stringify(j.report)}`);
           for (const it of readAll(j.journal)) {
-            if (it.kind === 'lost') problems.push(`seed ${seed}, cut ${k}/${r}: lost ${it.from}-${it.to}`);
+            if (it.kind === 'lost') problems.push(`${at}: lost ${it.from}-${it.to}`);
             else if (it.kind === 'record' && it.seq >= next && (it.seq !== next || it.type !== 2 || it.payload.length !== payload.length)) {
-              problems.push(`seed ${seed}, cut ${k}/${r}: record ${it.seq} (type ${it.type}) was never appended`);
+              problems.push(`${at}: record ${it.seq} (type ${it.type}) was never appended`);
             }
           }
           const n = j.journal.status().nextSequence;
-          if (n !== next && n !== next + 1) problems.push(`seed ${seed}, cut ${k}/${r}: next sequence ${n}`);
-          if (problems.length > 5) break;
-        }
-      }
+          if (n !== next && n !== next + 1) problems.push(`${at}: next sequence ${n}`);
+        });
+      });
     }
     expect(problems).toEqual([]);
     expect(doubles).toBeGreaterThan(50);
@@ -113,35 +135,22 @@ describe.each(FLASH_MODELS)('payloads that hold structure, a cut and a cut durin
         const s = StateStore.mount(f, sopts);
         if (s.ok) s.store.set(1, value);
       };
-      const span = stepsOf(base, set);
-      for (let k = 0; k < span; k++) {
-        const cut = base.clone(seed * 1000 + k);
-        cut.cutAtStep(cut.steps + stepsOf(cut, (f) => void StateStore.mount(f, sopts)) + k);
-        set(cut);
-        cut.reboot();
-        const recovery = stepsOf(cut, (f) => void StateStore.mount(f, sopts));
-        for (let r = 0; r <= recovery; r++) {
-          const f = cut.clone(seed * 7919 + k * 31 + r);
-          if (r < recovery) {
-            f.cutAtStep(f.steps + r);
-            StateStore.mount(f, sopts);
-            if (!f.powered) doubles++;
-            f.reboot();
+      eachCut(base, mountStore, set, (cut, k) => {
+        doubles += eachRecoveryCut(cut, mountStore, (f, r) => {
+          const at = `seed ${seed}, cut ${k}/${r}`;
+          const st = StateStore.mount(f, sopts);
+          if (!st.ok) {
+            problems.push(`${at}: mount ${st.reason}`);
+            return;
           }
-          const s = StateStore.mount(f, sopts);
-          if (!s.ok) {
-            problems.push(`seed ${seed}, cut ${k}/${r}: mount ${s.reason}`);
-            continue;
-          }
-          if (s.report.reasons.length > 0) problems.push(`seed ${seed}, cut ${k}/${r}: a cut taken for damage ${JSON.stringify(s.report)}`);
-          const three = s.store.get(3);
-          if (!three.ok || three.value === undefined || three.value.length !== 5) problems.push(`seed ${seed}, cut ${k}/${r}: key 3 reads ${JSON.stringify(three)}`);
-          const one = s.store.get(1);
+          if (st.report.reasons.length > 0) problems.push(`${at}: a cut taken for damage ${JSON.stringify(st.report)}`);
+          const three = st.store.get(3);
+          if (!three.ok || three.value === undefined || three.value.length !== 5) problems.push(`${at}: key 3 reads ${JSON.stringify(three)}`);
+          const one = st.store.get(1);
           const len = one.ok ? one.value?.length : -1;
-          if (len !== 20 && len !== value.length) problems.push(`seed ${seed}, cut ${k}/${r}: key 1 holds neither the old nor the new value`);
-          if (problems.length > 5) break;
-        }
-      }
+          if (len !== 20 && len !== value.length) problems.push(`${at}: key 1 holds neither the old nor the new value`);
+        });
+      });
     }
     expect(problems).toEqual([]);
     expect(doubles).toBeGreaterThan(50);
@@ -162,26 +171,20 @@ describe.each(FLASH_MODELS)('after a cut, every later mount reads what the first
         const j = Journal.mount(f, jopts);
         if (j.ok) j.journal.append(3, T0 + 50, bytes(64, 50));
       };
-      const span = stepsOf(base, append);
-      for (let k = 0; k < span; k++) {
-        const f = base.clone(seed * 100 + k);
-        f.cutAtStep(f.steps + stepsOf(f, (g) => void Journal.mount(g, jopts)) + k);
-        append(f);
-        f.reboot();
+      eachCut(base, mountJournal, append, (f, k) => {
         const views = new Set<string>();
         for (let mount = 0; mount < 10; mount++) {
           const j = Journal.mount(f, jopts);
           if (!j.ok) {
-            problems.push(`cut ${k}: mount ${j.reason}`);
-            break;
+            problems.push(`seed ${seed}, cut ${k}: mount ${j.reason}`);
+            return;
           }
-          if (j.report.reasons.includes('JOURNAL_CORRUPT')) problems.push(`cut ${k}, mount ${mount}: ${JSON.stringify(j.report)}`);
+          if (j.report.reasons.includes('JOURNAL_CORRUPT')) problems.push(`seed ${seed}, cut ${k}, mount ${mount}: ${JSON.stringify(j.report)}`);
           const seqs = readAll(j.journal).map((it) => (it.kind === 'record' ? it.seq : `${it.kind}`));
           views.add(JSON.stringify([seqs, j.journal.status().nextSequence]));
         }
-        if (views.size > 1) problems.push(`cut ${k}: mounts disagree ${[...views].join(' / ')}`);
-        if (problems.length > 5) break;
-      }
+        if (views.size > 1) problems.push(`seed ${seed}, cut ${k}: mounts disagree ${[...views].join(' / ')}`);
+      });
     }
     expect(problems).toEqual([]);
   });
@@ -197,26 +200,20 @@ describe.each(FLASH_MODELS)('after a cut, every later mount reads what the first
         const s = StateStore.mount(f, sopts);
         if (s.ok) s.store.set(0, bytes(90, 77));
       };
-      const span = stepsOf(base, set);
-      for (let k = 0; k < span; k++) {
-        const f = base.clone(seed * 100 + k);
-        f.cutAtStep(f.steps + stepsOf(f, (g) => void StateStore.mount(g, sopts)) + k);
-        set(f);
-        f.reboot();
+      eachCut(base, mountStore, set, (f, k) => {
         const views = new Set<string>();
         for (let mount = 0; mount < 10; mount++) {
-          const s = StateStore.mount(f, sopts);
-          if (!s.ok) {
-            problems.push(`cut ${k}: mount ${s.reason}`);
-            break;
+          const st = StateStore.mount(f, sopts);
+          if (!st.ok) {
+            problems.push(`seed ${seed}, cut ${k}: mount ${st.reason}`);
+            return;
           }
-          if (s.report.reasons.length > 0) problems.push(`cut ${k}, mount ${mount}: ${JSON.stringify(s.report)}`);
-          const g = s.store.get(0);
+          if (st.report.reasons.length > 0) problems.push(`seed ${seed}, cut ${k}, mount ${mount}: ${JSON.stringify(st.report)}`);
+          const g = st.store.get(0);
           views.add(g.ok ? `${g.value?.length}` : g.reason);
         }
-        if (views.size > 1) problems.push(`cut ${k}: mounts disagree ${[...views].join(' / ')}`);
-        if (problems.length > 5) break;
-      }
+        if (views.size > 1) problems.push(`seed ${seed}, cut ${k}: mounts disagree ${[...views].join(' / ')}`);
+      });
     }
     expect(problems).toEqual([]);
   });

@@ -21,10 +21,16 @@ function partition(sim: SimFlash): Ecma419Partition {
   };
 }
 
-/** Like the older `flash` module: read returns a new ArrayBuffer, write takes one. */
-function legacy(sim: SimFlash): LegacyFlash {
+/**
+ * Like the older `flash` module: every read returns a new ArrayBuffer (modules/files/flash/esp32/flash.c), write
+ * takes one. Counts the reads.
+ */
+function legacy(sim: SimFlash): LegacyFlash & { reads: number } {
+  const { sectorSize, sectorCount } = sim.geometry;
   return {
+    reads: 0,
     read(offset, byteLength) {
+      this.reads++;
       const b = new Uint8Array(byteLength);
       if (!sim.read(offset, b, 0, byteLength).ok) throw new Error('device error');
       return b.buffer;
@@ -35,8 +41,8 @@ function legacy(sim: SimFlash): LegacyFlash {
     erase(sector) {
       if (!sim.erase(sector).ok) throw new Error('device error');
     },
-    byteLength: geo.sectorSize * geo.sectorCount,
-    blockSize: geo.sectorSize,
+    byteLength: sectorSize * sectorCount,
+    blockSize: sectorSize,
   };
 }
 
@@ -72,32 +78,11 @@ describe.each([
 });
 
 describe('the older flash API read path', () => {
-  /** Like the real module: every read returns a fresh ArrayBuffer (modules/files/flash/esp32/flash.c). */
-  function counted(sim: SimFlash, size: number, block: number): { dev: LegacyFlash; reads: () => number } {
-    let reads = 0;
-    const dev: LegacyFlash = {
-      read(offset, byteLength) {
-        reads++;
-        const b = new Uint8Array(byteLength);
-        if (!sim.read(offset, b, 0, byteLength).ok) throw new Error('device error');
-        return b.buffer;
-      },
-      write(offset, byteLength, buffer) {
-        if (!sim.program(offset, new Uint8Array(buffer, 0, byteLength), 0, byteLength).ok) throw new Error('device error');
-      },
-      erase(sector) {
-        if (!sim.erase(sector).ok) throw new Error('device error');
-      },
-      byteLength: size,
-      blockSize: block,
-    };
-    return { dev, reads: () => reads };
-  }
-
   it('mounts a full 1 MiB journal with one device read per sector, not one per field (was about 72,000)', () => {
     const geo1m = { sectorSize: 4096, sectorCount: 256, wordSize: 4 };
     const sim = new SimFlash(geo1m);
-    const { dev, reads } = counted(sim, 4096 * 256, 4096);
+    const dev = legacy(sim);
+    const reads = () => dev.reads;
     const j = Journal.mount(flashFromLegacy(dev), { sectorCount: 256 });
     if (!j.ok) throw new Error(j.reason);
     let n = 0;
@@ -128,8 +113,7 @@ describe('the older flash API read path', () => {
         ),
         (ops) => {
           const sim = new SimFlash(geo);
-          const { dev } = counted(sim, 2048, 512);
-          const flash = flashFromLegacy(dev);
+          const flash = flashFromLegacy(legacy(sim));
           for (const o of ops) {
             if (o.op === 'read') {
               const a = new Uint8Array(o.n);

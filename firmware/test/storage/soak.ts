@@ -8,20 +8,9 @@
 // - lost: a record or value that returned ok and is gone (must be 0).
 // Not part of `npm test` (it runs for minutes):
 //   node tools/bin/run-ts.cjs firmware/test/storage/soak.ts [cuts=100000] [page|word] [seed=1] [wordSize=4]
-import { SimFlash } from '../../platform/sim/flash';
+import { SimFlash, prng } from '../../platform/sim/flash';
 import { GEOMETRY, JOURNAL, STORE, mountBoth, type Rec } from './harness';
 import { materialise, type Part } from './forge';
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const same = (a: Uint8Array | undefined, b: Uint8Array | undefined) =>
   a === undefined || b === undefined ? a === b : a.length === b.length && a.every((x, i) => x === b[i]);
