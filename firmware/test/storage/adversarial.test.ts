@@ -125,7 +125,7 @@ function openingSteps(make: () => SimFlash, run: (f: SimFlash, afterOp: () => vo
   return steps;
 }
 
-describe('a cut during the second header copy, then one flipped bit in the copy that survived', () => {
+describe.each(FLASH_MODELS)('a cut during the second header copy, then one flipped bit in the copy that survived ($name)', ({ options }) => {
   const geo = { sectorSize: 512, sectorCount: 4, wordSize: 4 };
   const jopts: JournalOptions = { sectorCount: 4, maxPayload: 64 };
 
@@ -144,7 +144,7 @@ describe('a cut during the second header copy, then one flipped bit in the copy 
     let exercised = 0;
     const problems: string[] = [];
     for (const { step: k, sector } of candidates) {
-      const flash = new SimFlash({ ...geo, seed: k });
+      const flash = new SimFlash({ ...geo, ...options, seed: k });
       flash.cutAtStep(k);
       appendAll(flash, () => undefined);
       flash.reboot();
@@ -193,7 +193,7 @@ describe('a cut during the second header copy, then one flipped bit in the copy 
     expect(candidates.length).toBeGreaterThan(50);
     const problems: string[] = [];
     for (const { step: k } of candidates) {
-      const flash = new SimFlash({ ...sgeo, seed: k });
+      const flash = new SimFlash({ ...sgeo, ...options, seed: k });
       flash.cutAtStep(k);
       fill(flash, () => undefined);
       flash.reboot();
@@ -220,7 +220,7 @@ describe('a cut during the second header copy, then one flipped bit in the copy 
   });
 });
 
-describe('a cut on the commit unit, then one flipped bit in that entry', () => {
+describe.each(FLASH_MODELS)('a cut on the commit unit, then one flipped bit in that entry ($name)', ({ options }) => {
   const geo = { sectorSize: 512, sectorCount: 4, wordSize: 4 };
   const jopts: JournalOptions = { sectorCount: 4, maxPayload: 64 };
 
@@ -238,7 +238,7 @@ describe('a cut on the commit unit, then one flipped bit in that entry', () => {
       const entry = entrySize(16, 4);
       const entryAt = regionHeaderBytes(4) + ((n - 1) % Math.floor((512 - regionHeaderBytes(4)) / entry)) * entry;
 
-      const flash = new SimFlash({ ...geo, seed: n });
+      const flash = new SimFlash({ ...geo, ...options, seed: n });
       flash.cutAtStep(commitStep);
       const j = Journal.mount(flash, jopts);
       if (!j.ok) throw new Error(j.reason);
@@ -281,7 +281,7 @@ describe('a cut on the commit unit, then one flipped bit in that entry', () => {
       const entry = entrySize(30, 4);
       const entryAt = regionHeaderBytes(4) + (n - 1) * entry;
 
-      const flash = new SimFlash({ ...sgeo, seed: n });
+      const flash = new SimFlash({ ...sgeo, ...options, seed: n });
       flash.cutAtStep(commitStep);
       const s = StateStore.mount(flash, sopts);
       if (!s.ok) throw new Error(s.reason);
