@@ -356,31 +356,25 @@ export class Journal {
 
     const start = this.base(head) + this.dataStart;
     const end = this.base(head) + this.sectorSize;
-    const tail = recoverTail(this.io, start, end, this.maxPayload);
-    if ('ok' in tail) return tail;
-
+    // One pass over the newest sector recovers its tail and reads its records (the damaged ones' numbers spent).
     const lost = new LostList();
     let expected = this.firstSeq[head]!;
     let corrupt = 0;
     let entries = 0;
-    const sc = new LogScanner(this.io, start, tail.resume, this.maxPayload);
-    for (;;) {
-      const step = sc.next();
-      if (typeof step === 'object') return step;
-      if (step === SCAN_END) break;
+    const tail = recoverTail(this.io, start, end, this.maxPayload, (step, _at, f) => {
       entries++;
-      const { kind, a } = sc.f;
-      if (kind === KIND_RECORD && a >= expected) {
-        lost.add(expected, step === SCAN_ENTRY ? a - 1 : a);
-        expected = a + 1;
-        if (step === SCAN_ENTRY) continue;
+      if (f.kind === KIND_RECORD && f.a >= expected) {
+        lost.add(expected, step === SCAN_ENTRY ? f.a - 1 : f.a);
+        expected = f.a + 1;
+        if (step === SCAN_ENTRY) return;
       }
       corrupt++; // damage (its number, if it names one, is spent), a record out of order, or a foreign kind
-    }
+    });
+    if ('ok' in tail) return tail;
     if (tail.closed !== 'no') {
       // Damage a cut cannot explain ends the chain: the rest of the sector is given up, and numbers are
       // skipped so that none is ever handed out twice (one entry, or as many as could have been there).
-      const room = tail.closed === 'committed' ? 1 : Math.max(1, Math.floor((end - sc.at) / entrySize(0, this.io.w)));
+      const room = tail.closed === 'committed' ? 1 : Math.max(1, Math.floor((end - tail.closedAt) / entrySize(0, this.io.w)));
       lost.add(expected, expected + room - 1);
       expected += room;
       corrupt++;

@@ -825,7 +825,15 @@ export interface TailOutcome {
    * destroyed), 'unknown' when the extent of the damage is unknown.
    */
   readonly closed: 'no' | 'committed' | 'unknown';
+  /** Where the part given up starts (meaningful when closed). */
+  readonly closedAt: number;
 }
+
+/**
+ * Called by recoverTail for every entry the region keeps, in order, once its fate is settled: SCAN_ENTRY a whole
+ * one, SCAN_BAD a damaged one whose header is trusted. A cut entry that recovery neutralised is never visited.
+ */
+export type StepVisitor = (step: typeof SCAN_ENTRY | typeof SCAN_BAD, at: number, f: Readonly<EntryFields>) => void;
 
 /**
  * Recovers the tail of the log region [start, end) that a power cut may have interrupted, so that every later
@@ -842,52 +850,68 @@ export interface TailOutcome {
  *   weak cells that read as erased.
  * - Anything else after the end of the chain is damage, not a cut: the region is given up.
  */
-export function recoverTail(io: LogIO, start: number, end: number, maxLen: number): TailOutcome | Failure {
-  const r = recoverTailOnce(io, start, end, maxLen);
+export function recoverTail(io: LogIO, start: number, end: number, maxLen: number, visit: StepVisitor): TailOutcome | Failure {
+  const reached = { at: start };
+  const r = recoverTailOnce(io, start, end, maxLen, visit, reached);
   // A cell that will not take a program (worn or stuck) leaves the tail as it is: give up the rest of the region.
-  return 'ok' in r && verifyFailed(r) ? { resume: end, torn: false, closed: 'unknown' } : r;
+  return 'ok' in r && verifyFailed(r) ? { resume: end, torn: false, closed: 'unknown', closedAt: reached.at } : r;
 }
 
-function recoverTailOnce(io: LogIO, start: number, end: number, maxLen: number): TailOutcome | Failure {
+/** One pass: each step is visited once the next one shows it is not the last; the last waits for its fate. */
+function recoverTailOnce(io: LogIO, start: number, end: number, maxLen: number, visit: StepVisitor, reached: { at: number }): TailOutcome | Failure {
   const sc = new LogScanner(io, start, end, maxLen);
-  let last: { at: number; size: number; commit: CommitState; f: EntryFields } | undefined;
-  let cut: { at: number; size: number; padFrom: number } | undefined;
+  const held: EntryFields = { kind: 0, len: 0, a: 0, b: 0, c: 0, hcrc: 0 };
+  let heldStep: typeof SCAN_ENTRY | typeof SCAN_BAD | 0 = 0;
+  let heldAt = 0;
+  let heldSize = 0;
+  let heldPad = 0;
+  let heldCommit: CommitState = COMMIT_COMPLETE;
   for (;;) {
     const step = sc.next();
     if (typeof step === 'object') return step;
     if (step === SCAN_END) break;
-    last = step === SCAN_ENTRY ? { at: sc.at, size: sc.size, commit: sc.commit, f: { ...sc.f } } : undefined;
-    cut = step === SCAN_BAD && sc.commit !== COMMIT_COMPLETE ? { at: sc.at, size: sc.size, padFrom: sc.padFrom } : undefined;
+    if (heldStep !== 0) visit(heldStep, heldAt, held);
+    Object.assign(held, sc.f);
+    heldStep = step;
+    heldAt = sc.at;
+    heldSize = sc.size;
+    heldPad = sc.padFrom;
+    heldCommit = sc.commit;
   }
   const chainEnd = sc.at;
+  reached.at = chainEnd;
   let torn = false;
 
-  if (last !== undefined) {
-    if (last.commit === COMMIT_COMPLETE) {
-      io.recommit(last.at, last.size, last.f.hcrc);
-    } else if (last.commit === COMMIT_PARTIAL) {
+  if (heldStep === SCAN_ENTRY) {
+    if (heldCommit === COMMIT_PARTIAL) {
       // The last append was cut on or before its commit unit and its body reads whole: keep it, made solid.
-      const solid = io.rewriteEntry(last.at, last.size, last.f);
+      const solid = io.rewriteEntry(heldAt, heldSize, held);
       if (typeof solid === 'object') return solid;
       if (!solid) {
-        const e = io.zeroEntry(last.at, last.at + last.size);
+        const e = io.zeroEntry(heldAt, heldAt + heldSize);
         if (e) return e;
         torn = true;
       }
+    } else if (heldCommit === COMMIT_COMPLETE) {
+      io.recommit(heldAt, heldSize, held.hcrc);
     }
-  }
-
-  if (cut !== undefined) {
-    const e = io.zero(cut.padFrom, cut.at);
-    return e ?? cutTail(io, cut.at, cut.at + cut.size, end, maxLen, torn);
+    if (!torn) visit(SCAN_ENTRY, heldAt, held);
+  } else if (heldStep === SCAN_BAD && heldCommit === COMMIT_COMPLETE) {
+    visit(SCAN_BAD, heldAt, held); // damage to an entry that was whole once: kept, reported
+  } else if (heldStep === SCAN_BAD) {
+    const e = io.zero(heldPad, heldAt);
+    if (e) return e;
+    const r = cutTail(io, heldAt, heldAt + heldSize, end, maxLen, torn);
+    if (!('ok' in r) && r.closed !== 'no') visit(SCAN_BAD, heldAt, held); // not a cut after all: kept, reported
+    return r;
   }
   const e0 = io.zero(sc.padFrom, chainEnd);
   if (e0) return e0;
-  if (sc.endKind === END_FULL) return { resume: end, torn, closed: 'no' };
+  if (sc.endKind === END_FULL) return { resume: end, torn, closed: 'no', closedAt: end };
   if (sc.endKind === END_INVALID) {
     const whole = io.committedRemains(chainEnd, end, maxLen);
     if (typeof whole === 'object') return whole;
-    if (whole) return { resume: end, torn, closed: 'committed' };
+    if (whole) return { resume: end, torn, closed: 'committed', closedAt: chainEnd };
   }
   return cutTail(io, chainEnd, undefined, end, maxLen, torn);
 }
@@ -910,18 +934,18 @@ function cutTail(io: LogIO, at: number, known: number | undefined, end: number, 
   const tailEnd = Math.min(end, Math.max(known ?? 0, y - (y % PROGRAM_PAGE) + PROGRAM_PAGE));
   const beyond = io.erased(tailEnd, end);
   if (typeof beyond === 'object') return beyond;
-  if (!beyond) return { resume: end, torn, closed: 'unknown' };
+  if (!beyond) return { resume: end, torn, closed: 'unknown', closedAt: known ?? at };
   if (known === undefined) {
     const blank = io.erased(at, tailEnd);
     if (typeof blank === 'object') return blank;
     if (blank) {
       const to = Math.min(end, at + io.hs);
-      return io.zero(at, to) ?? { resume: to, torn, closed: 'no' };
+      return io.zero(at, to) ?? { resume: to, torn, closed: 'no', closedAt: end };
     }
   }
   // A cut write never leaves a whole header after it: one here means damage, kept and reported.
   const whole = io.headerWithin(known ?? at + io.w, tailEnd, end, maxLen);
   if (typeof whole === 'object') return whole;
-  if (whole) return { resume: end, torn, closed: 'unknown' };
-  return io.zeroEntry(at, tailEnd) ?? { resume: tailEnd, torn: true, closed: 'no' };
+  if (whole) return { resume: end, torn, closed: 'unknown', closedAt: known ?? at };
+  return io.zeroEntry(at, tailEnd) ?? { resume: tailEnd, torn: true, closed: 'no', closedAt: end };
 }

@@ -17,9 +17,7 @@ import {
   KIND_POISON,
   KIND_VALUE,
   LogIO,
-  LogScanner,
   SCAN_BAD,
-  SCAN_END,
   entrySize,
   fail,
   NoiseMeter,
@@ -190,24 +188,20 @@ export class StateStore {
     if (typeof solid === 'object') return solid;
 
     const base = this.bankBase(best);
-    const tail = recoverTail(this.io, base + this.dataStart, base + this.bankBytes, this.maxValue);
-    if ('ok' in tail) return tail;
-    const sc = new LogScanner(this.io, base + this.dataStart, tail.resume, this.maxValue);
-    for (;;) {
-      const step = sc.next();
-      if (typeof step === 'object') return step;
-      if (step === SCAN_END) break;
-      const { kind, a, len } = sc.f;
+    // One pass over the active bank recovers its tail and builds the index: the last entry for a key wins.
+    const tail = recoverTail(this.io, base + this.dataStart, base + this.bankBytes, this.maxValue, (step, at, f) => {
+      const { kind, a, len } = f;
       if (step === SCAN_BAD) {
         this.damage(a); // a value that was whole once (or whose cut could not be told apart from damage)
-        continue;
+        return;
       }
       if (a >= this.maxKeys || (kind !== KIND_VALUE && kind !== KIND_DELETE && kind !== KIND_POISON)) {
         this.unknownCorrupt = true; // a foreign entry, or the any-key poison marker
-        continue;
+        return;
       }
-      this.setSlot(a, kind === KIND_POISON ? 1 : 0, kind === KIND_VALUE ? sc.at : -1, kind === KIND_VALUE ? len : 0);
-    }
+      this.setSlot(a, kind === KIND_POISON ? 1 : 0, kind === KIND_VALUE ? at : -1, kind === KIND_VALUE ? len : 0);
+    });
+    if ('ok' in tail) return tail;
     // Damage a cut cannot explain ends the chain: updates after it are unreadable, so any value may be stale.
     if (tail.closed !== 'no') this.unknownCorrupt = true;
     this.end = tail.resume;
