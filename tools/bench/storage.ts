@@ -289,13 +289,14 @@ not span sectors; acknowledgements take no record space, they clear bits in each
 |---|---|---|---|---|---|---|---|---|
 ${recoveryRows}
 
-Mount is \`Journal.mount\`, best of 7: it reads each sector's header and ack field (one small read per sector) and
-recovers the newest sector in one pass, the only one a power cut can have left unfinished; older sectors are checked record by
-record when they are read (cursor) or by \`verify()\`, best of 5, which reads the whole partition through every
-record's CRC. The peers read the same simulated partition through the same HAL, 4 KiB at a time; the second also
-runs the same CRC-32 over every byte. All figures are Node on this machine, where reading simulated flash is a
-memory copy; on a device, where a sequential read of 1 MiB takes tens of milliseconds, what counts is the flash
-the mount reads.
+Mount is \`Journal.mount\`, best of 7: it reads each sector's header and ack field (one small read per sector)
+and recovers the newest sector in one pass, the only one a power cut can have left unfinished; older sectors are
+checked record by record when they are read (cursor) or by \`verify()\`, best of 5, which reads the whole
+partition through every record's CRC. The peers read the same simulated partition through the same HAL, 4 KiB
+at a time; the second also runs the same CRC-32 over every byte. All figures are Node on this machine, where
+reading simulated flash is a memory copy, so the mount's fixed cost (one sector's entries through their CRCs)
+weighs most against the smallest partition; on a device, where a sequential read of 1 MiB takes tens of
+milliseconds, what counts is the flash the mount reads.
 
 ### State store wear (full scale, 3 simulated days)
 
