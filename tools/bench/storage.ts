@@ -196,7 +196,7 @@ export async function storageBench(): Promise<Section> {
     const mountMs = time(() => {
       const r = Journal.mount(f, { sectorCount: sectors });
       if (!r.ok || r.journal.status().pendingRecords !== records) throw new Error('recovery lost records');
-    }, 7);
+    }, 50);
     let mountBytes = 0;
     const counting: Flash = {
       geometry: f.geometry,
@@ -221,7 +221,7 @@ export async function storageBench(): Promise<Section> {
         if (!f.read(s * SECTOR, buf, 0, SECTOR).ok) throw new Error('read failed');
         sink ^= buf[s % SECTOR]!;
       }
-    }, 7);
+    }, 50);
     const readCrcMs = time(() => {
       let c = 0;
       for (let s = 0; s < sectors; s++) {
@@ -289,7 +289,7 @@ not span sectors; acknowledgements take no record space, they clear bits in each
 |---|---|---|---|---|---|---|---|---|
 ${recoveryRows}
 
-Mount is \`Journal.mount\`, best of 7: it reads each sector's header and ack field (one small read per sector)
+Mount is \`Journal.mount\`, best of 50 (as the read): it reads each sector's header and ack field (one small read per sector)
 and recovers the newest sector in one pass, the only one a power cut can have left unfinished; older sectors are
 checked record by record when they are read (cursor) or by \`verify()\`, best of 5, which reads the whole
 partition through every record's CRC. The peers read the same simulated partition through the same HAL, 4 KiB
