@@ -17,7 +17,7 @@ import { createCore, decide } from '../core/station/station';
 import type { CoreState, Decision, Facts, MsdReel, PermitView, Reply, StationInput } from '../core/station/types';
 import type { SlotState } from '../core/setup/types';
 import type { Clock, DigitalOut, Flash, RandomBytes, StackLight, ThSensor } from '../platform/hal';
-import { Journal, type CursorItem, type JournalMountReport } from '../storage/journal';
+import { Journal, type CursorItem, type JournalMountReport, type JournalStatus } from '../storage/journal';
 import { StateStore, type StoreMountReport } from '../storage/store';
 import { boardTrace, whereUsed, type BoardTrace, type JournalEntry, type OrderSlots } from '../core/trace/replay';
 import { K, MAX_VALUE_BYTES, MSD0, STORE_KEYS } from './layout';
@@ -326,9 +326,15 @@ export class Station {
     for (const l of this.listeners) l(e);
   }
 
+  /** The journal's status changes only when it is written: kept until the next append or acknowledgement. */
+  private journalStatus: JournalStatus | undefined;
+  private journalNow(): JournalStatus | undefined {
+    return (this.journalStatus ??= this.journal?.status());
+  }
+
   private facts(): Facts {
     const mono = this.hal.clock.monotonicMs();
-    const js = this.journal?.status();
+    const js = this.journalNow();
     return {
       now: this.wallOffset + mono,
       mono,
@@ -386,6 +392,7 @@ export class Station {
     for (const m of records) {
       const p = encodePayload(m);
       if (!p.ok) return { landed, reason: 'INTERNAL_ERROR', detail: `${m.type} does not encode: ${p.detail}` };
+      this.journalStatus = undefined;
       const r = j.append(messageType(m), Math.max(0, at), p.payload);
       if (!r.ok) return { landed, reason: r.reason, detail: r.detail };
       landed.push(m);
@@ -593,6 +600,7 @@ export class Station {
     const j = this.journal;
     if (j === undefined) return { ok: false, reason: 'JOURNAL_FULL', detail: 'no journal' };
     this.checkpoint();
+    this.journalStatus = undefined;
     const r = j.ack(upTo);
     this.drive();
     return r.ok ? { ok: true } : { ok: false, reason: r.reason, detail: r.detail };
