@@ -68,8 +68,33 @@ export type OrderSlots = (order: MessageBody<'WorkOrderActivated'>) => readonly 
  * positions (index i of the work order), so MSD figures land on the right slot and missing slots are named.
  */
 export function replay(entries: Iterable<JournalEntry>, board: (b: BoardTrace) => void, orderSlots: OrderSlots = () => undefined): void {
+  const r = replayer(orderSlots);
+  for (const e of entries) {
+    const b = r.push(e);
+    if (b !== undefined) board(b);
+  }
+}
+
+/** The same replay one entry at a time, for readers that get records as they come (the host link, a gateway). */
+export interface Replayer {
+  /** Takes the next entry in journal order; a BoardTrace entry gives its board. */
+  push(e: JournalEntry): BoardTrace | undefined;
+  /** The work order active after the entries pushed so far. */
+  readonly order: MessageBody<'WorkOrderActivated'> | undefined;
+}
+
+export function replayer(orderSlots: OrderSlots = () => undefined): Replayer {
   const s: Live = { order: undefined, positions: [], slots: new Map(), program: undefined, operator: '', overrides: new Map(), requests: new Map(), reels: new Map() };
-  for (const e of entries) step(s, e, board, orderSlots);
+  return {
+    push(e) {
+      let out: BoardTrace | undefined;
+      step(s, e, (b) => (out = b), orderSlots);
+      return out;
+    },
+    get order() {
+      return s.order;
+    },
+  };
 }
 
 function step(s: Live, e: JournalEntry, board: (b: BoardTrace) => void, orderSlots: OrderSlots): void {

@@ -1,0 +1,170 @@
+// A journal partition image (a device dump, or what the simulator wrote) read the way the station reads its own
+// flash: a copy is mounted with `Journal.mount` (mount may seal or zero a torn tail: on the copy, never on the
+// input), then streamed with a cursor. Damage is never skipped silently: every lost range comes back with its
+// sequence numbers and the flash offset of the damaged bytes, a torn tail and a truncated dump with theirs.
+import { decodePayload } from '../../../protocol/src/frame';
+import type { ReasonName } from '../../../protocol/src/reasons';
+import type { Flash, FlashGeometry, FlashResult } from '../../../firmware/platform/hal';
+import { Journal } from '../../../firmware/storage/journal';
+import { KIND_RECORD, LogIO, LogScanner, regionHeaderBytes, SCAN_BAD, SCAN_END, SCAN_ENTRY } from '../../../firmware/storage/log';
+import type { JournalEntry } from '../../../firmware/core/trace/replay';
+
+const JOURNAL_MAGIC = 0x314a5757; // "WWJ1", as firmware/storage/journal.ts writes it
+const MAX_PAYLOAD = 240;
+
+/** A Flash over a private copy of an image: reads, programs (AND) and erases touch the copy only. */
+export class ImageFlash implements Flash {
+  readonly geometry: FlashGeometry;
+  private readonly mem: Uint8Array;
+
+  constructor(image: Uint8Array, sectorSize: number, sectorCount: number, wordSize: number) {
+    this.geometry = { sectorSize, sectorCount, wordSize };
+    this.mem = new Uint8Array(sectorSize * sectorCount).fill(0xff);
+    this.mem.set(image.subarray(0, this.mem.length));
+  }
+
+  read(offset: number, dst: Uint8Array, at: number, length: number): FlashResult {
+    if (offset < 0 || offset + length > this.mem.length) return { ok: false, reason: 'FLASH_READ_FAILED', detail: 'out of range' };
+    dst.set(this.mem.subarray(offset, offset + length), at);
+    return { ok: true };
+  }
+
+  program(offset: number, src: Uint8Array, at: number, length: number): FlashResult {
+    if (offset < 0 || offset + length > this.mem.length) return { ok: false, reason: 'FLASH_WRITE_FAILED', detail: 'out of range' };
+    for (let i = 0; i < length; i++) this.mem[offset + i] = this.mem[offset + i]! & src[at + i]!;
+    return { ok: true };
+  }
+
+  erase(sector: number): FlashResult {
+    if (sector < 0 || sector >= this.geometry.sectorCount) return { ok: false, reason: 'FLASH_WRITE_FAILED', detail: 'no such sector' };
+    this.mem.fill(0xff, sector * this.geometry.sectorSize, (sector + 1) * this.geometry.sectorSize);
+    return { ok: true };
+  }
+}
+
+export interface ImageDamage {
+  readonly reason: Extract<ReasonName, 'JOURNAL_CORRUPT' | 'JOURNAL_TORN_TAIL' | 'DUMP_TRUNCATED' | 'MALFORMED_PAYLOAD'>;
+  /** Byte offset of the damage in the image (the partition). */
+  readonly offset?: number;
+  /** Sequence numbers lost, when they are known. */
+  readonly lost?: { readonly from: number; readonly to: number };
+  readonly detail: string;
+}
+
+export interface ImageRead {
+  readonly entries: JournalEntry[];
+  readonly damage: ImageDamage[];
+  /** Sequence numbers held: the oldest and the last (undefined for an empty journal). */
+  readonly held?: { readonly from: number; readonly to: number };
+  readonly ackedUpTo: number;
+}
+
+export interface ImageGeometry {
+  readonly sectorSize: number;
+  readonly wordSize: number;
+  /** The journal's partition size in bytes (the station's `journal.kib`). */
+  readonly partitionBytes: number;
+}
+
+/** A bad region found by scanning the original image, with the last good record number before it. */
+interface BadRegion {
+  readonly at: number;
+  readonly to: number;
+  readonly after: number;
+  readonly seq?: number;
+}
+
+/** Walks every sector of the untouched image (reads only) and notes where the damaged bytes are. */
+function scanDamage(flash: Flash, sectors: number): BadRegion[] {
+  const io = new LogIO(flash);
+  const size = flash.geometry.sectorSize;
+  const start = regionHeaderBytes(io.w);
+  const out: BadRegion[] = [];
+  for (let s = 0; s < sectors; s++) {
+    const h = io.readRegionHeader(s * size, JOURNAL_MAGIC);
+    if (h === undefined || 'ok' in h) {
+      // No valid header: an erased sector is free; one with programmed bytes lost its header.
+      const last = io.lastNonBlank(s * size, (s + 1) * size);
+      if (typeof last === 'number' && last > s * size) out.push({ at: s * size, to: last, after: -1 });
+      continue;
+    }
+    let after = h.m1 - 1;
+    const sc = new LogScanner(io, s * size + start, (s + 1) * size, MAX_PAYLOAD);
+    for (;;) {
+      const step = sc.next();
+      if (typeof step === 'object' || step === SCAN_END) break;
+      if (step === SCAN_ENTRY && sc.f.kind === KIND_RECORD) after = sc.f.a;
+      else if (step === SCAN_BAD) out.push({ at: sc.at, to: sc.to, after, ...(sc.known && sc.f.kind === KIND_RECORD ? { seq: sc.f.a } : {}) });
+    }
+  }
+  return out;
+}
+
+function where(regions: readonly BadRegion[], from: number, to: number): BadRegion | undefined {
+  return (
+    regions.find((r) => r.seq !== undefined && r.seq >= from && r.seq <= to) ??
+    regions.find((r) => r.after === from - 1) ??
+    regions.filter((r) => r.after >= 0 && r.after < from).sort((a, b) => b.after - a.after)[0] ??
+    regions.find((r) => r.after === -1)
+  );
+}
+
+const hex = (n: number) => `0x${n.toString(16)}`;
+
+/** Reads a journal image. Never throws and never changes `image`. */
+export function readJournalImage(image: Uint8Array, g: ImageGeometry): ImageRead {
+  const damage: ImageDamage[] = [];
+  const sectors = Math.floor(g.partitionBytes / g.sectorSize);
+  if (image.length < sectors * g.sectorSize) {
+    damage.push({
+      reason: 'DUMP_TRUNCATED',
+      offset: image.length,
+      detail: `the dump has ${image.length} bytes of a ${sectors * g.sectorSize}-byte journal partition; read up to ${hex(image.length)}, anything journaled after that is missing`,
+    });
+  }
+  const original = new ImageFlash(image, g.sectorSize, sectors, g.wordSize);
+  const regions = scanDamage(original, sectors);
+  const flash = new ImageFlash(image, g.sectorSize, sectors, g.wordSize);
+  const m = Journal.mount(flash, { sectorCount: sectors, highWater: 1 });
+  if (!m.ok) {
+    damage.push({ reason: 'JOURNAL_CORRUPT', offset: 0, detail: `the journal does not mount: ${m.reason}: ${m.detail}` });
+    return { entries: [], damage, ackedUpTo: 0 };
+  }
+  const j = m.journal;
+  if (m.report.tornTail) {
+    const tail = regions.filter((r) => r.seq === undefined || r.seq >= j.nextSequence).at(-1);
+    damage.push({
+      reason: 'JOURNAL_TORN_TAIL',
+      ...(tail === undefined ? {} : { offset: tail.at }),
+      detail: `a record being written when power was cut${tail === undefined ? '' : ` at ${hex(tail.at)}`} was never complete: nothing journaled is lost`,
+    });
+  }
+  const entries: JournalEntry[] = [];
+  const oldest = j.oldestSequence();
+  const last = j.nextSequence - 1;
+  const c = j.cursor(oldest);
+  if ('next' in c) {
+    for (;;) {
+      const it = c.next();
+      if (!('kind' in it)) {
+        damage.push({ reason: 'JOURNAL_CORRUPT', detail: `reading stopped: ${it.reason}: ${it.detail}` });
+        break;
+      }
+      if (it.kind === 'end') break;
+      if (it.kind === 'lost') {
+        const r = where(regions, it.from, it.to);
+        damage.push({
+          reason: 'JOURNAL_CORRUPT',
+          ...(r === undefined ? {} : { offset: r.at }),
+          lost: { from: it.from, to: it.to },
+          detail: `records ${it.from}–${it.to} lost to flash damage${r === undefined ? ' (no damaged bytes left in the image: their sector was erased or is missing from the dump)' : ` at ${hex(r.at)}–${hex(r.to)}`}`,
+        });
+        continue;
+      }
+      const d = decodePayload(it.type, it.payload);
+      if (d.ok) entries.push({ seq: it.seq, at: it.at, message: d.message });
+      else damage.push({ reason: 'MALFORMED_PAYLOAD', lost: { from: it.seq, to: it.seq }, detail: `record ${it.seq} (type ${it.type}) is whole but does not decode: ${d.reason}: ${d.detail}` });
+    }
+  }
+  return { entries, damage, ...(last >= oldest ? { held: { from: oldest, to: last } } : {}), ackedUpTo: j.status().ackedSequence };
+}
