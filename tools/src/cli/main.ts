@@ -6,6 +6,7 @@ import { registerDecode } from './decode';
 import { registerLabel } from './label';
 import { registerMsl } from './msl';
 import { registerStation } from './station';
+import { registerTrace } from './trace';
 import { CliError } from './errors';
 
 export function buildProgram(write: (s: string) => void = (s) => process.stdout.write(s)): Command {
@@ -21,6 +22,7 @@ export function buildProgram(write: (s: string) => void = (s) => process.stdout.
   registerLabel(program, write);
   registerMsl(program, write);
   registerStation(program, write);
+  registerTrace(program, write);
   return program;
 }
 

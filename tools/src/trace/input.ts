@@ -16,7 +16,7 @@ import type { ReasonName } from '../../../protocol/src/reasons';
 import { DEFAULT_CONFIG, parseConfig, type StationConfig } from '../../../firmware/core/station/config';
 import type { JournalEntry } from '../../../firmware/core/trace/replay';
 import { describeProblems, parseWorkOrderDoc, type WorkOrderDoc } from '../../../host-sim/host/work-order-doc';
-import { readJournalImage } from './journal-image';
+import { readJournalImage, type ImageDamage } from './journal-image';
 
 export interface Problem {
   readonly reason: ReasonName;
@@ -44,6 +44,8 @@ export interface StationJournal {
   readonly entries: readonly JournalEntry[];
   readonly fromImage: number;
   readonly fromHost: number;
+  /** Damage found when a lazily decoded record was first read (see journal-image.ts). */
+  readonly late: ImageDamage[];
 }
 
 export interface DocFile {
@@ -64,6 +66,7 @@ export type InputResult = { readonly ok: true; readonly input: TraceInput } | { 
 const SECTOR_SIZE = 4096;
 const WORD_SIZE = 4;
 const MAX_STATIONS = 1024;
+const SEQ_PREFIX = /^\s*\{\s*"seq"\s*:\s*(\d{1,10})\s*,/;
 
 function readJson(path: string): { ok: true; value: unknown } | { ok: false; detail: string } {
   let text: string;
@@ -156,7 +159,7 @@ function sameMessage(a: Message, b: Message): boolean {
   return pa.payload.every((x, i) => x === pb.payload[i]);
 }
 
-function readHostRecords(dir: string, id: number, problems: Problem[]): Map<number, JournalEntry> {
+function readHostRecords(dir: string, id: number, problems: Problem[], skip: (seq: number) => boolean): Map<number, JournalEntry> {
   const out = new Map<number, JournalEntry>();
   const file = `host/records-${id}.jsonl`;
   const path = join(dir, file);
@@ -171,6 +174,9 @@ function readHostRecords(dir: string, id: number, problems: Problem[]): Map<numb
   text.split('\n').forEach((raw, i) => {
     const line = raw.replace(/\r$/, '');
     if (line.trim() === '') return;
+    // A record the journal image still holds is read from the image: the station's own copy is the original.
+    const quick = SEQ_PREFIX.exec(line);
+    if (quick !== null && skip(Number(quick[1]))) return;
     let v: unknown;
     try {
       v = JSON.parse(line);
@@ -224,7 +230,7 @@ function stationIds(dir: string): number[] {
   return [...ids].filter((i) => i >= 1 && i <= 65534).sort((a, b) => a - b).slice(0, MAX_STATIONS);
 }
 
-function readStation(dir: string, id: number, line: LineStation | undefined, problems: Problem[]): StationJournal {
+function readStation(dir: string, id: number, line: LineStation | undefined, problems: Problem[], checkHost: boolean): StationJournal {
   const base = `stations/${id}`;
   let config: StationConfig = { ...DEFAULT_CONFIG, stationId: id };
   const cpath = join(dir, base, 'config.json');
@@ -242,6 +248,7 @@ function readStation(dir: string, id: number, line: LineStation | undefined, pro
   const byseq = new Map<number, JournalEntry>();
   const jpath = join(dir, base, 'journal.bin');
   let fromImage = 0;
+  const late: ImageDamage[] = [];
   let held: { from: number; to: number } | undefined;
   if (existsSync(jpath)) {
     let image: Uint8Array | undefined;
@@ -251,14 +258,14 @@ function readStation(dir: string, id: number, line: LineStation | undefined, pro
       problems.push({ reason: 'IO_ERROR', file: `${base}/journal.bin`, station: id, detail: `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}` });
     }
     if (image !== undefined) {
-      const r = readJournalImage(image, { sectorSize: line?.sectorSize ?? SECTOR_SIZE, wordSize: line?.wordSize ?? WORD_SIZE, partitionBytes: config['journal.kib'] * 1024 });
+      const r = readJournalImage(image, { sectorSize: line?.sectorSize ?? SECTOR_SIZE, wordSize: line?.wordSize ?? WORD_SIZE, partitionBytes: config['journal.kib'] * 1024 }, late);
       for (const d of r.damage) problems.push({ reason: d.reason, file: `${base}/journal.bin`, station: id, ...(d.offset === undefined ? {} : { offset: d.offset }), ...(d.lost === undefined ? {} : { lost: d.lost }), detail: d.detail });
       for (const e of r.entries) byseq.set(e.seq, e);
       fromImage = r.entries.length;
       held = r.held;
     }
   }
-  const host = readHostRecords(dir, id, problems);
+  const host = readHostRecords(dir, id, problems, (seq) => !checkHost && byseq.has(seq));
   let fromHost = 0;
   for (const [seq, e] of host) {
     const j = byseq.get(seq);
@@ -286,18 +293,23 @@ function readStation(dir: string, id: number, line: LineStation | undefined, pro
       problems.push({ reason: 'JOURNAL_SEQ_UNKNOWN', file: base, station: id, lost: { from, to }, detail: `records ${from}–${to} are in neither the journal image nor the host's records` });
     }
   }
-  return { station, entries, fromImage, fromHost };
+  return { station, entries, fromImage, fromHost, late };
+}
+
+export interface ReadOptions {
+  /** Also compare every host record with the journal image's record of the same number (HOST_RECORD_CONFLICT). */
+  readonly checkHost?: boolean;
 }
 
 /** Reads an input folder. Fails only when the folder holds no station at all. */
-export function readTraceInput(dir: string): InputResult {
+export function readTraceInput(dir: string, opts: ReadOptions = {}): InputResult {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) return { ok: false, reason: 'IO_ERROR', detail: `${dir} is not a folder` };
   const problems: Problem[] = [];
   const line = readLine(dir, problems);
   const ids = stationIds(dir);
   if (ids.length === 0) return { ok: false, reason: 'BAD_ARGUMENT', detail: `${dir} holds no stations/<id>/journal.bin and no host/records-<id>.jsonl: is it a simulator --out folder or an arranged device dump?` };
   const raw: Problem[] = [];
-  const stations = ids.map((id) => readStation(dir, id, line.stations.get(id), raw));
+  const stations = ids.map((id) => readStation(dir, id, line.stations.get(id), raw, opts.checkHost === true));
   // Drop a journal's lost range when the host's records cover it all.
   for (const p of raw) {
     if (p.lost !== undefined && p.reason === 'JOURNAL_CORRUPT') {

@@ -3,6 +3,7 @@
 // input), then streamed with a cursor. Damage is never skipped silently: every lost range comes back with its
 // sequence numbers and the flash offset of the damaged bytes, a torn tail and a truncated dump with theirs.
 import { decodePayload } from '../../../protocol/src/frame';
+import { MESSAGES, type MessageBody } from '../../../protocol/src/messages';
 import type { ReasonName } from '../../../protocol/src/reasons';
 import type { Flash, FlashGeometry, FlashResult } from '../../../firmware/platform/hal';
 import { Journal } from '../../../firmware/storage/journal';
@@ -12,15 +13,29 @@ import type { JournalEntry } from '../../../firmware/core/trace/replay';
 const JOURNAL_MAGIC = 0x314a5757; // "WWJ1", as firmware/storage/journal.ts writes it
 const MAX_PAYLOAD = 240;
 
-/** A Flash over a private copy of an image: reads, programs (AND) and erases touch the copy only. */
+/**
+ * A Flash over an image that is never changed: reads come from it until the first program or erase (mount may seal
+ * or zero a torn tail), which copies it first. The input file's bytes stay as they were; so does `image`.
+ */
 export class ImageFlash implements Flash {
   readonly geometry: FlashGeometry;
-  private readonly mem: Uint8Array;
+  private mem: Uint8Array;
+  private owned: boolean;
 
   constructor(image: Uint8Array, sectorSize: number, sectorCount: number, wordSize: number) {
     this.geometry = { sectorSize, sectorCount, wordSize };
-    this.mem = new Uint8Array(sectorSize * sectorCount).fill(0xff);
-    this.mem.set(image.subarray(0, this.mem.length));
+    const size = sectorSize * sectorCount;
+    this.owned = image.length !== size;
+    // A short dump reads as erased (0xFF) past its end, as a blank flash would.
+    this.mem = this.owned ? new Uint8Array(size).fill(0xff) : image;
+    if (this.owned) this.mem.set(image.subarray(0, size));
+  }
+
+  private own(): void {
+    if (!this.owned) {
+      this.mem = this.mem.slice();
+      this.owned = true;
+    }
   }
 
   read(offset: number, dst: Uint8Array, at: number, length: number): FlashResult {
@@ -31,12 +46,14 @@ export class ImageFlash implements Flash {
 
   program(offset: number, src: Uint8Array, at: number, length: number): FlashResult {
     if (offset < 0 || offset + length > this.mem.length) return { ok: false, reason: 'FLASH_WRITE_FAILED', detail: 'out of range' };
+    this.own();
     for (let i = 0; i < length; i++) this.mem[offset + i] = this.mem[offset + i]! & src[at + i]!;
     return { ok: true };
   }
 
   erase(sector: number): FlashResult {
     if (sector < 0 || sector >= this.geometry.sectorCount) return { ok: false, reason: 'FLASH_WRITE_FAILED', detail: 'no such sector' };
+    this.own();
     this.mem.fill(0xff, sector * this.geometry.sectorSize, (sector + 1) * this.geometry.sectorSize);
     return { ok: true };
   }
@@ -110,9 +127,39 @@ function where(regions: readonly BadRegion[], from: number, to: number): BadRegi
 }
 
 const hex = (n: number) => `0x${n.toString(16)}`;
+const BOARD_TRACE = MESSAGES.BoardTrace.type;
+const BAD_BOARD: MessageBody<'BoardTrace'> = { at: 0, unitIdentifier: '', setupGeneration: 0, lane: 0, firstOff: false, permitOn: false, msdRemaining: [] };
+
+/**
+ * A BoardTrace record whose body is decoded on first use. One that is whole on flash but does not decode reads as
+ * a board with an empty id, and the damage is added to `late` (reported with the answer that touched it).
+ */
+export class LazyBoard {
+  readonly type = 'BoardTrace' as const;
+  private decoded: MessageBody<'BoardTrace'> | undefined;
+
+  constructor(
+    readonly seq: number,
+    /** The record's payload, for a cheap byte search before decoding. */
+    readonly payload: Uint8Array,
+    private readonly late: ImageDamage[],
+  ) {}
+
+  get body(): MessageBody<'BoardTrace'> {
+    if (this.decoded === undefined) {
+      const d = decodePayload(BOARD_TRACE, this.payload);
+      if (d.ok && d.message.type === 'BoardTrace') this.decoded = d.message.body;
+      else {
+        this.decoded = BAD_BOARD;
+        this.late.push({ reason: 'MALFORMED_PAYLOAD', lost: { from: this.seq, to: this.seq }, detail: `record ${this.seq} (BoardTrace) is whole but does not decode${d.ok ? '' : `: ${d.reason}: ${d.detail}`}` });
+      }
+    }
+    return this.decoded;
+  }
+}
 
 /** Reads a journal image. Never throws and never changes `image`. */
-export function readJournalImage(image: Uint8Array, g: ImageGeometry): ImageRead {
+export function readJournalImage(image: Uint8Array, g: ImageGeometry, late: ImageDamage[] = []): ImageRead {
   const damage: ImageDamage[] = [];
   const sectors = Math.floor(g.partitionBytes / g.sectorSize);
   if (image.length < sectors * g.sectorSize) {
@@ -122,8 +169,6 @@ export function readJournalImage(image: Uint8Array, g: ImageGeometry): ImageRead
       detail: `the dump has ${image.length} bytes of a ${sectors * g.sectorSize}-byte journal partition; read up to ${hex(image.length)}, anything journaled after that is missing`,
     });
   }
-  const original = new ImageFlash(image, g.sectorSize, sectors, g.wordSize);
-  const regions = scanDamage(original, sectors);
   const flash = new ImageFlash(image, g.sectorSize, sectors, g.wordSize);
   const m = Journal.mount(flash, { sectorCount: sectors, highWater: 1 });
   if (!m.ok) {
@@ -131,15 +176,8 @@ export function readJournalImage(image: Uint8Array, g: ImageGeometry): ImageRead
     return { entries: [], damage, ackedUpTo: 0 };
   }
   const j = m.journal;
-  if (m.report.tornTail) {
-    const tail = regions.filter((r) => r.seq === undefined || r.seq >= j.nextSequence).at(-1);
-    damage.push({
-      reason: 'JOURNAL_TORN_TAIL',
-      ...(tail === undefined ? {} : { offset: tail.at }),
-      detail: `a record being written when power was cut${tail === undefined ? '' : ` at ${hex(tail.at)}`} was never complete: nothing journaled is lost`,
-    });
-  }
   const entries: JournalEntry[] = [];
+  const lost: { from: number; to: number }[] = [];
   const oldest = j.oldestSequence();
   const last = j.nextSequence - 1;
   const c = j.cursor(oldest);
@@ -152,18 +190,38 @@ export function readJournalImage(image: Uint8Array, g: ImageGeometry): ImageRead
       }
       if (it.kind === 'end') break;
       if (it.kind === 'lost') {
-        const r = where(regions, it.from, it.to);
-        damage.push({
-          reason: 'JOURNAL_CORRUPT',
-          ...(r === undefined ? {} : { offset: r.at }),
-          lost: { from: it.from, to: it.to },
-          detail: `records ${it.from}–${it.to} lost to flash damage${r === undefined ? ' (no damaged bytes left in the image: their sector was erased or is missing from the dump)' : ` at ${hex(r.at)}–${hex(r.to)}`}`,
-        });
+        lost.push({ from: it.from, to: it.to });
+        continue;
+      }
+      if (it.type === BOARD_TRACE) {
+        // A day holds thousands of boards and a query needs few: their bodies are decoded when first read.
+        entries.push({ seq: it.seq, at: it.at, message: new LazyBoard(it.seq, it.payload.slice(), late) });
         continue;
       }
       const d = decodePayload(it.type, it.payload);
       if (d.ok) entries.push({ seq: it.seq, at: it.at, message: d.message });
       else damage.push({ reason: 'MALFORMED_PAYLOAD', lost: { from: it.seq, to: it.seq }, detail: `record ${it.seq} (type ${it.type}) is whole but does not decode: ${d.reason}: ${d.detail}` });
+    }
+  }
+  if (m.report.tornTail || lost.length > 0) {
+    // Where the damage is: a second look at the untouched image (mount sealed or zeroed the copy's tail).
+    const regions = scanDamage(new ImageFlash(image, g.sectorSize, sectors, g.wordSize), sectors);
+    if (m.report.tornTail) {
+      const tail = regions.filter((r) => r.seq === undefined || r.seq >= j.nextSequence).at(-1);
+      damage.push({
+        reason: 'JOURNAL_TORN_TAIL',
+        ...(tail === undefined ? {} : { offset: tail.at }),
+        detail: `a record being written when power was cut${tail === undefined ? '' : ` at ${hex(tail.at)}`} was never complete: nothing journaled is lost`,
+      });
+    }
+    for (const l of lost) {
+      const r = where(regions, l.from, l.to);
+      damage.push({
+        reason: 'JOURNAL_CORRUPT',
+        ...(r === undefined ? {} : { offset: r.at }),
+        lost: l,
+        detail: `records ${l.from}–${l.to} lost to flash damage${r === undefined ? ' (no damaged bytes left in the image: their sector was erased or is missing from the dump)' : ` at ${hex(r.at)}–${hex(r.to)}`}`,
+      });
     }
   }
   return { entries, damage, ...(last >= oldest ? { held: { from: oldest, to: last } } : {}), ackedUpTo: j.status().ackedSequence };

@@ -5,7 +5,7 @@
 import type { MessageBody } from '../../../protocol/src/messages';
 import type { ReasonName } from '../../../protocol/src/reasons';
 import { normLot, normMpn, normPosition } from '../../../firmware/core/setup/normalize';
-import { replayer, type BoardTrace, type JournalEntry, type MaterialSource } from '../../../firmware/core/trace/replay';
+import { replayer, type BoardTrace, type JournalEntry, type MaterialSource, type ReplayOptions } from '../../../firmware/core/trace/replay';
 import type { BomLine, WorkOrderDoc } from '../../../host-sim/host/work-order-doc';
 import type { DocFile, Problem, StationInfo, TraceInput } from './input';
 
@@ -174,9 +174,21 @@ class Builder {
   readonly byLot = new Map<string, number[]>();
   readonly byUnit = new Map<string, number[]>();
 
+  private readonly lots = new Map<string, string>();
+
   constructor(private readonly docs: readonly DocFile[]) {}
 
-  station(info: StationInfo, entries: readonly JournalEntry[], lost: readonly { from: number; to: number }[]): void {
+  /** normLot, remembered: a day of boards repeats the same few hundred lots millions of times. */
+  lotKey(lot: string): string {
+    let k = this.lots.get(lot);
+    if (k === undefined) {
+      k = normLot(lot);
+      this.lots.set(lot, k);
+    }
+    return k;
+  }
+
+  station(info: StationInfo, entries: readonly JournalEntry[], lost: readonly { from: number; to: number }[], want: ReplayOptions['want']): void {
     const id = info.id;
     let doc: DocFile | undefined;
     let basis: OrderBasis | undefined;
@@ -187,6 +199,8 @@ class Builder {
     let permit: { on: boolean; reasons: readonly string[]; since: number } = { on: false, reasons: [], since: entries[0]?.at ?? 0 };
     const r = replayer((o) => {
       doc = matchDoc(this.docs, id, o);
+      slotIndex = new Map();
+      traced = new WeakMap();
       if (doc === undefined) {
         const key = `${o.workOrderIdentifier}\u0000${o.bomRevision}`;
         if (!unmatched.has(key)) {
@@ -196,12 +210,16 @@ class Builder {
         return undefined;
       }
       return doc.doc.workOrder.slots.map((s) => s.position.trim());
-    });
-    const lineOf = (position: string): { line: BomLine | undefined; slot: WorkOrderDoc['workOrder']['slots'][number] | undefined; shared: number } => {
-      const slots = doc?.doc.workOrder.slots ?? [];
-      const slot = slots.find((s) => normPosition(s.position) === normPosition(position));
-      const line = slot === undefined ? undefined : doc?.doc.bom.lines.find((l) => l.line === slot.bomLine);
-      return { line, slot, shared: slot === undefined ? 1 : slots.filter((s) => s.bomLine === slot.bomLine).length };
+    }, want === undefined ? {} : { want });
+    // Per order: position → slot, BOM line and how many slots share the line; looked up by the exact text first.
+    let slotIndex = new Map<string, SlotInfo | undefined>();
+    let traced = new WeakMap<object, { slot: TracedSlot; usage: ReelUsage | undefined }>();
+    const lineOf = (position: string): SlotInfo => {
+      const hit = slotIndex.get(position);
+      if (hit !== undefined) return hit;
+      const info = (doc === undefined ? undefined : indexDoc(doc.doc).get(np(position))) ?? NO_SLOT;
+      slotIndex.set(position, info);
+      return info;
     };
     const fact = (key: string): ReelFacts => {
       let f = facts.get(key);
@@ -221,11 +239,11 @@ class Builder {
       return h;
     };
     const closeSlot = (position: string, end: ReelUsage['end'], remaining: number | undefined) => {
-      const u = onSlot.get(normPosition(position));
+      const u = onSlot.get(np(position));
       if (u === undefined) return;
       u.end = end;
       u.remaining = remaining;
-      onSlot.delete(normPosition(position));
+      onSlot.delete(np(position));
     };
     const closeOrder = (at: number) => {
       if (basis === undefined) return;
@@ -284,7 +302,7 @@ class Builder {
         case 'Alarm':
           this.interlocks.push({ at: e.at, station: id, kind: 'alarm', reasons: [m.body.reason], who: '', detail: `${m.body.raised ? 'raised' : 'cleared'} ${m.body.severity}${m.body.locationIdentifier === undefined ? '' : ` at ${m.body.locationIdentifier}`}: ${m.body.text}` });
           if (LOCAL_REASONS_MSD.has(m.body.reason as ReasonName) && m.body.locationIdentifier !== undefined) {
-            const u = onSlot.get(normPosition(m.body.locationIdentifier));
+            const u = onSlot.get(np(m.body.locationIdentifier));
             if (u !== undefined) history(u.reelId).events.push({ at: e.at, station: id, event: `alarm ${m.body.raised ? 'raised' : 'cleared'}`, detail: `${m.body.reason}: ${m.body.text}` });
           }
           break;
@@ -336,7 +354,7 @@ class Builder {
       }
       if (m.type === 'ClearWorkOrder') onSlot.clear();
       if (m.type === 'SlotVerified') {
-        const key = normPosition(m.body.locationIdentifier);
+        const key = np(m.body.locationIdentifier);
         const cur = onSlot.get(key);
         if (cur === undefined || cur.reelId !== m.body.uniqueIdentifier || cur.workOrder !== (r.order?.workOrderIdentifier ?? '')) {
           const { line, slot, shared } = lineOf(m.body.locationIdentifier);
@@ -368,30 +386,39 @@ class Builder {
 
       // A board: joined to the document, counted on its reels, indexed.
       const slots: TracedSlot[] = b.slots.map((x) => {
-        const { line, slot, shared } = lineOf(x.position);
-        const f = facts.get(x.reelId);
-        const u = onSlot.get(normPosition(x.position));
-        if (u !== undefined && u.reelId === x.reelId) {
-          u.boards++;
-          if (x.source !== 'scanned' && u.source !== x.source) (u as { source: MaterialSource }).source = x.source;
+        // Consecutive boards share their SlotMaterial objects (the replay keeps one per reel on a slot), so the
+        // traced slot and its usage row are made once per reel, not once per board.
+        let t = traced.get(x);
+        if (t === undefined) {
+          const { line, slot, shared } = lineOf(x.position);
+          const f = facts.get(x.reelId);
+          const cur = onSlot.get(np(x.position));
+          const u = cur !== undefined && cur.reelId === x.reelId ? cur : undefined;
+          if (u !== undefined && x.source !== 'scanned') (u as { source: MaterialSource }).source = x.source;
+          t = {
+            slot: {
+              position: x.position,
+              bomLine: slot?.bomLine ?? '',
+              internalPartNumber: slot?.internalPartNumber ?? '',
+              refdes: line?.refdes ?? [],
+              quantityPerBoard: line === undefined ? undefined : line.quantityPerBoard / shared,
+              reelId: x.reelId,
+              mpn: x.mpn,
+              manufacturer: x.manufacturer || f?.manufacturer || u?.manufacturer || avlMaker(slot, x.mpn),
+              lot: x.lot,
+              dateCode: f?.dateCode ?? '',
+              source: x.source,
+              customerSupplied: x.customerSupplied,
+              permission: x.permission,
+              ...(x.msdRemainingS === undefined ? {} : { msdRemainingS: x.msdRemainingS }),
+            },
+            usage: u,
+          };
+          traced.set(x, t);
         }
-        if (x.msdRemainingS !== undefined) history(x.reelId).samples.push([b.at, x.msdRemainingS]);
-        return {
-          position: x.position,
-          bomLine: slot?.bomLine ?? '',
-          internalPartNumber: slot?.internalPartNumber ?? '',
-          refdes: line?.refdes ?? [],
-          quantityPerBoard: line === undefined ? undefined : line.quantityPerBoard / shared,
-          reelId: x.reelId,
-          mpn: x.mpn,
-          manufacturer: x.manufacturer || f?.manufacturer || avlMaker(slot, x.mpn),
-          lot: x.lot,
-          dateCode: f?.dateCode ?? '',
-          source: x.source,
-          customerSupplied: x.customerSupplied,
-          permission: x.permission,
-          ...(x.msdRemainingS === undefined ? {} : { msdRemainingS: x.msdRemainingS }),
-        };
+        if (t.usage !== undefined) t.usage.boards++;
+        if (x.msdRemainingS !== undefined) sample(history(x.reelId), b.at, x.msdRemainingS);
+        return t.slot;
       });
       if (basis !== undefined) basis.boards++;
       const activatedSeq = basis?.seq ?? 0;
@@ -427,8 +454,12 @@ class Builder {
       const idx = this.boards.length;
       this.boards.push(board);
       push(this.byUnit, b.unitId, idx);
-      const lots = new Set(b.slots.map((x) => normLot(x.lot)));
-      for (const l of lots) push(this.byLot, l, idx);
+      for (const x of b.slots) {
+        const l = this.lotKey(x.lot);
+        const list = this.byLot.get(l);
+        if (list === undefined) this.byLot.set(l, [idx]);
+        else if (list[list.length - 1] !== idx) list.push(idx);
+      }
     }
     closeOrder(entries.at(-1)?.at ?? 0);
     // Reel facts learnt after the first event (a later ReelRecord) still name the reel in its history.
@@ -442,8 +473,53 @@ class Builder {
   }
 }
 
+interface SlotInfo {
+  readonly slot: WorkOrderDoc['workOrder']['slots'][number] | undefined;
+  readonly line: BomLine | undefined;
+  /** Slots feeding the same BOM line (the line's parts per board are shared among them). */
+  readonly shared: number;
+}
+
+const NO_SLOT: SlotInfo = { slot: undefined, line: undefined, shared: 1 };
+const DOC_INDEX = new WeakMap<WorkOrderDoc, Map<string, SlotInfo>>();
+
+/** A document's slots by normalised position, built once per document. */
+export function indexDoc(doc: WorkOrderDoc): Map<string, SlotInfo> {
+  let ix = DOC_INDEX.get(doc);
+  if (ix !== undefined) return ix;
+  ix = new Map();
+  const lines = new Map(doc.bom.lines.map((l) => [l.line, l] as const));
+  const shared = new Map<string, number>();
+  for (const s of doc.workOrder.slots) shared.set(s.bomLine, (shared.get(s.bomLine) ?? 0) + 1);
+  for (const s of doc.workOrder.slots) ix.set(normPosition(s.position), { slot: s, line: lines.get(s.bomLine), shared: shared.get(s.bomLine) ?? 1 });
+  DOC_INDEX.set(doc, ix);
+  return ix;
+}
+
+const POSITIONS = new Map<string, string>();
+/** normPosition, remembered (positions repeat on every board). */
+function np(p: string): string {
+  let k = POSITIONS.get(p);
+  if (k === undefined) {
+    k = normPosition(p);
+    if (POSITIONS.size < 100_000) POSITIONS.set(p, k);
+  }
+  return k;
+}
+
 function avlMaker(slot: WorkOrderDoc['workOrder']['slots'][number] | undefined, mpn: string): string {
   return slot?.approvedParts.find((p) => normMpn(p.manufacturerPartNumber) === normMpn(mpn))?.manufacturer ?? '';
+}
+
+/** Keeps one floor-life sample per reel and minute (the last one of the minute): a reel feeds thousands of boards. */
+function sample(h: ReelHistory, at: number, left: number): void {
+  const last = h.samples[h.samples.length - 1];
+  if (last !== undefined && at - h.samples[Math.max(0, h.samples.length - 2)]![0] < 60_000 && h.samples.length > 1) {
+    last[0] = at;
+    last[1] = left;
+  } else {
+    h.samples.push([at, left]);
+  }
 }
 
 function addStop(o: OrderBasis, reason: string, ms: number, count: boolean): void {
@@ -460,11 +536,24 @@ function push(m: Map<string, number[]>, k: string, v: number): void {
 }
 
 /** Builds the line's trace from what `readTraceInput` read. */
-export function buildModel(input: TraceInput): TraceModel {
+export type BoardFilter = NonNullable<ReplayOptions['want']>;
+
+export interface ModelOptions {
+  /**
+   * Build only the boards this wants (a query): made once per station, asked at each board with the slots as they
+   * stand (see firmware/core/trace/replay.ts). Usage counts then cover the boards built only.
+   */
+  readonly want?: () => BoardFilter;
+}
+
+export function buildModel(input: TraceInput, opts: ModelOptions = {}): TraceModel {
   const b = new Builder(input.docs);
   for (const s of input.stations) {
     const lost = input.problems.filter((p) => p.station === s.station.id && p.lost !== undefined).map((p) => p.lost!);
-    b.station(s.station, s.entries, lost);
+    b.station(s.station, s.entries, lost, opts.want?.());
+  }
+  for (const s of input.stations) {
+    for (const d of s.late) b.problems.push({ reason: d.reason, file: `stations/${s.station.id}/journal.bin`, station: s.station.id, ...(d.lost === undefined ? {} : { lost: d.lost }), detail: d.detail });
   }
   return {
     lineName: input.lineName,

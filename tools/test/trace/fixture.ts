@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { toJsonValue } from '../../../protocol/src/json';
 import type { Message } from '../../../protocol/src/messages';
 import type { Slot, WorkOrder } from '../../../protocol/src/workorder';
+import { parseLabel } from '../../../firmware/core/label';
 import { configDocument, parseConfig } from '../../../firmware/core/station/config';
 import type { HostMessage, OrderTerms, Reply, StationInput } from '../../../firmware/core/station/types';
 import { SimClock } from '../../../firmware/platform/sim/clock';
@@ -153,9 +154,16 @@ function runStation(id: number, o: LineOptions, wo: string, rnd: () => number): 
   const newReel = (p: Part) => {
     reelNo++;
     const reelId = `R${id}N${reelNo}`;
-    const lot = `L${id}${"ABCEFGHMNRWXY"[reelNo % 13]}${reelNo}`;
     const qty = 2000 + Math.floor(rnd() * 3000);
-    return { reelId, lot, qty, raw: reelLabel({ mpn: p.mpn, qty, lot, dateCode: `26${String(10 + (reelNo % 40)).padStart(2, '0')}`, maker: p.maker, reelId }) };
+    // The station's parser refuses a label whose field looks like a dropped separator (e.g. a lot ending "13E3"):
+    // pick a lot spelling the station reads unambiguously, as a supplier's labels do.
+    for (const letter of 'ABCGHMNRWXY') {
+      const lot = `LOT${letter}${id}${letter}${reelNo}`;
+      const raw = reelLabel({ mpn: p.mpn, qty, lot, dateCode: `26${String(10 + (reelNo % 40)).padStart(2, '0')}`, maker: p.maker, reelId });
+      const l = parseLabel(raw);
+      if (l.ok && l.label.lot === lot && l.label.reelId === reelId) return { reelId, lot, qty, raw };
+    }
+    throw new Error(`no readable label for reel ${reelId}`);
   };
   const hostRecord = (p: Part, r: ReturnType<typeof newReel>) =>
     host({ type: 'ReelRecord', body: { uniqueIdentifier: r.reelId, internalPartNumber: p.slot.internalPartNumber, manufacturerPartNumber: p.mpn, manufacturer: p.maker, manufacturerLotCode: r.lot, quantity: r.qty, msdLevel: '3', thicknessClass: 'thick' } });
