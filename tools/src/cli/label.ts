@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { makeReelIdLabel, parseLabel, type LabelResult, type ReelLabel } from '../../../firmware/core/label';
 import { CliError } from './errors';
+import { registerLabelRender } from './label-render';
 
 /** Output order: the contract's fields first, then the extras. */
 const FIELD_ORDER: readonly (keyof ReelLabel)[] = [
@@ -81,4 +82,6 @@ export function registerLabel(program: Command, write: (s: string) => void): voi
       if (!r.ok) throw new CliError('BAD_ARGUMENT', r.message);
       write(`${r.text}\n`);
     });
+
+  registerLabelRender(label, (d) => (typeof d === 'string' ? write(d) : process.stdout.write(d)));
 }

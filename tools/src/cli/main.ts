@@ -7,6 +7,7 @@ import { registerLabel } from './label';
 import { registerMsl } from './msl';
 import { registerStation } from './station';
 import { registerTrace } from './trace';
+import { registerBom } from './bom';
 import { CliError } from './errors';
 
 export function buildProgram(write: (s: string) => void = (s) => process.stdout.write(s)): Command {
@@ -23,6 +24,7 @@ export function buildProgram(write: (s: string) => void = (s) => process.stdout.
   registerMsl(program, write);
   registerStation(program, write);
   registerTrace(program, write);
+  registerBom(program, write);
   return program;
 }
 
