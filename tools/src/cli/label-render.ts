@@ -59,13 +59,13 @@ export async function renderPng(s: ReelLabelSpec): Promise<Rendered> {
     bcid: 'datamatrix',
     text: t.text,
     scale,
-    paddingwidth: 4,
-    paddingheight: 4,
+    // A white quiet zone: the default background is transparent, which decoders read as black.
+    paddingwidth: 8,
+    paddingheight: 8,
     backgroundcolor: 'FFFFFF',
     includetext: true,
     alttext: [t.text, ...extra].join('  '),
     textxalign: 'center',
-    textyoffset: 2,
   });
   return { ok: true, text: t.text, data: new Uint8Array(png) };
 }
