@@ -10,6 +10,7 @@ import { protocolBench } from './protocol';
 import { setupBench } from './setup';
 import { storageBench } from './storage';
 import { runtimeBench } from './runtime';
+import { traceBench } from './trace';
 
 /** Every benchmark, by the name that selects it on the command line, in the order of BENCHMARKS.md. */
 const BENCHES: readonly (readonly [string, () => Promise<Section>])[] = [
@@ -20,6 +21,7 @@ const BENCHES: readonly (readonly [string, () => Promise<Section>])[] = [
   ['storage', storageBench],
   ['runtime', runtimeBench],
   ['firmware', firmwareBench],
+  ['trace', traceBench],
 ];
 
 const FILE = join(__dirname, '..', '..', 'BENCHMARKS.md');

@@ -21,6 +21,8 @@ export interface OrderSummary {
   readonly plannedQuantity: number;
   readonly boards: number;
   readonly stations: readonly number[];
+  /** Board traces: one per board and station it passed. */
+  readonly traces: number;
   readonly complete: number;
   readonly withoutPermit: number;
   readonly uncertain: number;
@@ -51,6 +53,7 @@ export function orderSummaries(m: TraceModel): OrderSummary[] {
       plannedQuantity: Math.max(...orders.map((o) => o.body.plannedQuantity)),
       boards: new Set(boards.map((b) => b.unitId)).size,
       stations: [...new Set(orders.map((o) => o.station))].sort((a, b) => a - b),
+      traces: boards.length,
       complete: boards.filter((b) => b.complete).length,
       withoutPermit: boards.filter((b) => !b.permitOn).length,
       uncertain: boards.filter((b) => b.uncertain !== undefined).length,
@@ -145,6 +148,7 @@ function orderPage(m: TraceModel, s: OrderSummary): string {
     ['Planned quantity', 'plannedQuantity', s.plannedQuantity],
     ['Boards built', 'boards', s.boards],
     ['Stations', 'stations', s.stations.join(', ')],
+    ['Station traces (board × station)', 'traces', s.traces],
     ['Complete traces', 'complete', s.complete],
     ['Boards without permit', 'withoutPermit', s.withoutPermit],
     ['Traces with lost records', 'uncertain', s.uncertain],

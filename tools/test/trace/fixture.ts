@@ -151,6 +151,15 @@ function runStation(id: number, o: LineOptions, wo: string, rnd: () => number): 
   const doc = stationDoc(id, parts, terms, wo);
   const collected: { seq: number; at: number; message: Message }[] = [];
   let reelNo = 0;
+  let ticked = 0;
+  /** Time passes as on a real station: the runtime ticks (sensor, checkpoints, timeouts) every minute here. */
+  const wait = (ms: number) => {
+    for (let left = ms; left > 0; left -= 60_000) {
+      clock.advance(Math.min(60_000, left));
+      ticked = clock.monotonicMs();
+      st.input({ kind: 'tick' });
+    }
+  };
   const newReel = (p: Part) => {
     reelNo++;
     const reelId = `R${id}N${reelNo}`;
@@ -174,7 +183,10 @@ function runStation(id: number, o: LineOptions, wo: string, rnd: () => number): 
       must(st.input({ kind: 'scan', data: 'CMD:OPEN-DRY' }), 'open');
       must(st.input({ kind: 'scan', data: r.raw }), 'open reel');
     }
+    // An operator takes about half a minute a reel: scan the slot, fetch and scan the reel.
+    wait(20_000);
     must(st.input({ kind: 'scan', data: p.slot.position }), 'slot scan');
+    wait(10_000);
     must(st.input({ kind: 'scan', data: r.raw }), `reel scan ${p.slot.position}`);
   };
   const program = () => must(st.input({ kind: 'program', name: doc.workOrder.header.recipeName, revision: doc.workOrder.header.recipeRevision, checksum: doc.workOrder.header.recipeChecksum }), 'program');
@@ -206,7 +218,6 @@ function runStation(id: number, o: LineOptions, wo: string, rnd: () => number): 
   const cutAt = Math.floor(boards * 0.55);
   const overrideAt = Math.floor(boards * 0.3);
   const manualAt = Math.floor(boards * 0.7);
-  let ticked = 0;
   for (let n = 1; n <= boards; n++) {
     clock.advance(cycle);
     if (clock.monotonicMs() - ticked >= 60_000) {
@@ -217,6 +228,7 @@ function runStation(id: number, o: LineOptions, wo: string, rnd: () => number): 
     const r = st.input({ kind: 'board', unitId });
     if (n === 1) {
       if (r.outcome !== 'first-off') throw new Error(`station ${id}: the first board is not the first-off: ${r.reason} ${r.detail}`);
+      wait(12 * 60_000); // the first-off board at inspection
       must(st.input(host({ type: 'FirstOffResult', body: { at: 0, unitIdentifier: unitId, passed: true, inspector: `QA-${id}`, reason: 'OK', comment: 'AOI and visual' } })), 'first-off');
     } else if (!r.ok) {
       throw new Error(`station ${id}: board ${n}: ${r.reason}: ${r.detail}`);
@@ -258,6 +270,7 @@ function runStation(id: number, o: LineOptions, wo: string, rnd: () => number): 
       power.reboot();
       st = start();
       ticked = clock.monotonicMs();
+      wait(90_000); // the operator comes back to the station, the machine reports its program
       must(st.input({ kind: 'scan', data: 'OP:1002' }), 'login after boot');
       program();
     }
