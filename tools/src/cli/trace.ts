@@ -93,7 +93,8 @@ export function registerTrace(program: Command, write: (s: string) => void): voi
         if (opts.strict === true && model.problems.length > 0) process.exitCode = 1;
         return;
       }
-      write(`lot ${opts.lot}${opts.mpn === undefined ? '' : ` of ${opts.mpn}`}: ${w.boards.length} boards in ${w.workOrders.length} work orders on ${w.stations.length} stations\n`);
+      const n = (k: number, one: string) => `${k} ${one}${k === 1 ? '' : 's'}`;
+      write(`lot ${opts.lot}${opts.mpn === undefined ? '' : ` of ${opts.mpn}`}: ${n(w.boards.length, 'board')} in ${n(w.workOrders.length, 'work order')} on ${n(w.stations.length, 'station')}\n`);
       if (w.hits.length > 0) {
         write(table(['work order', 'boards'], w.workOrders.map((x) => [x.workOrder, String(x.boards)])));
         write(table(['board', 'station', 'built', 'work order', 'slot', 'refdes', 'MPN', 'reel', 'how'], w.hits.map((h) => [h.unitId, String(h.station), iso(h.at), h.workOrder, h.position, h.refdes.join(' '), h.mpn, h.reelId, h.source + (h.uncertain ? ' (records lost before it)' : '')])));
