@@ -4,7 +4,8 @@
 // station's whole journal); cold = a fresh Node process that reads the folder and answers once; and export
 // throughput. The line is generated once and kept in the system temp folder (about 5 minutes on 2 cores).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { boardTrace, whereUsed as bruteWhereUsed } from '../../firmware/core/trace/replay';
@@ -20,7 +21,9 @@ const LARGE: LineOptions = { seed: 30, stations: 30, slots: 40, hours: 24, cycle
 const ROOT = join(__dirname, '..', '..');
 
 function largeLine(): string {
-  const dir = join(tmpdir(), `warden-large-line-v1-${LARGE.seed}`);
+  // Kept while the generator is unchanged: the folder's name carries a hash of it and of the options.
+  const key = createHash('sha256').update(readFileSync(join(ROOT, 'tools', 'test', 'trace', 'fixture.ts'))).update(JSON.stringify(LARGE)).digest('hex').slice(0, 12);
+  const dir = join(tmpdir(), `warden-large-line-${key}`);
   if (existsSync(join(dir, 'line.json'))) return dir;
   const tmp = mkdtempSync(join(tmpdir(), 'warden-large-line-'));
   writeLine(runLine(LARGE), tmp);

@@ -5,7 +5,7 @@
 import type { MessageBody } from '../../../protocol/src/messages';
 import type { ReasonName } from '../../../protocol/src/reasons';
 import { normLot, normMpn, normPosition } from '../../../firmware/core/setup/normalize';
-import { replayer, type BoardTrace, type JournalEntry, type MaterialSource, type ReplayOptions } from '../../../firmware/core/trace/replay';
+import { complete, replayer, type BoardTrace, type JournalEntry, type MaterialSource, type ReplayOptions } from '../../../firmware/core/trace/replay';
 import type { BomLine, WorkOrderDoc } from '../../../host-sim/host/work-order-doc';
 import type { DocFile, Problem, StationInfo, TraceInput } from './input';
 
@@ -27,23 +27,12 @@ export interface TracedSlot {
   readonly msdRemainingS?: number;
 }
 
-export interface Board {
+/** A board's trace at one station: the firmware replay's, joined to the work-order document. */
+export interface Board extends Omit<BoardTrace, 'slots' | 'setupGeneration'> {
   readonly station: number;
-  readonly seq: number;
-  readonly at: number;
-  readonly unitId: string;
-  readonly workOrder: string;
-  readonly productIdentifier: string;
-  readonly bomRevision: string;
-  readonly recipe: BoardTrace['recipe'];
-  readonly program: BoardTrace['program'];
-  readonly operator: string;
-  readonly firstOff: boolean;
-  readonly permitOn: boolean;
+  /** Built under a work order, on the approved program, with a reel on every slot (`complete` of the replay). */
   readonly complete: boolean;
   readonly slots: readonly TracedSlot[];
-  readonly missing: readonly string[];
-  readonly overrides: BoardTrace['overrides'];
   /** The work-order document the trace was joined to. */
   readonly doc?: string;
   /** Journal records lost on this station since its work order was activated: this trace may be incomplete. */
@@ -161,7 +150,7 @@ interface ReelFacts {
   msdLevel: string;
 }
 
-const LOCAL_REASONS_MSD = new Set<ReasonName>(['MSD_EXPIRED', 'MSD_NEEDS_BAKE', 'MSD_REMAINING_LOW', 'MSD_NOT_READY']);
+const MSD_ALARMS = new Set<ReasonName>(['MSD_EXPIRED', 'MSD_NEEDS_BAKE', 'MSD_REMAINING_LOW', 'MSD_NOT_READY']);
 
 class Builder {
   readonly boards: Board[] = [];
@@ -301,7 +290,7 @@ class Builder {
         }
         case 'Alarm':
           this.interlocks.push({ at: e.at, station: id, kind: 'alarm', reasons: [m.body.reason], who: '', detail: `${m.body.raised ? 'raised' : 'cleared'} ${m.body.severity}${m.body.locationIdentifier === undefined ? '' : ` at ${m.body.locationIdentifier}`}: ${m.body.text}` });
-          if (LOCAL_REASONS_MSD.has(m.body.reason as ReasonName) && m.body.locationIdentifier !== undefined) {
+          if (MSD_ALARMS.has(m.body.reason as ReasonName) && m.body.locationIdentifier !== undefined) {
             const u = onSlot.get(np(m.body.locationIdentifier));
             if (u !== undefined) history(u.reelId).events.push({ at: e.at, station: id, event: `alarm ${m.body.raised ? 'raised' : 'cleared'}`, detail: `${m.body.reason}: ${m.body.text}` });
           }
@@ -422,14 +411,7 @@ class Builder {
       });
       if (basis !== undefined) basis.boards++;
       const activatedSeq = basis?.seq ?? 0;
-      const complete =
-        b.workOrder !== '' &&
-        b.missing.length === 0 &&
-        b.recipe !== undefined &&
-        b.program !== undefined &&
-        b.program.name === b.recipe.name &&
-        b.program.revision === b.recipe.revision &&
-        b.program.checksum === b.recipe.checksum;
+      const done = complete(b);
       const board: Board = {
         station: id,
         seq: b.seq,
@@ -443,7 +425,7 @@ class Builder {
         operator: b.operator,
         firstOff: b.firstOff,
         permitOn: b.permitOn,
-        complete,
+        complete: done,
         slots,
         missing: b.missing,
         overrides: b.overrides,

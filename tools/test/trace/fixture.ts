@@ -51,14 +51,13 @@ export interface LineRun {
   readonly workOrder: string;
 }
 
+/** Uniform [0, 1) from the simulator's seeded bytes. */
 function prng(seed: number): () => number {
-  let a = seed >>> 0;
+  const bytes = seededRandom(seed);
+  const b = new Uint8Array(4);
   return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    bytes(b);
+    return ((b[0]! | (b[1]! << 8) | (b[2]! << 16) | (b[3]! << 24)) >>> 0) / 2 ** 32;
   };
 }
 
