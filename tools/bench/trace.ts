@@ -57,9 +57,9 @@ function cold(dir: string, what: 'where-used' | 'board', arg: string): { inProce
     const n = ${what === 'where-used' ? `q.whereUsed(buildModel(r.input, { want: q.lotWanted(${JSON.stringify(arg)}) }), ${JSON.stringify(arg)}).boards.length` : `q.boardTraces(buildModel(r.input, { want: q.unitWanted(${JSON.stringify(arg)}) }), ${JSON.stringify(arg)}).length`};
     process.stdout.write(JSON.stringify({ n, load: Number(t1 - t0) / 1e6, query: Number(process.hrtime.bigint() - t1) / 1e6 }));`;
   const t = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ['-r', 'tsx/cjs', '-e', script], { cwd: ROOT, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['-r', 'tsx/cjs', '-e', script], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 });
   const wall = ms(t);
-  if (r.status !== 0) throw new Error(`cold ${what}: ${r.stderr}`);
+  if (r.status !== 0) throw new Error(`cold ${what}: ${r.error?.message ?? r.stderr}`);
   const o = JSON.parse(r.stdout) as { query: number };
   return { inProcessMs: o.query, wallMs: wall };
 }
@@ -111,8 +111,8 @@ export async function traceBench(): Promise<Section> {
   const coldBoard = cold(dir, 'board', unit);
   const cli = (() => {
     const t = process.hrtime.bigint();
-    const c = spawnSync(process.execPath, [join(ROOT, 'tools', 'bin', 'warden.cjs'), 'trace', 'where-used', '--in', dir, '--lot', lot, '--json'], { encoding: 'utf8' });
-    if (c.status !== 0) throw new Error(c.stderr);
+    const c = spawnSync(process.execPath, [join(ROOT, 'tools', 'bin', 'warden.cjs'), 'trace', 'where-used', '--in', dir, '--lot', lot, '--json'], { encoding: 'utf8', maxBuffer: 1 << 30 });
+    if (c.status !== 0) throw new Error(`warden trace where-used: ${c.error?.message ?? c.stderr}`);
     return ms(t);
   })();
   const exp = best(2, () => {

@@ -8,6 +8,9 @@ import { diffDocs } from '../src/bom/diff';
 import { importBom, refdesList, type HeaderOptions } from '../src/bom/import';
 import { parseWorkOrderDoc, type WorkOrderDoc } from '../../host-sim/host/work-order-doc';
 import { createSetup, step } from '../../firmware/core/setup';
+import { readTraceInput } from '../src/trace/input';
+import { buildModel } from '../src/trace/model';
+import { smallLine } from './trace/small-line';
 import { setupConfig } from '../../firmware/core/setup/config';
 
 const ROOT = join(__dirname, '..', '..');
@@ -140,5 +143,24 @@ describe('warden bom diff', () => {
     const bad = warden(['bom', 'diff', join(dir, 'a.json'), join(FIX, 'kicad.csv')]);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/BAD_DOCUMENT \(701\): .*kicad\.csv is not JSON/);
+  });
+
+  it('with --in, names the lots on the changed slots now: the revision makes them obsolete', () => {
+    const { run, dir } = smallLine();
+    const a1 = run.stations[0]!.doc;
+    const slots = a1.workOrder.slots.map((x, i) => (i === 1 ? { ...x, approvedParts: [{ manufacturerPartNumber: 'NEW-PART-1', manufacturer: 'Murata', permission: 'primary' as const }] } : x));
+    const b1 = { ...a1, workOrder: { header: { ...a1.workOrder.header, bomRevision: 'C' }, slots } };
+    const tmp = mkdtempSync(join(tmpdir(), 'warden-bom-in-'));
+    writeFileSync(join(tmp, 'a.json'), JSON.stringify(a1));
+    writeFileSync(join(tmp, 'b.json'), JSON.stringify(b1));
+    const r = warden(['bom', 'diff', join(tmp, 'a.json'), join(tmp, 'b.json'), '--in', dir, '--json']);
+    expect(r.status).toBe(0);
+    const d = JSON.parse(r.stdout) as { reverify: string[]; obsoleteLots: { station: number; position: string; lot: string }[] };
+    expect(d.reverify).toEqual(['S1.F.2']);
+    // The reel on S1.F.2 at the end of the day (the last one loaded there).
+    const r0 = readTraceInput(dir);
+    if (!r0.ok) throw new Error(r0.detail);
+    const last = buildModel(r0.input).usage.filter((u) => u.station === 1 && u.position === 'S1.F.2').at(-1)!;
+    expect(d.obsoleteLots).toEqual([{ station: 1, position: 'S1.F.2', reelId: last.reelId, mpn: last.mpn, lot: last.lot }]);
   });
 });
