@@ -265,7 +265,8 @@ function readStation(dir: string, id: number, line: LineStation | undefined, pro
       held = r.held;
     }
   }
-  const host = readHostRecords(dir, id, problems, (seq) => !checkHost && byseq.has(seq));
+  // An image that still holds record 1 has everything the host could add: its file is read only to check it.
+  const host = !checkHost && held !== undefined && held.from === 1 ? new Map<number, JournalEntry>() : readHostRecords(dir, id, problems, (seq) => !checkHost && byseq.has(seq));
   let fromHost = 0;
   for (const [seq, e] of host) {
     const j = byseq.get(seq);
