@@ -1,12 +1,12 @@
 // `warden trace export`: the tables as CSV files or one JSON document, or the journals as IPC-CFX messages
 // (one JSON Lines file per station, envelopes in journal order, as the gateway would publish them).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { CfxStream } from '../cfx/map';
 import { cfxHandle } from '../cfx/envelope';
 import type { TraceInput } from './input';
-import { matchDoc, type TraceModel } from './model';
-import { tables, type Cell, type Table } from './tables';
+import { matchDoc, type Board, type TraceModel } from './model';
+import { BOARD_COLUMNS, boardRows, tables, type Cell, type Row, type Table } from './tables';
 
 export type ExportFormat = 'csv' | 'json' | 'cfx';
 
@@ -16,10 +16,51 @@ function csvCell(v: Cell): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+function csvLine(columns: readonly string[], r: Row): string {
+  return columns.map((c) => csvCell(r[c] ?? null)).join(',');
+}
+
 export function toCsv(t: Table): string {
   const lines = [t.columns.join(',')];
-  for (const r of t.rows) lines.push(t.columns.map((c) => csvCell(r[c] ?? null)).join(','));
+  for (const r of t.rows) lines.push(csvLine(t.columns, r));
   return `${lines.join('\r\n')}\r\n`;
+}
+
+/** Appends text to a file through a 1 MiB buffer: an export of a line's day is gigabytes, never one string. */
+class Sink {
+  private readonly fd: number;
+  private parts: string[] = [];
+  private size = 0;
+  constructor(file: string) {
+    this.fd = openSync(file, 'w');
+  }
+  write(s: string): void {
+    this.parts.push(s);
+    this.size += s.length;
+    if (this.size >= 1 << 20) this.flush();
+  }
+  private flush(): void {
+    writeSync(this.fd, this.parts.join(''));
+    this.parts = [];
+    this.size = 0;
+  }
+  close(): void {
+    this.flush();
+    closeSync(this.fd);
+  }
+}
+
+/** boards.csv, streamed; returns the rows written. */
+export function writeBoardsCsv(file: string, boards: readonly Board[]): number {
+  const out = new Sink(file);
+  out.write(`${BOARD_COLUMNS.join(',')}\r\n`);
+  let n = 0;
+  for (const r of boardRows(boards)) {
+    out.write(`${csvLine(BOARD_COLUMNS, r)}\r\n`);
+    n++;
+  }
+  out.close();
+  return n;
 }
 
 export interface ExportSummary {
@@ -39,34 +80,37 @@ export function writeExport(input: TraceInput, model: TraceModel, format: Export
   mkdirSync(out, { recursive: true });
   const files: { file: string; rows: number }[] = [];
   if (format === 'csv') {
+    files.push({ file: 'boards.csv', rows: writeBoardsCsv(join(out, 'boards.csv'), model.boards) });
     for (const t of tables(model)) {
       writeFileSync(join(out, `${t.name}.csv`), toCsv(t));
       files.push({ file: `${t.name}.csv`, rows: t.rows.length });
     }
   } else if (format === 'json') {
-    const ts = tables(model);
-    const doc = {
-      format: 'smt-warden.trace-export',
-      version: 1,
-      line: model.lineName,
-      stations: model.stations,
-      boards: model.boards,
-      ...Object.fromEntries(ts.filter((t) => t.name !== 'boards').map((t) => [t.name, t.rows])),
-    };
-    writeFileSync(join(out, 'trace.json'), `${JSON.stringify(doc, null, 1)}\n`);
+    // One document, streamed: the boards one by one, then the other tables.
+    const sink = new Sink(join(out, 'trace.json'));
+    sink.write(`{"format":"smt-warden.trace-export","version":1,"line":${JSON.stringify(model.lineName)},"stations":${JSON.stringify(model.stations)},"boards":[`);
+    model.boards.forEach((b, i) => sink.write(`${i === 0 ? '\n' : ',\n'}${JSON.stringify(b)}`));
+    sink.write('\n]');
+    for (const t of tables(model)) sink.write(`,\n${JSON.stringify(t.name)}:${JSON.stringify(t.rows)}`);
+    sink.write('}\n');
+    sink.close();
     files.push({ file: 'trace.json', rows: model.boards.length });
   } else {
-    const per = new Map<number, string[]>();
+    // One JSON Lines file per station, in journal order (the messages come station by station).
+    let sink: Sink | undefined;
+    let current = -1;
     for (const m of cfxMessages(input)) {
-      const l = per.get(m.station) ?? [];
-      l.push(m.json);
-      per.set(m.station, l);
+      if (m.station !== current) {
+        sink?.close();
+        current = m.station;
+        const file = `cfx-station-${current}.jsonl`;
+        sink = new Sink(join(out, file));
+        files.push({ file, rows: 0 });
+      }
+      sink!.write(`${m.json}\n`);
+      files[files.length - 1]!.rows++;
     }
-    for (const [station, lines] of per) {
-      const file = `cfx-station-${station}.jsonl`;
-      writeFileSync(join(out, file), `${lines.join('\n')}\n`);
-      files.push({ file, rows: lines.length });
-    }
+    sink?.close();
   }
   return { format, files };
 }

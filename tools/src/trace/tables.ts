@@ -15,9 +15,11 @@ export interface Table {
 export const iso = (ms: number): string => new Date(ms).toISOString();
 const hours = (s: number | undefined): Cell => (s === undefined ? null : Math.round((s / 3600) * 100) / 100);
 
-/** The per-board trace: one row per board, station, slot and reference designator. */
-export function boardRows(boards: readonly Board[]): Row[] {
-  const out: Row[] = [];
+/**
+ * The per-board trace: one row per board, station, slot and reference designator, made one at a time (a line's
+ * day is millions of rows: they are streamed to the file, never held together).
+ */
+export function* boardRows(boards: readonly Board[]): Generator<Row> {
   // Rows are built as whole literals: `{ ...base, more }` is two orders of magnitude slower on V8 at this count.
   const row = (b: Board, s: Partial<TracedSlot> & { position: string }, refdes: string, source: string): Row => ({
     unit_id: b.unitId,
@@ -49,15 +51,14 @@ export function boardRows(boards: readonly Board[]): Row[] {
   });
   for (const b of boards) {
     for (const s of b.slots) {
-      if (s.refdes.length === 0) out.push(row(b, s, '', s.source));
-      for (const refdes of s.refdes) out.push(row(b, s, refdes, s.source));
+      if (s.refdes.length === 0) yield row(b, s, '', s.source);
+      for (const refdes of s.refdes) yield row(b, s, refdes, s.source);
     }
-    for (const p of b.missing) out.push(row(b, { position: p }, '', 'MISSING'));
+    for (const p of b.missing) yield row(b, { position: p }, '', 'MISSING');
   }
-  return out;
 }
 
-const BOARD_COLUMNS = ['unit_id', 'station', 'built_at', 'work_order', 'product', 'bom_revision', 'program', 'program_revision', 'operator', 'first_off', 'permit_on', 'complete', 'uncertain', 'position', 'bom_line', 'refdes', 'internal_part_number', 'mpn', 'manufacturer', 'lot', 'date_code', 'reel_id', 'lot_source', 'customer_supplied', 'permission', 'msd_floor_life_left_h'];
+export const BOARD_COLUMNS = ['unit_id', 'station', 'built_at', 'work_order', 'product', 'bom_revision', 'program', 'program_revision', 'operator', 'first_off', 'permit_on', 'complete', 'uncertain', 'position', 'bom_line', 'refdes', 'internal_part_number', 'mpn', 'manufacturer', 'lot', 'date_code', 'reel_id', 'lot_source', 'customer_supplied', 'permission', 'msd_floor_life_left_h'];
 
 export type UsageFlag = 'ok' | 'over' | 'not-counted';
 
@@ -196,11 +197,10 @@ function basisRows(orders: readonly OrderBasis[]): Row[] {
   }));
 }
 
-/** Every table of the export, in the order a person reads them. */
+/** Every table of the export but the per-board one (`boardRows`), in the order a person reads them. */
 export function tables(m: TraceModel): Table[] {
   const t = (name: string, title: string, rows: Row[], columns?: readonly string[]): Table => ({ name, title, columns: columns ?? Object.keys(rows[0] ?? {}), rows });
   return [
-    t('boards', 'Per-board trace', boardRows(m.boards), BOARD_COLUMNS),
     t('material-usage', 'Material usage by reel', usageRows(m), ['work_order', 'bom_revision', 'station', 'position', 'bom_line', 'mpn', 'manufacturer', 'lot', 'reel_id', 'lot_source', 'loaded', 'boards', 'qty_per_board', 'placed', 'left', 'consumed', 'variance', 'end', 'flag']),
     t('reconciliation', 'Material reconciliation against the BOM', reconcileRows(m), ['work_order', 'bom_revision', 'station', 'bom_line', 'mpn', 'qty_per_board', 'boards', 'planned', 'placed', 'consumed_counted', 'flags']),
     t('reel-histories', 'MSD reel histories', reelRows(m), ['reel_id', 'mpn', 'lot', 'msl', 'at', 'station', 'event', 'detail', 'floor_life_left_h']),

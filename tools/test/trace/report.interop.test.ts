@@ -12,7 +12,7 @@ import { parseLabel } from '../../../firmware/core/label';
 import { readTraceInput } from '../../src/trace/input';
 import { buildModel, type TraceModel } from '../../src/trace/model';
 import { renderReport, orderSummaries } from '../../src/trace/report';
-import { reconcile, tables } from '../../src/trace/tables';
+import { boardRows, reconcile } from '../../src/trace/tables';
 import { renderSvg } from '../../src/cli/label-render';
 import { runLine, writeLine } from './fixture';
 import { smallLine } from './small-line';
@@ -62,7 +62,7 @@ describe('the trace report in a browser', () => {
     const sec = page.locator(`section[data-work-order="${wo}"]`);
     await expect(sec.locator('h1').innerText()).resolves.toBe(`Work order ${wo}`);
     // The figures a person reads equal the export's.
-    const boardsRows = tables(m).find((t) => t.name === 'boards')!.rows.filter((r) => r['work_order'] === wo);
+    const boardsRows = [...boardRows(m.boards)].filter((r) => r['work_order'] === wo);
     const distinct = new Set(boardsRows.map((r) => r['unit_id'])).size;
     await expect(sec.locator('[data-field="boards"]').innerText()).resolves.toBe(String(distinct));
     await expect(sec.locator('[data-field="plannedQuantity"]').innerText()).resolves.toBe('150');
