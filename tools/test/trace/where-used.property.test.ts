@@ -164,10 +164,12 @@ describe('where-used and board queries against a brute-force scan', () => {
   it('a board query gives what the firmware replay gives for that board', () => {
     let found = 0;
     fc.assert(
-      fc.property(fc.array(action, { minLength: 5, maxLength: 45 }), fc.nat({ max: 6 }), (actions, n) => {
+      fc.property(fc.array(action, { minLength: 5, maxLength: 45 }), fc.nat(), (actions, pick) => {
         const { image, kib } = run(actions);
         const { input, entries } = inputOf(image, kib);
-        const id = `B${n}`;
+        // A board the station built (ids repeat: the query gives the last), or one it never saw.
+        const ids = entries.flatMap((e) => (e.message.type === 'BoardTrace' ? [e.message.body.unitIdentifier] : []));
+        const id = ids.length === 0 || pick % 5 === 4 ? `B${pick % 9}` : ids[pick % ids.length]!;
         const brute = bruteBoard(entries, id, slotsOf(input));
         const got = boardTraces(buildModel(input, { want: unitWanted(id) }), id);
         if (brute === undefined) expect(got).toEqual([]);
@@ -181,6 +183,7 @@ describe('where-used and board queries against a brute-force scan', () => {
       }),
       { numRuns: RUNS },
     );
-    expect(found).toBeGreaterThan(RUNS / 4);
+    // Many random days build boards before any reel is verified; at least a sixth must have real traces.
+    expect(found).toBeGreaterThan(RUNS / 6);
   });
 });
