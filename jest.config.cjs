@@ -4,6 +4,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/firmware', '<rootDir>/protocol', '<rootDir>/host-sim', '<rootDir>/hw-tests', '<rootDir>/tools'],
   testMatch: ['**/*.test.ts'],
+  // Interop suites need outside programs (.ci/run installs them): `npm run test:interop`, jest.interop.config.cjs.
+  testPathIgnorePatterns: ['/node_modules/', '\\.interop\\.test\\.ts$'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
   moduleFileExtensions: ['ts', 'js', 'cjs', 'json'],
 };

@@ -608,36 +608,40 @@ export class Journal {
    * whose records are all acknowledged (head ≥ 0). A sector whose erase a cut interrupted holds only
    * acknowledged records, so whatever its half-erased cells read never counts.
    */
-  private oldestSector(): number {
+  private oldestSector(acknowledged = false): number {
     let s = this.head;
     for (let k = 1; k < this.n; k++) {
       const p = (this.head - k + this.n) % this.n;
       if (!this.inRun[p] || this.epochs[p] !== this.epochs[s]! - 1) break;
       s = p;
     }
-    while (s !== this.head && this.endSeq[s]! - 1 <= this.acked) s = this.next(s);
+    if (!acknowledged) while (s !== this.head && this.endSeq[s]! - 1 <= this.acked) s = this.next(s);
     return s;
   }
 
-  /** Oldest sequence number still readable (acked or not), or nextSequence when none is. */
-  oldestSequence(): number {
+  /**
+   * Oldest sequence number still readable, or nextSequence when none is. With `acknowledged`, the oldest still on
+   * flash even in sectors whose records are all acknowledged (free to be erased: a forensic read of a dump, whose
+   * every record is still checked and any damage reported).
+   */
+  oldestSequence(acknowledged = false): number {
     if (this.head < 0) return this.nextSeq;
-    return Math.min(this.firstSeq[this.oldestSector()]!, this.nextSeq);
+    return Math.min(this.firstSeq[this.oldestSector(acknowledged)]!, this.nextSeq);
   }
 
   /**
    * Streams records from `fromSeq` on. Records flash destroyed come out as `lost` ranges, in their place.
    * `buffer` (at least maxPayload bytes) receives payloads; one is allocated if not given.
    */
-  cursor(fromSeq: number, buffer?: Uint8Array): JournalCursor | Failure {
+  cursor(fromSeq: number, buffer?: Uint8Array, acknowledged = false): JournalCursor | Failure {
     if (!Number.isInteger(fromSeq) || fromSeq < 1) return fail('FIELD_OUT_OF_RANGE', 'sequence numbers start at 1');
-    if (fromSeq > this.nextSeq || fromSeq < this.oldestSequence()) return fail('JOURNAL_SEQ_UNKNOWN', `record ${fromSeq} is not held`);
+    if (fromSeq > this.nextSeq || fromSeq < this.oldestSequence(acknowledged)) return fail('JOURNAL_SEQ_UNKNOWN', `record ${fromSeq} is not held`);
     const buf = buffer ?? new Uint8Array(this.maxPayload);
     if (buf.length < this.maxPayload) return fail('INTERNAL_ERROR', 'cursor buffer smaller than maxPayload');
     let s = this.head;
     if (s >= 0) {
       // The first sector (oldest first) that still holds records at or after fromSeq.
-      for (s = this.oldestSector(); s !== this.head && this.endSeq[s]! <= fromSeq; s = this.next(s));
+      for (s = this.oldestSector(acknowledged); s !== this.head && this.endSeq[s]! <= fromSeq; s = this.next(s));
     }
     return new JournalCursor(this, s, fromSeq, buf);
   }

@@ -173,6 +173,14 @@ export const REASONS = {
   BAD_DOCUMENT: { code: 701, category: 'input', meaning: 'An input document is not valid JSON or misses a field.' },
   BAD_HEX: { code: 702, category: 'input', meaning: 'A hex string has odd length or non-hex characters.' },
   IO_ERROR: { code: 703, category: 'input', meaning: 'A file could not be read or written.' },
+  DOCUMENT_FIELD_INVALID: { code: 704, category: 'input', meaning: 'A field of an input document (work-order document, line description, host record) is missing or out of range; the message names the field.' },
+  BOM_COLUMN_MISSING: { code: 705, category: 'input', meaning: 'A BOM or AVL file lacks a column it needs (reference designators, part number, quantity); the message lists the columns found.' },
+  BOM_ROW_INVALID: { code: 706, category: 'input', meaning: 'A BOM or AVL row has a bad value; the message names the line and the column.' },
+  BOM_DUPLICATE_CONFLICT: { code: 707, category: 'input', meaning: 'A reference designator, part or position appears twice in a BOM with different data.' },
+  DUMP_TRUNCATED: { code: 708, category: 'input', meaning: 'A journal dump is shorter than its partition: it is read up to its end, and records after that may be missing.' },
+  HOST_RECORD_CONFLICT: { code: 709, category: 'input', meaning: 'A record the host collected differs from the station journal\'s record of the same sequence number (the journal\'s is used).' },
+  WORK_ORDER_DOC_UNMATCHED: { code: 710, category: 'input', meaning: 'No work-order document matches a work order in the journal (work order id and BOM revision): reference designators and quantities per board are unknown.' },
+  BOARD_NOT_FOUND: { code: 711, category: 'input', meaning: 'No journal holds a board of that id.' },
 
   MODBUS_CONFIG_INVALID: { code: 800, category: 'modbus', meaning: 'A Modbus server setting is out of range (unit address, line settings, connection limits, timeouts).' },
 } as const satisfies Record<string, ReasonDef>;

@@ -6,6 +6,8 @@ import { registerDecode } from './decode';
 import { registerLabel } from './label';
 import { registerMsl } from './msl';
 import { registerStation } from './station';
+import { registerTrace } from './trace';
+import { registerBom } from './bom';
 import { CliError } from './errors';
 
 export function buildProgram(write: (s: string) => void = (s) => process.stdout.write(s)): Command {
@@ -21,6 +23,8 @@ export function buildProgram(write: (s: string) => void = (s) => process.stdout.
   registerLabel(program, write);
   registerMsl(program, write);
   registerStation(program, write);
+  registerTrace(program, write);
+  registerBom(program, write);
   return program;
 }
 
