@@ -8,7 +8,8 @@ export const HOST_GLOBALS: readonly RegExp[] = [/\brequire\(/, /\bprocess\./, /\
 
 let loaded: Promise<QuickJSWASMModule> | undefined;
 
-function loadQuickJS(): Promise<QuickJSWASMModule> {
+/** The QuickJS WebAssembly module, loaded once per process. */
+export function loadQuickJS(): Promise<QuickJSWASMModule> {
   loaded ??= newQuickJSWASMModuleFromVariant({
     ...releaseSync,
     importModuleLoader: () => Promise.resolve(require('@jitl/quickjs-wasmfile-release-sync/emscripten-module')),

@@ -1,0 +1,97 @@
+// The firmware as it runs on any platform: one function that takes a board (the devices a platform's main module
+// opened) and starts the station with everything around it: the tick, the scanner line, and the links. The same
+// code runs in Node over the sim devices, in QuickJS and XS over bridged devices, and on the controller over
+// ECMA-419 IO, so what the tests exercise is what goes onto the device.
+import type { ReasonName } from '../../protocol/src/reasons';
+import type { ByteStream, ListenTcp, SerialPort, StreamCallbacks, Timers } from '../platform/hal';
+import { Station, type Provisioning, type StationEvent, type StationHal } from '../runtime/station';
+import { ScanLines } from './scanner';
+
+/** A device a platform could not open, as a value: the firmware runs on without it and says why. */
+export interface DeviceFault {
+  readonly device: string;
+  readonly reason: ReasonName;
+  readonly detail: string;
+}
+
+/** Opens a byte stream with the firmware's callbacks, or says why it cannot. */
+export type OpenStream<S extends ByteStream = ByteStream> = (callbacks: StreamCallbacks) => S | DeviceFault;
+
+/** Everything a platform hands the firmware. Optional devices may be missing on a given board. */
+export interface Board {
+  /** The station's own devices: the two flash partitions, clock, run-permit relay, stack light, sensor, RNG. */
+  readonly hal: StationHal;
+  readonly timers: Timers;
+  /** The barcode scanner's line (UART; USB through a bridge). */
+  readonly scanner?: OpenStream;
+  /** The host link over a UART (the binary station protocol), when the host is not reached over TCP. */
+  readonly hostSerial?: OpenStream<SerialPort>;
+  /** TCP listeners (Modbus TCP, the host link). */
+  readonly listen?: ListenTcp;
+  /** Devices the platform could not open (a pin in use, no I²C answer), now or later: reported, never thrown. */
+  readonly faults?: readonly DeviceFault[];
+}
+
+export interface FirmwareOptions {
+  /** Stored at the first boot only (see firmware/runtime/README.md, "Configuration and provisioning"). */
+  readonly provision?: Provisioning;
+  /** The station's tick: sensor polls, checkpoints, timeouts. Default 1000 ms. */
+  readonly tickMs?: number;
+  readonly onEvent?: (e: StationEvent) => void;
+}
+
+export interface Firmware {
+  readonly station: Station;
+  /** Devices that are missing or failed, for the status report and the boot screen. */
+  readonly faults: readonly DeviceFault[];
+  /** Stops the tick and closes every stream (before a simulated power cut, or a clean shutdown). */
+  stop(): void;
+}
+
+export function isFault(x: unknown): x is DeviceFault {
+  return typeof x === 'object' && x !== null && 'device' in x && 'reason' in x;
+}
+
+export function startFirmware(board: Board, options: FirmwareOptions = {}): Firmware {
+  const faults: DeviceFault[] = [];
+  const station = Station.start({
+    hal: board.hal,
+    ...(options.provision === undefined ? {} : { provision: options.provision }),
+    ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
+  });
+  const streams: ByteStream[] = [];
+  let stopped = false;
+
+  if (board.scanner !== undefined) {
+    const lines = new ScanLines((data) => {
+      station.input({ kind: 'scan', data });
+    });
+    const s = board.scanner({ onData: (bytes) => lines.push(bytes), onClose: () => lines.reset() });
+    if (isFault(s)) faults.push(s);
+    else streams.push(s);
+  }
+
+  const tickMs = options.tickMs ?? 1000;
+  let tick = -1;
+  const arm = (): void => {
+    tick = board.timers.set(tickMs, () => {
+      if (stopped) return;
+      station.input({ kind: 'tick' });
+      arm();
+    });
+  };
+  arm();
+
+  return {
+    station,
+    get faults() {
+      return [...(board.faults ?? []), ...faults];
+    },
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      board.timers.clear(tick);
+      for (const s of streams) s.close();
+    },
+  };
+}
