@@ -241,7 +241,7 @@ export class Station {
     core = rollForward(core, tail, now);
     // Time passed that the trackers did not see: with a trusted clock, at unknown conditions (the sensor rule
     // charges the worst cell after the staleness limit); without one, as lost time, charged in full at the sync.
-    core = { ...core, msd: broadcast(core, (t) => (t.at === null ? undefined : clock.valid ? { type: 'sensor-lost', at: t.at } : { type: 'clock-lost', at: t.at })) };
+    core = { ...core, msd: broadcast(core, (t) => (t.at === null ? undefined : clock.valid ? { type: 'sensor-lost', sensor: 'floor', at: t.at } : { type: 'clock-lost', at: t.at })) };
     core = { ...core, recovering: core.setup.order !== undefined };
     const bootCount = (coreStored?.bootCount ?? 0) + 1;
     const boot: BootReport = {
@@ -336,6 +336,16 @@ export class Station {
     return this.wallOffset + this.hal.clock.monotonicMs();
   }
 
+  /** Monotonic ms since boot (timeouts of the host link and the Modbus server). */
+  monotonicMs(): number {
+    return this.hal.clock.monotonicMs();
+  }
+
+  /** The HAL's random source (session nonces). */
+  get random(): RandomBytes {
+    return this.hal.random;
+  }
+
   /** `f`: the facts the decision was made on; they stand for the outputs too unless the decision wrote to flash. */
   private apply(d: Decision, f: Facts): Reply {
     const prev = this.core;
@@ -391,7 +401,12 @@ export class Station {
     if (s.setup.order !== p.setup.order || s.order !== p.order) {
       if (s.setup.order === undefined || s.order === undefined) put(K.order, undefined);
       else if (s.setup.order?.order !== p.setup.order?.order || s.order.digest !== p.order?.digest || s.order.terms !== p.order?.terms) {
-        put(K.order, persist.orderBytes({ order: s.setup.order.order, terms: s.order.terms, digest: s.order.digest, activatedAt: s.order.activatedAt }));
+        const bytes = persist.orderBytes({ order: s.setup.order.order, terms: s.order.terms, digest: s.order.digest, activatedAt: s.order.activatedAt });
+        if (bytes === undefined) {
+          // Unreachable for an order the station accepted; never let it pass as "no order stored".
+          this.storeFailed = true;
+          this.emit({ kind: 'fault', reason: 'INTERNAL_ERROR', detail: 'the active work order does not encode for the store' });
+        } else put(K.order, bytes);
       }
     }
     const n = Math.max(s.setup.slots.length, p.setup.slots.length);

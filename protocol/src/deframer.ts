@@ -57,6 +57,13 @@ export class Deframer {
     this.start = this.seen;
   }
 
+  /** Forgets a partial frame (the link was lost); stream offsets keep counting. */
+  reset(): void {
+    this.len = 0;
+    this.discarding = false;
+    this.start = this.seen;
+  }
+
   /** Bytes held since the last delimiter (an unterminated frame at the end of a capture). */
   get pending(): number {
     return this.len;

@@ -54,7 +54,9 @@ export class UIntField extends Field<number> {
     readonly unit: string,
   ) {
     super();
-    this.wire = `u${size * 8}`;
+    // A schema maximum below the type's own range is part of the wire contract (e.g. a 4-bit minor in a u8).
+    const full = size === 1 ? 0xff : size === 2 ? 0xffff : 0xffffffff;
+    this.wire = max < full ? `u${size * 8} ≤ ${max}` : `u${size * 8}`;
   }
   write(out: ISerialOutput, v: number): void {
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > this.max) {
@@ -311,29 +313,65 @@ export class ReasonField extends Field<ReasonName> {
   }
 }
 
-/** A set of named bits in a u32. Bits this version does not name are ignored on read (capabilities of newer peers). */
-export class FlagsField<V extends string> extends Field<V[]> {
+/** A bit of a FlagsField that this version has no name for, kept as `bitN` so that it survives a round trip. */
+export type UnknownFlag = `bit${number}`;
+
+/**
+ * A set of named bits in a u32. Bits this version does not name (capabilities of a newer peer) are kept as
+ * `bitN`, so a decoded value re-encodes to the same bytes (canonical encoding); code that looks for a name it
+ * knows is not disturbed by them. `bitN` for a bit that has a name is refused: each bit has one spelling.
+ */
+export class FlagsField<V extends string> extends Field<(V | UnknownFlag)[]> {
   readonly wire = 'u32 bit set';
   constructor(readonly names: readonly V[]) {
     super();
     if (names.length > 32) throw new Error('more than 32 flags');
   }
-  write(out: ISerialOutput, v: Parsed<V>[]): void {
+  private bitOf(name: unknown): number {
+    const i = this.names.indexOf(name as V);
+    if (i >= 0) return i;
+    const m = typeof name === 'string' ? /^bit([0-9]|[12][0-9]|3[01])$/.exec(name) : null;
+    const n = m === null ? -1 : Number(m[1]);
+    if (n < this.names.length) throw outOfRange(`${String(name)} is not one of ${this.names.join('|')} or bitN for an unnamed bit ${this.names.length}..31`);
+    return n;
+  }
+  write(out: ISerialOutput, v: Parsed<(V | UnknownFlag)[]>): void {
     if (!Array.isArray(v)) throw outOfRange('expected a list of flag names');
     let bits = 0;
-    for (const name of v) {
-      const i = this.names.indexOf(name as V);
-      if (i < 0) throw outOfRange(`${String(name)} is not one of ${this.names.join('|')}`);
-      bits |= 1 << i;
-    }
+    for (const name of v) bits |= 1 << this.bitOf(name);
     out.writeUint32(bits >>> 0);
   }
-  read(inp: ISerialInput): Parsed<V>[] {
+  read(inp: ISerialInput): Parsed<(V | UnknownFlag)[]> {
     const bits = inp.readUint32();
-    return this.names.filter((_, i) => ((bits >>> i) & 1) === 1) as Parsed<V>[];
+    const out: (V | UnknownFlag)[] = [];
+    for (let i = 0; i < 32; i++) {
+      if (((bits >>> i) & 1) === 1) out.push(i < this.names.length ? this.names[i]! : (`bit${i}` as UnknownFlag));
+    }
+    return out as Parsed<(V | UnknownFlag)[]>;
   }
-  measure(_: Parsed<V>[] | MaxValue, m: IMeasurer = new Measurer()): IMeasurer {
+  measure(_: Parsed<(V | UnknownFlag)[]> | MaxValue, m: IMeasurer = new Measurer()): IMeasurer {
     return m.add(4);
+  }
+}
+
+/** Exactly `size` opaque bytes, no length prefix (nonces). */
+export class FixedBytesField extends Field<Uint8Array> {
+  readonly wire: string;
+  constructor(readonly size: number) {
+    super();
+    this.wire = `bytes[${size}]`;
+  }
+  write(out: ISerialOutput, v: Uint8Array): void {
+    if (!(v instanceof Uint8Array) || v.length !== this.size) throw outOfRange(`expected exactly ${this.size} bytes`);
+    for (let i = 0; i < v.length; i++) out.writeUint8(v[i]!);
+  }
+  read(inp: ISerialInput): Uint8Array {
+    const bytes = new Uint8Array(this.size);
+    for (let i = 0; i < this.size; i++) bytes[i] = inp.readUint8();
+    return bytes;
+  }
+  measure(_: Uint8Array | MaxValue, m: IMeasurer = new Measurer()): IMeasurer {
+    return m.add(this.size);
   }
 }
 
@@ -390,6 +428,8 @@ export const f = {
   u8: (unit = '') => new UIntField(1, 0xff, unit),
   u16: (unit = '') => new UIntField(2, 0xffff, unit),
   u32: (unit = '') => new UIntField(4, 0xffffffff, unit),
+  /** A u8 that holds 0..15 (a version nibble). */
+  u4: () => new UIntField(1, 15, ''),
   /** Seconds since 1970-01-01T00:00:00Z, as u32 (good to 2106). */
   time: () => new UIntField(4, 0xffffffff, 'Unix time, s'),
   /** A duration in whole seconds. */
@@ -405,6 +445,7 @@ export const f = {
   bool: () => new BoolField(),
   str: (maxBytes: number) => new StrField(maxBytes),
   bytes: (maxBytes: number) => new BytesField(maxBytes),
+  fixedBytes: (size: number) => new FixedBytesField(size),
   enum: <V extends string>(values: readonly V[]) => new EnumField<V>(values),
   opt: <T>(inner: Field<T>) => new OptField<T>(inner),
   list: <T>(inner: Field<T>, maxItems: number) => new ListField<T>(inner, maxItems),

@@ -1,16 +1,20 @@
 // Frame layout: 0x00 · COBS( header(10) · payload · MAC(16) · CRC-32(4) ) · 0x00, every integer little-endian.
 // The CRC tells line noise from forgery: a bad CRC is a damaged frame, a good CRC with a bad MAC is an attack
-// or a wrong key. The MAC is HMAC-SHA-256 over header and payload, truncated to 16 bytes.
+// or a wrong key. The MAC is HMAC-SHA-256 over header and payload, truncated to 16 bytes. Which key makes the
+// MAC (a direction key or a session key) is the session's business (session.ts); this module only seals and opens.
 import { BufferReader, BufferWriter } from 'typed-binary';
 import { cobsEncodeInto, cobsMaxEncodedLength } from './cobs';
 import { crc32 } from './crc32';
 import { f, FieldError, hasOwn, type Infer } from './fields';
+import type { MacKey } from './keys';
 import {
   CRC_BYTES,
   HEADER_BYTES,
   MAC_BYTES,
+  MAX_BODY,
   MAX_PAYLOAD,
   MIN_BODY,
+  MIN_KEY_BYTES,
   PROTOCOL_MAJOR,
   PROTOCOL_MINOR,
 } from './limits';
@@ -20,12 +24,12 @@ import { constantTimeEqual, hmacSha256 } from './sha256';
 
 /** The header as it is on the wire. */
 export const HeaderWire = f.struct({
-  version: f.u8().about('High nibble: major version; low nibble: minor version. This document: 0x10 (1.0).'),
+  version: f.u8().about('High nibble: major version; low nibble: minor version. This document: 0x11 (1.1).'),
   messageType: f.u8().about('Message type (see the message table).'),
   stationId: f.u16().about('Station the frame is from or to.'),
-  counter: f.u32().about('Per-direction frame counter, strictly increasing under one key; never 0.'),
+  counter: f.u32().about('Frame counter of the sender\'s stream (station id, key id, direction): strictly increasing across sessions and reboots; never 0.'),
   flags: f.u8().about('Bit 0: direction (0 station→host, 1 host→station). Bit 1: ack requested. Bits 2–7: zero.'),
-  keyId: f.u8().about('Which of the station\'s keys made the MAC.'),
+  keyId: f.u8().about('Which of the station\'s provisioned secrets the MAC key derives from.'),
 });
 type HeaderWire = Infer<typeof HeaderWire>;
 
@@ -51,15 +55,12 @@ export interface FrameHeader {
   readonly keyId: number;
 }
 
-/** A key lookup: the station key for a key id, or undefined if none is installed. */
-export type Keyring = (keyId: number) => Uint8Array | undefined;
-
 export interface FrameOptions {
   readonly stationId: number;
   readonly counter: number;
   readonly direction: Direction;
   readonly keyId: number;
-  readonly key: Uint8Array;
+  readonly key: MacKey;
   readonly ackRequested?: boolean;
   /** Minor version to stamp; defaults to ours. Tests use it to make frames of other versions. */
   readonly versionMinor?: number;
@@ -126,7 +127,14 @@ export function encodeFrame(message: Message, o: FrameOptions): EncodeResult {
 }
 
 /** Frames an already-encoded payload under a header. Exposed for tests and tools that build odd frames. */
-export function encodeRawFrame(h: FrameHeader, payload: Uint8Array, key: Uint8Array): EncodeResult {
+export function encodeRawFrame(h: FrameHeader, payload: Uint8Array, key: MacKey): EncodeResult {
+  // The type says the key was checked; JavaScript callers get the same refusal at run time.
+  if (!(key instanceof Uint8Array) || key.length < MIN_KEY_BYTES) {
+    return { ok: false, reason: 'KEY_TOO_SHORT', detail: `a MAC key needs at least ${MIN_KEY_BYTES} bytes` };
+  }
+  if (payload.length > MAX_PAYLOAD) {
+    return { ok: false, reason: 'FRAME_OVERSIZE', detail: `payload of ${payload.length} bytes exceeds ${MAX_PAYLOAD}` };
+  }
   for (const [what, v] of [['versionMajor', h.versionMajor], ['versionMinor', h.versionMinor]] as const) {
     if (!Number.isInteger(v) || v < 0 || v > 15) {
       return { ok: false, reason: 'FIELD_OUT_OF_RANGE', detail: `header.${what}: ${v} does not fit 0..15` };
@@ -177,7 +185,7 @@ export function resealCrc(body: Uint8Array): Uint8Array {
   return copy;
 }
 
-/** First stage of opening a body: length, CRC and header; no key needed. */
+/** First stage of opening a body: length (both ways), CRC and header; no key needed. */
 export type Unsealed =
   | { readonly ok: true; readonly header: FrameHeader; readonly payload: Uint8Array; readonly mac: Uint8Array }
   | { readonly ok: false; readonly reason: ReasonName; readonly detail: string; readonly header?: FrameHeader };
@@ -185,6 +193,10 @@ export type Unsealed =
 export function unseal(body: Uint8Array): Unsealed {
   if (body.length < MIN_BODY) {
     return { ok: false, reason: 'FRAME_TOO_SHORT', detail: `${body.length} bytes, minimum ${MIN_BODY}` };
+  }
+  // COBS lets up to MAX_WIRE_FRAME - 3 body bytes through the deframer; no encoder makes more than MAX_BODY.
+  if (body.length > MAX_BODY) {
+    return { ok: false, reason: 'FRAME_OVERSIZE', detail: `${body.length} bytes, maximum ${MAX_BODY}` };
   }
   const crcAt = body.length - CRC_BYTES;
   const sent = (body[crcAt]! | (body[crcAt + 1]! << 8) | (body[crcAt + 2]! << 16) | (body[crcAt + 3]! << 24)) >>> 0;
@@ -213,8 +225,9 @@ export function unseal(body: Uint8Array): Unsealed {
   return { ok: true, header, payload: body.slice(HEADER_BYTES, macAt), mac: body.slice(macAt, crcAt) };
 }
 
-/** Checks the MAC of a body that unsealed. */
-export function macMatches(body: Uint8Array, key: Uint8Array): boolean {
+/** Checks the MAC of a body that unsealed. A key too short to be valid never matches. */
+export function macMatches(body: Uint8Array, key: MacKey): boolean {
+  if (!(key instanceof Uint8Array) || key.length < MIN_KEY_BYTES || body.length < MIN_BODY) return false;
   const macAt = body.length - CRC_BYTES - MAC_BYTES;
   const expected = hmacSha256(key, body.subarray(0, macAt)).subarray(0, MAC_BYTES);
   return constantTimeEqual(expected, body.subarray(macAt, macAt + MAC_BYTES));

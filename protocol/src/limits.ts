@@ -14,5 +14,9 @@ export const MAX_BODY = 506;
 /** Largest payload. */
 export const MAX_PAYLOAD = MAX_BODY - HEADER_BYTES - MAC_BYTES - CRC_BYTES;
 export const MIN_BODY = HEADER_BYTES + MAC_BYTES + CRC_BYTES;
+/** Each end's fresh session nonce in Hello / HelloAck. */
+export const NONCE_BYTES = 16;
+/** Shortest key or station secret accepted (RFC 2104 asks for at least the MAC length; 32 random bytes recommended). */
+export const MIN_KEY_BYTES = 16;
 
 if (cobsMaxEncodedLength(MAX_BODY) + 2 > MAX_WIRE_FRAME) throw new Error('MAX_BODY does not fit MAX_WIRE_FRAME');

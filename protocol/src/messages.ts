@@ -2,6 +2,7 @@
 // payload layouts, the TypeScript types (inferred, never restated) and the message tables of PROTOCOL.md.
 // Field names follow IPC-CFX (camelCased) wherever the meaning is the same.
 import { f, type Infer } from './fields';
+import { NONCE_BYTES } from './limits';
 import { CAPABILITIES, CARRIERS, HIC_SPOTS, MSD_LEVELS, MSD_STATES, OPERATOR_ROLES, STATION_ROLES, THICKNESS_CLASSES } from './vocabulary';
 export * from './vocabulary';
 
@@ -68,7 +69,7 @@ export const MESSAGES = {
     from: 'either',
     cfx: '',
     summary:
-      'Opens a session. Its layout is frozen for the major version, so it is read at any minor; a newer peer may append fields, which are ignored.',
+      'Opens a session (§3): MACed under the sender\'s direction key, it carries the sender\'s fresh nonce. Its layout is frozen for the major version, so it is read at any minor; a newer peer may append fields, which are ignored.',
     schema: f.struct({
       softwareVersion: f.str(24).about('Firmware or host software version.'),
       role: f.enum(STATION_ROLES).about('What the sender is (a host says `other`).'),
@@ -78,18 +79,22 @@ export const MESSAGES = {
       maxReels: f.u16().about('Most reel records the station caches.'),
       journalCapacity: f.u32().about('Journal size in records.'),
       lastCounterReceived: f.u32().about('Highest counter accepted from the peer under this key (0: none), so a peer that lost its counter can resume above it.'),
+      nonce: f.fixedBytes(NONCE_BYTES).about('Fresh random nonce of the sender for this session (1.1).'),
     }),
   },
   HelloAck: {
     type: 0x02,
     from: 'either',
     cfx: '',
-    summary: 'Answers Hello with the minor version both ends will use. Frozen like Hello.',
+    summary:
+      'Answers Hello with the minor version both ends will use and the responder\'s nonce; echoes the Hello\'s nonce, so it answers that Hello only. MACed under the responder\'s direction key. Frozen like Hello.',
     schema: f.struct({
-      protocolMinor: f.u8().about('Minor version for the session: the lower of the two.'),
+      protocolMinor: f.u4().about('Minor version for the session: the lower of the two.'),
       softwareVersion: f.str(24).about('Responder software version.'),
       capabilities: f.flags(CAPABILITIES).about('Features the responder supports.'),
       lastCounterReceived: f.u32().about('Highest counter accepted from the peer under this key.'),
+      nonce: f.fixedBytes(NONCE_BYTES).about('Fresh random nonce of the responder for this session (1.1).'),
+      helloNonce: f.fixedBytes(NONCE_BYTES).about('The nonce of the Hello answered (1.1).'),
     }),
   },
   TimeSync: {
@@ -135,7 +140,7 @@ export const MESSAGES = {
     summary:
       'Starts a work-order transfer. Slots follow in WorkOrderChunk messages; nothing takes effect until WorkOrderCommit.',
     schema: f.struct({
-      transferId: f.u16().about('Names this transfer in its chunks and commit.'),
+      transferId: f.u16().about('Names this transfer in its chunks and commit; greater than every transfer id used before in the session.'),
       workOrderIdentifier: workOrderId(),
       productIdentifier: f.str(32).about('Product (assembly) part number.'),
       bomRevision: f.str(16).about('BOM revision.'),
@@ -144,8 +149,8 @@ export const MESSAGES = {
       recipeChecksum: f.u32().about('Checksum of the approved program as the machine reports it.'),
       lane: f.u8().about('Conveyor lane; CFX Lane.'),
       timeToReflow: f.seconds().about('Time from placement to reflow, for the MSD margin.'),
-      slotCount: f.u16().about('Slots in the whole work order.'),
-      chunkCount: f.u16().about('WorkOrderChunk messages that follow.'),
+      slotCount: f.u16().about('Slots in the whole work order, at least 1 (ClearWorkOrder ends a work order).'),
+      chunkCount: f.u16().about('WorkOrderChunk messages that follow, 1..slotCount.'),
     }),
   },
   WorkOrderChunk: {
@@ -169,7 +174,7 @@ export const MESSAGES = {
       transferId: f.u16().about('Transfer to commit.'),
       slotCount: f.u16().about('Slots sent in all chunks.'),
       chunkCount: f.u16().about('Chunks sent.'),
-      digest: f.u32().about('CRC-32 of the chunk payloads concatenated in chunk order.'),
+      digest: f.u32().about('CRC-32 of the WorkOrderBegin payload followed by every chunk payload in chunk order.'),
     }),
   },
   ClearWorkOrder: {
@@ -692,7 +697,7 @@ export const MESSAGES = {
       ackedCounter: f.u32().about('Counter of the frame refused.'),
       ackedType: f.u8().about('Its message type (raw, it may be unknown).'),
       reason: f.reason().about('Why.'),
-      detail: f.u32().about('Extra data: for VERSION_UNSUPPORTED our version byte, for REPLAY the last counter accepted.'),
+      detail: f.u32().about('Extra data: for VERSION_UNSUPPORTED our version byte, for REPLAY the last counter accepted (the peer resumes above it).'),
     }),
   },
 } as const satisfies Record<string, MessageDef>;

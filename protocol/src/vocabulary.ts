@@ -17,7 +17,7 @@ export const CAPABILITIES = [
 ] as const;
 export const OPERATOR_ROLES = ['operator', 'technician', 'supervisor', 'engineer'] as const;
 export const HIC_SPOTS = ['blue', 'pink'] as const;
-export const CARRIERS = ['tape-reel', 'tray', 'tube', 'bulk'] as const;
+export const CARRIERS = ['tape-reel', 'tray', 'tube', 'bulk', 'tube-high-temp'] as const;
 /** The station's state machine, as Modbus and StatusReport show it (a value's index is its register value). */
 export const STATION_STATES = ['booting', 'no-work-order', 'setup', 'ready', 'running', 'hold', 'fault'] as const;
 export type StationState = (typeof STATION_STATES)[number];

@@ -5,6 +5,7 @@ import {
   BoolField,
   BytesField,
   EnumField,
+  FixedBytesField,
   FlagsField,
   ListField,
   OptField,
@@ -81,9 +82,14 @@ export function arbitraryFor(field: Field<unknown>, options: ArbitraryOptions = 
     return fc.constantFrom(...values);
   }
   if (field instanceof ReasonField) return fc.constantFrom(...Object.keys(REASONS));
+  if (field instanceof FixedBytesField) return fc.uint8Array({ minLength: field.size, maxLength: field.size });
   if (field instanceof FlagsField) {
-    // read() returns the names in declaration order; subarray keeps that order.
-    return fc.subarray([...(field.names as readonly string[])]);
+    // read() returns bits in ascending order: the named ones (declaration order), then unnamed ones as `bitN`.
+    const names = field.names as readonly string[];
+    const unnamed = Array.from({ length: 32 - names.length }, (_, i) => `bit${names.length + i}`);
+    return fc
+      .tuple(fc.subarray([...names]), fc.oneof({ arbitrary: fc.constant([]), weight: 3 }, { arbitrary: fc.subarray(unnamed), weight: 1 }))
+      .map(([a, b]) => [...a, ...b]);
   }
   if (field instanceof OptField) {
     return fc.option(arbitraryFor(field.inner as Field<unknown>, options), { nil: undefined });

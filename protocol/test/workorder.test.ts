@@ -1,21 +1,13 @@
 // Work-order transfer: the station takes a work order only whole. Losses, reorders and mismatches leave the
-// active order untouched and say why.
+// active order untouched and say why; the Begin is part of what the commit's digest covers, transfer ids only
+// grow within a session, and an empty order is no order.
 import fc from 'fast-check';
-import { SlotRequirement } from '../src/messages';
+import { MESSAGES, SlotRequirement } from '../src/messages';
 import { chunkWorkOrder, WorkOrderAssembler, type Slot, type WorkOrder } from '../src/workorder';
-import { encodeFrame, MAX_WIRE_FRAME, Receiver, type Message } from '../src/index';
+import { MAX_WIRE_FRAME, type Message, type MessageBody } from '../src/index';
 import { arbitraryFor } from './arbitrary';
+import { feed, openLine, ORDER_HEADER as header } from './line';
 
-const header: WorkOrder['header'] = {
-  workOrderIdentifier: 'WO-1',
-  productIdentifier: 'PCBA-1',
-  bomRevision: 'A',
-  recipeName: 'TOP',
-  recipeRevision: '3',
-  recipeChecksum: 77,
-  lane: 1,
-  timeToReflow: 14_400,
-};
 
 const slotArb = arbitraryFor(SlotRequirement) as fc.Arbitrary<Slot>;
 /** Slots with distinct positions, as a real work order has. */
@@ -42,22 +34,15 @@ function transfer(messages: readonly Message[], asm = new WorkOrderAssembler(400
 }
 
 describe('work-order transfer', () => {
-  it('a 120-slot work order arrives whole, every frame within the maximum frame size', () => {
+  it('a 120-slot work order arrives whole through the sessions, every frame within the maximum frame size', () => {
     const order: WorkOrder = { header, slots: realisticSlots(120) };
-    const c = chunkWorkOrder(order, 5);
-    if (!c.ok) throw new Error(c.detail);
-    const rx = new Receiver({ keyring: () => new Uint8Array(32) });
-    let counter = 1;
-    for (const m of c.messages) {
-      const f = encodeFrame(m, { stationId: 1, counter: counter++, direction: 'host-to-station', keyId: 0, key: new Uint8Array(32) });
-      expect(f.ok).toBe(true);
-      if (f.ok) {
-        expect(f.wire.length).toBeLessThanOrEqual(MAX_WIRE_FRAME);
-        rx.push(f.wire, (v) => expect(v.ok).toBe(true));
-      }
-    }
-    const { last } = transfer(c.messages);
-    expect(last).toEqual({ ok: true, committed: order });
+    const line = openLine(1);
+    const wo = line.host.sendWorkOrder(1, order);
+    if (!wo.ok) throw new Error(wo.detail);
+    for (const f of wo.frames) expect(f.length).toBeLessThanOrEqual(MAX_WIRE_FRAME);
+    const events = feed(line.station, wo.frames).events;
+    expect(events.map((e) => e.kind)).toEqual([...wo.frames.slice(1).map(() => 'transfer'), 'work-order']);
+    expect(events.at(-1)).toMatchObject({ kind: 'work-order', order });
   });
 
   it('property: chunk then assemble gives back exactly the work order', () => {
@@ -146,5 +131,84 @@ describe('work-order transfer', () => {
     const { results, last } = transfer([a.messages[0]!, a.messages[1]!, ...b.messages, a.messages[a.messages.length - 1]!]);
     expect(results[results.length - 2]).toMatchObject({ ok: true, committed: { header: { workOrderIdentifier: 'WO-2' } } });
     expect(last).toMatchObject({ ok: false, reason: 'TRANSFER_UNKNOWN' });
+  });
+
+  it('an identical retransmission of the Begin in progress is harmless; the chunks already received stay', () => {
+    const c = chunkWorkOrder({ header, slots: realisticSlots(40) }, 4);
+    if (!c.ok) throw new Error(c.detail);
+    const [begin, first, ...rest] = c.messages;
+    const { last } = transfer([begin!, first!, begin!, ...rest]);
+    expect(last).toMatchObject({ ok: true, committed: { header } });
+  });
+});
+
+const beginArb = arbitraryFor(MESSAGES.WorkOrderBegin.schema) as fc.Arbitrary<MessageBody<'WorkOrderBegin'>>;
+
+describe('work orders are committed whole and unmixed (issue 9)', () => {
+  it('property: the Begin of order A with the chunks and commit of order B under the same transfer id never commits', () => {
+    fc.assert(
+      fc.property(beginArb, fc.integer({ min: 1, max: 60 }), fc.integer({ min: 1, max: 0xffff }), (beginA, n, tid) => {
+        const b = chunkWorkOrder({ header, slots: realisticSlots(n) }, tid);
+        if (!b.ok) throw new Error(b.detail);
+        const bBegin = b.messages[0]! as Extract<Message, { type: 'WorkOrderBegin' }>;
+        // A's Begin announces the same counts, so only the digest can tell the orders apart.
+        const a: Message = { type: 'WorkOrderBegin', body: { ...beginA, transferId: tid, slotCount: bBegin.body.slotCount, chunkCount: bBegin.body.chunkCount } };
+        const same = JSON.stringify(a.body) === JSON.stringify(bBegin.body);
+        const { last } = transfer([a, ...b.messages.slice(1)]);
+        if (same) expect(last).toMatchObject({ ok: true });
+        else expect(last).toMatchObject({ ok: false, reason: 'TRANSFER_MISMATCH' });
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('property: any change to a Begin field after chunking breaks the digest (the commit covers the Begin)', () => {
+    const fields = ['workOrderIdentifier', 'productIdentifier', 'bomRevision', 'recipeName', 'recipeRevision', 'recipeChecksum', 'lane', 'timeToReflow'] as const;
+    fc.assert(
+      fc.property(fc.constantFrom(...fields), fc.integer({ min: 1, max: 30 }), (field, n) => {
+        const c = chunkWorkOrder({ header, slots: realisticSlots(n) }, 9);
+        if (!c.ok) throw new Error(c.detail);
+        const b = c.messages[0]! as Extract<Message, { type: 'WorkOrderBegin' }>;
+        const v = b.body[field];
+        const changed = typeof v === 'number' ? (v + 1) % 256 : `${v}x`;
+        const { last } = transfer([{ type: 'WorkOrderBegin', body: { ...b.body, [field]: changed } }, ...c.messages.slice(1)]);
+        expect(last).toMatchObject({ ok: false, reason: 'TRANSFER_MISMATCH' });
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('property: a Begin is taken exactly when its transfer id is above every one begun before in the session (or repeats the one in progress byte for byte)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 12 }), fc.integer({ min: 1, max: 5 })), { maxLength: 30 }), (steps) => {
+        const asm = new WorkOrderAssembler(400);
+        let top = 0;
+        let current: string | undefined;
+        for (const [tid, n] of steps) {
+          const body = { ...header, transferId: tid, slotCount: n, chunkCount: 1 };
+          const r = asm.accept({ type: 'WorkOrderBegin', body });
+          const repeat = current === JSON.stringify(body);
+          if (tid > top) {
+            expect(r).toEqual({ ok: true });
+            top = tid;
+            current = JSON.stringify(body);
+          } else if (repeat) expect(r).toEqual({ ok: true });
+          else expect(r).toMatchObject({ ok: false, reason: 'TRANSFER_ID_REUSED' });
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('property: a Begin announcing no slots is refused (TRANSFER_EMPTY) whatever else it says; chunkWorkOrder will not make one', () => {
+    fc.assert(
+      fc.property(beginArb, (b) => {
+        const r = new WorkOrderAssembler(400).accept({ type: 'WorkOrderBegin', body: { ...b, transferId: Math.max(1, b.transferId), slotCount: 0 } });
+        expect(r).toMatchObject({ ok: false, reason: 'TRANSFER_EMPTY' });
+      }),
+      { numRuns: 100 },
+    );
+    expect(chunkWorkOrder({ header, slots: [] }, 1)).toMatchObject({ ok: false, reason: 'TRANSFER_EMPTY' });
+    for (const tid of [0, -1, 0x10000, 1.5]) expect(chunkWorkOrder({ header, slots: realisticSlots(1) }, tid)).toMatchObject({ ok: false, reason: 'FIELD_OUT_OF_RANGE' });
   });
 });

@@ -1,8 +1,12 @@
 // One realistic example body per message type. The conformance vectors and PROTOCOL.md are generated from
 // these; `satisfies` makes the compiler check each against its schema's inferred type.
 import type { MessageBody, MessageName } from '../src/messages';
+import type { LocalHello } from '../src/session';
 
 const T0 = 1_795_000_000; // 2026-11-18T09:46:40Z
+
+/** A fixed 16-byte nonce for the examples (real ones come from the RNG). */
+const nonce = (seed: number) => Uint8Array.from({ length: 16 }, (_, i) => (seed + i * 37) & 0xff);
 
 const slot = (n: number) => ({
   position: `B1.F.${n}`,
@@ -26,8 +30,16 @@ export const EXAMPLES: { readonly [N in MessageName]: MessageBody<N> } = {
     maxReels: 256,
     journalCapacity: 8192,
     lastCounterReceived: 0,
+    nonce: nonce(0x5a),
   },
-  HelloAck: { protocolMinor: 0, softwareVersion: 'warden-mes 2.3.1', capabilities: ['journal', 'msl-table-load'], lastCounterReceived: 0 },
+  HelloAck: {
+    protocolMinor: 1,
+    softwareVersion: 'warden-mes 2.3.1',
+    capabilities: ['journal', 'msl-table-load'],
+    lastCounterReceived: 1,
+    nonce: nonce(0xa5),
+    helloNonce: nonce(0x5a),
+  },
   TimeSync: { utcTime: T0, millis: 250 },
   StatusRequest: {},
   StatusReport: {
@@ -44,7 +56,7 @@ export const EXAMPLES: { readonly [N in MessageName]: MessageBody<N> } = {
     bootCount: 17,
   },
   WorkOrderBegin: {
-    transferId: 3,
+    transferId: 1,
     workOrderIdentifier: 'WO-2026-11873',
     productIdentifier: 'PCBA-7731-01',
     bomRevision: 'C',
@@ -56,8 +68,8 @@ export const EXAMPLES: { readonly [N in MessageName]: MessageBody<N> } = {
     slotCount: 2,
     chunkCount: 1,
   },
-  WorkOrderChunk: { transferId: 3, chunkIndex: 0, slots: [slot(45), slot(46)] },
-  WorkOrderCommit: { transferId: 3, slotCount: 2, chunkCount: 1, digest: 0x8a1f22c4 },
+  WorkOrderChunk: { transferId: 1, chunkIndex: 0, slots: [slot(45), slot(46)] },
+  WorkOrderCommit: { transferId: 1, slotCount: 2, chunkCount: 1, digest: 0x59e22cd0 }, // CRC-32 of the Begin, Terms and chunk payloads
   ClearWorkOrder: { workOrderIdentifier: 'WO-2026-11873', comment: 'lot complete' },
   ReelRecord: {
     uniqueIdentifier: 'R-2026-000471',
@@ -221,7 +233,7 @@ export const EXAMPLES: { readonly [N in MessageName]: MessageBody<N> } = {
     plannedQuantity: 500,
   },
   AlarmAck: { at: T0 + 1320, operatorIdentifier: 'T-0042', count: 2 },
-  WorkOrderTerms: { transferId: 77, prototype: false, plannedQuantity: 500, maxBoards: 0 },
+  WorkOrderTerms: { transferId: 1, prototype: false, plannedQuantity: 500, maxBoards: 0 },
   StationBooted: {
     at: T0 + 1,
     bootCount: 41,
@@ -253,7 +265,22 @@ export const EXAMPLES: { readonly [N in MessageName]: MessageBody<N> } = {
   Nack: { ackedCounter: 1043, ackedType: 0x99, reason: 'UNKNOWN_MESSAGE_TYPE', detail: 0 },
 };
 
-/** The direction an example travels in the vectors: its sender role, `either` sent by the station. */
-export const EXAMPLE_KEY_HEX = '000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f';
+/** The station secret of every vector (provisioned under EXAMPLE_STATION_ID, EXAMPLE_KEY_ID). */
+export const EXAMPLE_SECRET_HEX = '000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f';
 export const EXAMPLE_STATION_ID = 7;
 export const EXAMPLE_KEY_ID = 1;
+
+/** The example station's and host's own Hello fields, and the nonces their random sources give. */
+const { lastCounterReceived: _l, nonce: stationNonce, ...stationLocal } = EXAMPLES.Hello;
+export const EXAMPLE_STATION_LOCAL: LocalHello = stationLocal;
+export const EXAMPLE_HOST_LOCAL: LocalHello = {
+  softwareVersion: EXAMPLES.HelloAck.softwareVersion,
+  role: 'other',
+  capabilities: EXAMPLES.HelloAck.capabilities,
+  maxFrameBytes: 512,
+  maxSlots: 0,
+  maxReels: 0,
+  journalCapacity: 0,
+};
+export const EXAMPLE_STATION_NONCE = stationNonce;
+export const EXAMPLE_HOST_NONCE = EXAMPLES.HelloAck.nonce;

@@ -1,8 +1,10 @@
 // `warden msl` as users and acceptance tests call it: through the bin, in a child process, JSON in and out.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { Command } from 'commander';
+import { REASONS } from '../../protocol/src/reasons';
 import { CliError } from '../src/cli/errors';
-import { evaluateJson, floorLifeJson } from '../src/cli/msl';
+import { evaluateJson, floorLifeJson, registerMsl, sampleJson, viewText } from '../src/cli/msl';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -26,7 +28,7 @@ function inProcess(f: () => Record<string, unknown>): { status: number; out: Rec
 }
 const opts = (args: string[]) => {
   const o: Record<string, string> = {};
-  for (let i = 0; i < args.length; i += 2) o[args[i]!.replace(/^--/, '').replace(/-h/, 'H')] = args[i + 1]!;
+  for (let i = 0; i < args.length; i += 2) o[args[i]!.replace(/^--/, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())] = args[i + 1]!;
   return o;
 };
 const floorLifeIn = (...args: string[]) => inProcess(() => floorLifeJson(opts(args)));
@@ -115,11 +117,12 @@ describe('warden msl evaluate', () => {
     expect(evaluateIn({ msl: '1', thicknessClass: 'thin', at: '2026-04-01T00:00:00Z', events: open }).out).toMatchObject({ state: 'exposed', remainingHours: null, expiresAt: null });
   });
 
-  it('bakes, dispositions and extra fields (body thickness, spec, carrier) go through', () => {
+  it('bakes, dispositions and extra fields (body thickness, package, spec, carrier) go through', () => {
     const doc = {
       msl: '3',
       thicknessClass: 'thick',
       bodyThicknessMm: 2.5,
+      packageType: 'bga',
       at: '2026-03-12T12:00:00Z',
       events: [
         ...open,
@@ -131,23 +134,25 @@ describe('warden msl evaluate', () => {
     expect(evaluateIn(doc).out).toEqual({ state: 'exposed', consumedFraction: 0.071429, remainingHours: 156, expiresAt: '2026-03-19T00:00:00.000Z', reasons: [] });
   });
 
-  it('a supervisor sign-off in the issue\'s shape (action and by, no spec) completes a bake with no table value', () => {
-    // Regression: body 2.5 mm has no bake-table row; the release without `spec` used to exit 2 (MSD_EVENT_INVALID).
+  it('a release without `spec` is a valid document (exit 0), but a bake sign-off needs the specification named', () => {
+    // Body 2.5 mm has no bake-table row, so the bake resets only on a release naming its specification.
     const doc = {
       msl: '3',
       thicknessClass: 'thick',
       bodyThicknessMm: 2.5,
+      packageType: 'bga',
       at: '2026-03-12T12:00:00Z',
       events: [
         ...open,
-        { at: '2026-03-10T00:00:00Z', type: 'bake-start', tempC: 125 },
+        { at: '2026-03-10T00:00:00Z', type: 'bake-start', tempC: 125, carrier: 'tray' },
         { at: '2026-03-12T00:00:00Z', type: 'bake-end' },
         { at: '2026-03-12T00:00:00Z', type: 'disposition', action: 'release', by: 'sup-7' },
       ],
     };
-    expect(evaluate(doc)).toMatchObject({ status: 0, out: { state: 'exposed', consumedFraction: 0.071429, remainingHours: 156, expiresAt: '2026-03-19T00:00:00.000Z', reasons: [] } });
-    // Before the release the reel (expired 2026-03-08 08:00, before the bake) waits for it.
-    expect(evaluateIn({ ...doc, events: doc.events.slice(0, -1) }).out).toMatchObject({ state: 'expired', remainingHours: 0, reasons: ['MSD_EXPIRED', 'MSD_BAKE_SIGNOFF'] });
+    // The reel (expired 2026-03-08 08:00, before the bake) keeps waiting for the named sign-off.
+    expect(evaluate(doc)).toMatchObject({ status: 0, out: { state: 'expired', remainingHours: 0, reasons: ['MSD_EXPIRED', 'MSD_BAKE_SIGNOFF'] } });
+    const named = { ...doc, events: [...doc.events, { at: '2026-03-12T00:00:00Z', type: 'disposition', action: 'release', by: 'sup-7', spec: 'J-STD-033 125C 48h' }] };
+    expect(evaluateIn(named).out).toEqual({ state: 'exposed', consumedFraction: 0.071429, remainingHours: 156, expiresAt: '2026-03-19T00:00:00.000Z', reasons: [] });
   });
 
   it('accepts null for optional fields, ISO times with microseconds, and a level written "2A"', () => {
@@ -183,7 +188,7 @@ describe('warden msl evaluate', () => {
     ['a non-numeric temperature', { msl: '3', thicknessClass: 'thick', at: '2026-03-02T00:00:00Z', events: [...open, { at: '2026-03-01T09:00:00Z', type: 'ambient', tempC: 'hot', rhPct: 50 }] }, 'BAD_DOCUMENT', 'events[2].tempC'],
     ['a misspelt HIC field', { msl: '3', thicknessClass: 'thick', at: '2026-03-02T00:00:00Z', events: [{ at: '2026-03-01T09:00:00Z', type: 'open', hic_10: 'pink' }] }, 'BAD_DOCUMENT', 'events[0].hic_10'],
     ['an unknown event type', { msl: '3', thicknessClass: 'thick', at: '2026-03-02T00:00:00Z', events: [...open, { at: '2026-03-01T09:00:00Z', type: 'teleport' }] }, 'BAD_DOCUMENT', 'events[2].type'],
-    ['RH out of range', { msl: '3', thicknessClass: 'thick', at: '2026-03-02T00:00:00Z', events: [...open, { at: '2026-03-01T09:00:00Z', type: 'ambient', tempC: 20, rhPct: 120 }] }, 'MSD_EVENT_INVALID', 'events[2].rhPct'],
+    ['an oven above 400 °C', { msl: '3', thicknessClass: 'thick', at: '2026-03-02T00:00:00Z', events: [...open, { at: '2026-03-01T09:00:00Z', type: 'bake-start', tempC: 450 }] }, 'MSD_EVENT_INVALID', 'events[2].tempC'],
     ['an event out of order', { msl: '3', thicknessClass: 'thick', at: '2026-03-02T00:00:00Z', events: [...open, { at: '2026-03-01T07:00:00Z', type: 'seal' }] }, 'MSD_EVENT_ORDER', 'events[2].at'],
     ['open when already open', { msl: '3', thicknessClass: 'thick', at: '2026-03-02T00:00:00Z', events: [...open, { at: '2026-03-01T09:00:00Z', type: 'open' }] }, 'MSD_EVENT_UNEXPECTED', 'events[2]'],
     ['bake-end without bake-start', { msl: '3', thicknessClass: 'thick', at: '2026-03-02T00:00:00Z', events: [...open, { at: '2026-03-01T09:00:00Z', type: 'bake-end' }] }, 'MSD_EVENT_UNEXPECTED', 'events[2]'],
@@ -200,5 +205,103 @@ describe('warden msl evaluate', () => {
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
     const order = evaluate({ msl: '3', thicknessClass: 'thick', at: '2026-03-02T00:00:00Z', events: [...open, { at: '2026-03-01T07:00:00Z', type: 'seal' }] });
     expect(order).toMatchObject({ status: 2, out: { error: 'MSD_EVENT_ORDER', message: expect.stringContaining('events[2].at') } });
+  });
+});
+
+describe('warden msl evaluate: the safe-side rules through the document', () => {
+  const base = { msl: '3', thicknessClass: 'thick', at: '2026-03-02T08:00:00Z' };
+  const open = { at: '2026-03-01T08:00:00Z', type: 'open', hic10: 'blue', hic60: 'blue' };
+  const air = { at: '2026-03-01T08:00:00Z', type: 'ambient', tempC: 25, rhPct: 50 };
+
+  it.each<[string, unknown, string]>([
+    ['the evaluation time', { ...base, at: '2026-02-30T08:00:00Z' }, 'at: 2026-02-30T08:00:00Z: February 2026 has no day 30'],
+    ['an event time', { ...base, events: [{ ...open, at: '2026-04-31T08:00:00Z' }] }, 'events[0].at: 2026-04-31T08:00:00Z: April 2026 has no day 31'],
+    ['the seal date', { ...base, sealedAt: '2025-02-29T00:00:00Z', events: [] }, 'sealedAt: 2025-02-29T00:00:00Z: February 2025 has no day 29'],
+    ['hour 24', { ...base, at: '2026-03-02T24:00:00Z', events: [] }, 'hour 24'],
+  ])('an impossible date in %s is refused with the field named, never shifted', (_, doc, message) => {
+    expect(evaluateIn(doc)).toEqual({ status: 2, out: { error: 'BAD_DOCUMENT', message: expect.stringContaining(message) } });
+  });
+
+  it('a sensor fault code is no sample: 0 %RH does not pause the reel (MSD_SENSOR_IMPLAUSIBLE, then stale)', () => {
+    const doc = { ...base, at: '2026-03-01T10:00:00Z', events: [open, air, { at: '2026-03-01T09:00:00Z', type: 'ambient', tempC: 25, rhPct: 0 }] };
+    expect(evaluateIn(doc).out).toMatchObject({ state: 'exposed', reasons: ['MSD_SENSOR_STALE', 'MSD_SENSOR_IMPLAUSIBLE'] });
+    // A physically impossible value from a sensor log is a fault too, not a malformed document.
+    expect(evaluateIn({ ...doc, events: [open, air, { at: '2026-03-01T09:00:00Z', type: 'ambient', tempC: 20, rhPct: 120 }] })).toMatchObject({ status: 0 });
+  });
+
+  it('an unread card needs a bake (MSD_HIC_UNREAD)', () => {
+    expect(evaluateIn({ ...base, events: [{ at: open.at, type: 'open' }, air] }).out).toMatchObject({ state: 'needs-bake', reasons: ['MSD_NEEDS_BAKE', 'MSD_HIC_UNREAD'] });
+  });
+
+  it('cabinet samples, a cabinet sensor loss and its own staleness setting', () => {
+    const events = [open, air, { at: '2026-03-01T09:00:00Z', type: 'dry-in', rhPct: 3 }, { at: '2026-03-01T10:00:00Z', type: 'cabinet', rhPct: 2.5, tempC: 24 }, { at: '2026-03-01T11:00:00Z', type: 'sensor-lost', sensor: 'cabinet' }];
+    const doc = { ...base, msl: '4', at: '2026-03-01T12:00:00Z', events };
+    expect(evaluateIn(doc).out).toMatchObject({ state: 'exposed', reasons: ['MSD_CABINET_STALE'] });
+    expect(evaluateIn({ ...doc, config: { cabinetStaleMinutes: 120 } }).out).toMatchObject({ state: 'paused', reasons: [] });
+    expect(evaluateIn({ ...doc, events: [...events.slice(0, -1), { ...events[4], sensor: 'door' }] }).out).toMatchObject({ error: 'BAD_DOCUMENT', message: expect.stringContaining('events[4].sensor') });
+  });
+
+  it('packageType is read and checked against the class: a 1.2 mm body is thick only as a BGA', () => {
+    const doc = { ...base, bodyThicknessMm: 1.2, events: [open, air] };
+    expect(evaluateIn(doc).out).toMatchObject({ remainingHours: 144, reasons: ['MSD_CLASS_CONFLICT'] });
+    expect(evaluateIn({ ...doc, packageType: 'BGA' }).out).toMatchObject({ remainingHours: 192, reasons: [] });
+    expect(evaluateIn({ ...doc, packageType: 'qfn' }).out).toMatchObject({ error: 'BAD_DOCUMENT', message: expect.stringContaining('packageType') });
+  });
+
+  it('a bake with no oven temperature is accepted as a document and waits for a named sign-off', () => {
+    const doc = {
+      ...base,
+      at: '2026-03-12T12:00:00Z',
+      events: [open, air, { at: '2026-03-10T00:00:00Z', type: 'bake-start', carrier: 'tray' }, { at: '2026-03-11T00:00:00Z', type: 'bake-end' }],
+    };
+    expect(evaluateIn(doc).out).toMatchObject({ state: 'expired', reasons: ['MSD_EXPIRED', 'MSD_BAKE_SIGNOFF', 'MSD_BAKE_OFF_TABLE'] });
+  });
+});
+
+describe('warden msl sample and floor-life --body-mm/--package', () => {
+  it('sample: the station\'s plausibility verdict for one reading', () => {
+    expect(inProcess(() => sampleJson({ temp: '22', rh: '45' })).out).toEqual({ ok: true });
+    expect(inProcess(() => sampleJson({ temp: '-40', rh: '0' })).out).toEqual({ ok: false, reason: 'MSD_SENSOR_IMPLAUSIBLE', field: 'tempC', message: expect.stringContaining('-40') });
+    expect(inProcess(() => sampleJson({ temp: 'x', rh: '0' }))).toMatchObject({ status: 2, out: { error: 'BAD_ARGUMENT' } });
+    expect(warden(['msl', 'sample', '--temp', '25', '--rh', '0'])).toMatchObject({ status: 0, out: { ok: false, field: 'rhPct' } });
+  });
+
+  it('floor-life says when the class contradicts the body or package, and rates by the restrictive class', () => {
+    expect(floorLifeIn('--msl', '3', '--class', 'thick', '--temp', '25', '--rh', '50', '--body-mm', '1.2').out).toEqual({ rated: true, hours: 168, cell: { tempC: 30, rhPct: 60 }, reasons: ['MSD_CLASS_CONFLICT'] });
+    expect(floorLifeIn('--msl', '3', '--class', 'thick', '--temp', '25', '--rh', '50', '--body-mm', '1.2', '--package', 'bga').out).toEqual({ rated: true, hours: 216, cell: { tempC: 25, rhPct: 50 } });
+    expect(floorLifeIn('--msl', '3', '--class', 'unknown', '--temp', '25', '--rh', '50', '--body-mm', '3.4').out).toEqual({ rated: true, hours: 216, cell: { tempC: 25, rhPct: 50 } });
+    expect(floorLifeIn('--msl', '3', '--class', 'thick', '--temp', '25', '--rh', '50', '--package', 'lga')).toMatchObject({ status: 2, out: { error: 'BAD_ARGUMENT', message: expect.stringContaining('--package') } });
+    expect(floorLifeIn('--msl', '3', '--class', 'thick', '--temp', '25', '--rh', '50', '--body-mm', '0')).toMatchObject({ status: 2, out: { error: 'BAD_ARGUMENT', message: expect.stringContaining('--body-mm') } });
+  });
+});
+
+describe('on a terminal: a readable summary; --json or a pipe: the JSON contract', () => {
+  function runWith(terminal: boolean, args: string[]): string {
+    let out = '';
+    const program = new Command().exitOverride();
+    registerMsl(program, (s) => (out += s), () => terminal);
+    program.parse(args, { from: 'user' });
+    return out;
+  }
+
+  it('floor-life and sample print a sentence on a terminal, JSON with --json', () => {
+    expect(runWith(true, ['msl', 'floor-life', '--msl', '3', '--class', 'thick', '--temp', '27', '--rh', '65'])).toBe('120 h floor life (5.0 days), from the 30 °C / 70 %RH cell\n');
+    expect(runWith(true, ['msl', 'floor-life', '--msl', '3', '--class', 'thick', '--temp', '27', '--rh', '65', '--json'])).toBe('{"rated":true,"hours":120,"cell":{"tempC":30,"rhPct":70}}\n');
+    expect(runWith(false, ['msl', 'floor-life', '--msl', '3', '--class', 'thick', '--temp', '27', '--rh', '65'])).toBe('{"rated":true,"hours":120,"cell":{"tempC":30,"rhPct":70}}\n');
+    expect(runWith(true, ['msl', 'floor-life', '--msl', '3', '--class', 'thin', '--temp', '25', '--rh', '70'])).toMatch(/^not rated: MSD_CONDITIONS_UNRATED \(402\): /);
+    expect(runWith(true, ['msl', 'sample', '--temp', '25', '--rh', '0'])).toMatch(/^implausible \(MSD_SENSOR_IMPLAUSIBLE\): rhPct: 0 %RH .*no valid sample\n$/);
+  });
+
+  it('evaluate\'s summary names the state, the life left, the expiry and every reason with its meaning', () => {
+    const text = viewText({ state: 'exposed', consumedFraction: 0.194445, remainingHours: 58, expiresAt: '2026-03-06T00:00:00.000Z', reasons: ['MSD_SENSOR_STALE', 'MSD_REMAINING_LOW'] });
+    expect(text.split('\n')).toEqual([
+      'state      exposed',
+      'remaining  58 h  (expires 2026-03-06 00:00:00 UTC)',
+      'consumed   19.44 % of the floor life since the last reset',
+      `reasons    MSD_SENSOR_STALE (403): ${REASONS.MSD_SENSOR_STALE.meaning}`,
+      `           MSD_REMAINING_LOW (405): ${REASONS.MSD_REMAINING_LOW.meaning}`,
+      '',
+    ]);
+    expect(viewText({ state: 'exposed', consumedFraction: 0, remainingHours: null, expiresAt: null, reasons: [] })).toContain('remaining  no limit\n');
   });
 });

@@ -6,13 +6,12 @@ import {
   hasLevel,
   NOMINAL_HOURS,
   rhColumn,
-  TABLE_CLASSES,
   tempRow,
-  type FloorLifeTable,
   type TableRh,
   type TableSet,
   type TableTemp,
 } from './table';
+import { resolveClasses } from './classes';
 import type { Conditions, ReelSpec } from './types';
 
 export type FloorLife =
@@ -42,18 +41,21 @@ function shorter(a: number | null, b: number | null): number | null {
 
 /**
  * The table cell hours that apply to this reel, or undefined where no table applies: an override always wins
- * (policy 1), and an unknown class has a table only when every class's table is loaded (then the shortest).
+ * (policy 1); otherwise the shortest cell of every class that may rate the reel (`resolveClasses`), and only when
+ * each of those classes has a table for the level (a class without one stands for "unknown": no table applies).
  */
 export function tableCell(spec: ReelSpec, tables: TableSet, tempC: TableTemp, rhPct: TableRh): number | null | undefined {
   if (spec.floorLifeHours !== undefined) return undefined;
   const level: MsdLevel = spec.level;
-  if (spec.thicknessClass === 'unknown') {
-    const all = TABLE_CLASSES.map((c) => tables[c]);
-    if (!all.every((t): t is FloorLifeTable => t !== undefined && hasLevel(t, level))) return undefined;
-    return all.map((t): number | null => cellHours(t, level, tempC, rhPct) ?? null).reduce(shorter);
+  const classes = resolveClasses(spec).classes;
+  let cell: number | null | undefined;
+  for (let i = 0; i < classes.length; i++) {
+    const t = tables[classes[i]!];
+    if (t === undefined || !hasLevel(t, level)) return undefined;
+    const h = cellHours(t, level, tempC, rhPct) ?? null;
+    cell = i === 0 ? h : shorter(cell ?? null, h);
   }
-  const t = tables[spec.thicknessClass];
-  return t === undefined ? undefined : cellHours(t, level, tempC, rhPct);
+  return cell;
 }
 
 /** The reel's derating table covers its level (so a worst rated cell exists). */

@@ -2,10 +2,14 @@
 // integration of consumed floor life (Σ Δt / FL(T, RH)) over piecewise-constant conditions. A station keeps this
 // state in flash and never replays history; evaluate() folds the same step over a whole history.
 import { REASONS, type ReasonName } from '../../../protocol/src/reasons';
+import { isHot, judgeBake, type BakeRefusal, type SignoffCause } from './bake-acceptance';
 import { addMonthsUtc } from './calendar';
+import { resolveClasses } from './classes';
+import { cabinetTempC } from './defaults';
 import { DEFAULT_ENV } from './env';
 import { floorLife, hasTable, nominalHours, PAUSE_RH, WORST_CELL, type FloorLife } from './floor-life';
-import { bakeColumn, requiredBakeHours } from './tables/bake';
+import { readCard } from './hic';
+import { plausible } from './sample';
 import { HOUR, type Carrier, type Conditions, type MslEnv, type MslError, type MslEvent, type MslResult, type MslView, type MsdState, type ReelSpec } from './types';
 import { checkEvent, checkSpec, isTime } from './validate';
 
@@ -14,27 +18,40 @@ export type Place = 'new' | 'bag' | 'floor' | 'cabinet' | 'oven';
 
 export interface BakeInProgress {
   readonly startAt: number;
-  readonly tempC: number;
+  /** Oven temperature, °C; null when not stated (then no table condition: see bake-acceptance.ts). */
+  readonly tempC: number | null;
   readonly rhPct: number | null;
   readonly carrier: Carrier | null;
   /** Start of the current interruption, if the oven is interrupted now. */
   readonly interruptedAt: number | null;
-  /** Sum of interruptions longer than the grace period: they add to the required time. */
-  readonly longInterruptMs: number;
+  /** Total of the interruptions so far: time out of temperature, which never counts as bake time. */
+  readonly outMs: number;
   /** The clock was lost at some point of the bake, so its duration is not trustworthy. */
   readonly clockLost: boolean;
 }
 
+/** One sensor's view of the reel's air: the last valid sample, and since when it is silent or faulty. */
+export interface SensorTrack {
+  /** Last valid sample; null = none (conditions unknown, treated as stale). */
+  readonly sample: Conditions | null;
+  /** The sensor went silent, or gave an implausible reading, at this time (the first of a run counts). */
+  readonly lostAt: number | null;
+  /** The latest reading was implausible (MSD_SENSOR_IMPLAUSIBLE until a valid one). */
+  readonly fault: boolean;
+}
+
+export const NO_SAMPLE: SensorTrack = { sample: null, lostAt: null, fault: false };
+
 export interface TrackerState {
-  readonly v: 1;
+  readonly v: typeof TRACKER_VERSION;
   readonly spec: ReelSpec;
   /** Time of the last event applied; null before the first. */
   readonly at: number | null;
   readonly place: Place;
-  readonly cabinet: Conditions | null;
-  /** Last floor sample; null = never sampled (conditions unknown, treated as stale). */
-  readonly ambient: Conditions | null;
-  readonly sensorLostAt: number | null;
+  /** The station's floor sensor (kept wherever the reel is: it applies when the reel is on the floor). */
+  readonly floor: SensorTrack;
+  /** The dry cabinet holding the reel; NO_SAMPLE outside a cabinet. */
+  readonly cabinet: SensorTrack;
   /** Clock lost since `at`; the gap is charged at `hours` (fixed at the loss), and latches unrated at sync if `unrated`. */
   readonly clockLost: { readonly at: number; readonly hours: number | null; readonly unrated: boolean } | null;
   readonly consumed: number;
@@ -48,6 +65,8 @@ export interface TrackerState {
   /** Latched: the reel met unrated conditions; cleared by an accepted bake or a supervisor release. */
   readonly unrated: boolean;
   readonly hicWet: boolean;
+  /** The card was not read at an opening: not a dry card, so a bake is due. Cleared by an accepted bake only. */
+  readonly hicUnread: boolean;
   readonly shelfLife: boolean;
   /** An accepted bake happened (MSL 6 needs one before use). */
   readonly baked: boolean;
@@ -55,9 +74,9 @@ export interface TrackerState {
   readonly bake: BakeInProgress | null;
   readonly bakeMsOver90: number;
   /** Outcome of the last bake when it did not reset, shown until the next bake or reset. */
-  readonly lastBake: 'MSD_BAKE_REJECTED' | 'MSD_BAKE_LIMIT' | null;
-  /** A bake with no table value awaits a supervisor release naming its spec; counters since its end are kept apart. */
-  readonly signoff: { readonly consumedAt: number; readonly exposureAt: number } | null;
+  readonly lastBake: { readonly reason: 'MSD_BAKE_REJECTED' | 'MSD_BAKE_LIMIT'; readonly why: BakeRefusal | null } | null;
+  /** A bake the table cannot judge awaits a supervisor release naming its spec; counters since its end are kept apart. */
+  readonly signoff: { readonly consumedAt: number; readonly exposureAt: number; readonly why: SignoffCause } | null;
   readonly scrapped: boolean;
   readonly reflow: { readonly top: number; readonly bottom: number; readonly unspecified: number };
 }
@@ -67,14 +86,21 @@ export const EXPIRY_EPS = 1e-9;
 const OVERTIME_MS = 72 * HOUR;
 const MAX_PASSES = 1_000_000;
 
-const SHORT_RESET: Partial<Record<ReelSpec['level'], { readonly limitMs: number; readonly factor: number; readonly bagCounts: boolean; readonly maxRh: number }>> = {
-  '2': { limitMs: 12 * HOUR, factor: 5, bagCounts: true, maxRh: 10 },
-  '2a': { limitMs: 12 * HOUR, factor: 5, bagCounts: true, maxRh: 10 },
-  '3': { limitMs: 12 * HOUR, factor: 5, bagCounts: true, maxRh: 10 },
-  '4': { limitMs: 8 * HOUR, factor: 10, bagCounts: false, maxRh: 5 },
-  '5': { limitMs: 8 * HOUR, factor: 10, bagCounts: false, maxRh: 5 },
-  '5a': { limitMs: 8 * HOUR, factor: 10, bagCounts: false, maxRh: 5 },
+/**
+ * Short-exposure resets (J-STD-033 4.1.2): levels 2-3 after ≤12 h of exposure, ≥5× that time resealed in a dry bag
+ * (dry pack per 3.3) or in a ≤10 %RH cabinet; levels 4-5a after ≤8 h, ≥10× that time in a dry bag or at ≤5 %RH.
+ */
+const SHORT_RESET: Partial<Record<ReelSpec['level'], { readonly limitMs: number; readonly factor: number; readonly maxRh: number }>> = {
+  '2': { limitMs: 12 * HOUR, factor: 5, maxRh: 10 },
+  '2a': { limitMs: 12 * HOUR, factor: 5, maxRh: 10 },
+  '3': { limitMs: 12 * HOUR, factor: 5, maxRh: 10 },
+  '4': { limitMs: 8 * HOUR, factor: 10, maxRh: 5 },
+  '5': { limitMs: 8 * HOUR, factor: 10, maxRh: 5 },
+  '5a': { limitMs: 8 * HOUR, factor: 10, maxRh: 5 },
 };
+
+/** The layout version of TrackerState: a stored state of another version is not this engine's to read. */
+export const TRACKER_VERSION = 2;
 
 /** A working copy: step and view copy the state once, then update the copy in place (one allocation per event). */
 type Draft = { -readonly [K in keyof TrackerState]: TrackerState[K] };
@@ -82,13 +108,12 @@ type Draft = { -readonly [K in keyof TrackerState]: TrackerState[K] };
 /** A copy with the same property order every time, so the engine sees one object shape. */
 function draft(s: TrackerState): Draft {
   return {
-    v: 1,
+    v: 2,
     spec: s.spec,
     at: s.at,
     place: s.place,
+    floor: s.floor,
     cabinet: s.cabinet,
-    ambient: s.ambient,
-    sensorLostAt: s.sensorLostAt,
     clockLost: s.clockLost,
     consumed: s.consumed,
     expiredAt: s.expiredAt,
@@ -97,6 +122,7 @@ function draft(s: TrackerState): Draft {
     dryMs: s.dryMs,
     unrated: s.unrated,
     hicWet: s.hicWet,
+    hicUnread: s.hicUnread,
     shelfLife: s.shelfLife,
     baked: s.baked,
     sealedAt: s.sealedAt,
@@ -111,13 +137,12 @@ function draft(s: TrackerState): Draft {
 
 export function initialState(spec: ReelSpec): TrackerState {
   return {
-    v: 1,
+    v: 2,
     spec,
     at: null,
     place: 'new',
-    cabinet: null,
-    ambient: null,
-    sensorLostAt: null,
+    floor: NO_SAMPLE,
+    cabinet: NO_SAMPLE,
     clockLost: null,
     consumed: 0,
     expiredAt: null,
@@ -126,6 +151,7 @@ export function initialState(spec: ReelSpec): TrackerState {
     dryMs: 0,
     unrated: false,
     hicWet: false,
+    hicUnread: false,
     shelfLife: false,
     baked: false,
     sealedAt: spec.sealedAt ?? null,
@@ -144,8 +170,8 @@ interface Regime {
   /** exposure: counts toward the short-exposure limit; credit: counts as drying; neutral: neither. */
   readonly kind: 'exposure' | 'credit' | 'neutral';
   readonly cell: Conditions | null;
-  /** The floor sensor is stale (or never sampled) and the reel is on the floor. */
-  readonly stale: boolean;
+  /** The sensor of the reel's place is stale (or never gave a valid sample). */
+  readonly stale: 'floor' | 'cabinet' | null;
   /** Stale, and no rated worst cell exists for this reel: blocked. */
   readonly staleBlocked: boolean;
 }
@@ -166,22 +192,44 @@ function worstOrNominal(s: TrackerState, env: MslEnv): { hours: number | null; c
   return { hours: nominalHours(s.spec), cell: null, tabled };
 }
 
-function isStale(s: TrackerState, env: MslEnv, t: number): boolean {
-  return s.ambient === null || (s.sensorLostAt !== null && t - s.sensorLostAt > env.config.staleAfterMs);
+/** The sensor that reports the reel's air where it is now (the floor's or the cabinet's), if any. */
+function placeTrack(s: TrackerState): SensorTrack | null {
+  return s.place === 'floor' ? s.floor : s.place === 'cabinet' ? s.cabinet : null;
+}
+
+/**
+ * From when the conditions where the reel is are stale: -Infinity when there was never a valid sample, null while
+ * nothing is reported lost (or the place has no sensor), else the loss time plus the staleness limit.
+ */
+function staleFrom(s: TrackerState, env: MslEnv): number | null {
+  const track = placeTrack(s);
+  if (track === null) return null;
+  if (track.sample === null) return -Infinity;
+  if (track.lostAt === null) return null;
+  return track.lostAt + (s.place === 'floor' ? env.config.staleAfterMs : env.config.cabinetStaleAfterMs);
+}
+
+function staleAt(s: TrackerState, env: MslEnv, t: number): boolean {
+  const from = staleFrom(s, env);
+  return from !== null && t > from;
+}
+
+/** No valid conditions: the worst rated cell (blocked where the reel has no table). */
+function staleRegime(s: TrackerState, env: MslEnv, sensor: 'floor' | 'cabinet'): Regime {
+  const w = worstOrNominal(s, env);
+  return { hours: w.hours, kind: w.hours === null ? 'neutral' : 'exposure', cell: w.cell, stale: sensor, staleBlocked: !w.tabled };
 }
 
 /** The floor regime (ignoring the clock), with the sensor stale or fresh. */
 function floorRegime(s: TrackerState, env: MslEnv, stale: boolean): Regime {
-  if (stale || s.ambient === null) {
-    const w = worstOrNominal(s, env);
-    return { hours: w.hours, kind: w.hours === null ? 'neutral' : 'exposure', cell: w.cell, stale: true, staleBlocked: !w.tabled };
-  }
-  const c = chargeHours(s, env, floorLife(s.spec, env.tables, s.ambient));
-  return { hours: c.hours, kind: c.hours === null ? 'neutral' : 'exposure', cell: c.cell, stale: false, staleBlocked: false };
+  const sample = s.floor.sample;
+  if (stale || sample === null) return staleRegime(s, env, 'floor');
+  const c = chargeHours(s, env, floorLife(s.spec, env.tables, sample));
+  return { hours: c.hours, kind: c.hours === null ? 'neutral' : 'exposure', cell: c.cell, stale: null, staleBlocked: false };
 }
 
 function plain(hours: number | null, kind: Regime['kind'], cell: Conditions | null): Regime {
-  return { hours, kind, cell, stale: false, staleBlocked: false };
+  return { hours, kind, cell, stale: null, staleBlocked: false };
 }
 
 function regime(s: TrackerState, env: MslEnv, stale: boolean): Regime {
@@ -190,11 +238,13 @@ function regime(s: TrackerState, env: MslEnv, stale: boolean): Regime {
   switch (s.place) {
     case 'new':
     case 'bag':
-      return plain(null, rule?.bagCounts === true ? 'credit' : 'neutral', null);
+      // A dry bag (dry pack per 3.3) pauses every level and is a drying route for the short-exposure reset.
+      return plain(null, rule === undefined ? 'neutral' : 'credit', null);
     case 'oven':
       return plain(null, 'neutral', null);
     case 'cabinet': {
-      const cab = s.cabinet!;
+      const cab = s.cabinet.sample;
+      if (stale || cab === null) return staleRegime(s, env, 'cabinet');
       // Drying conditions never consume: for 2a/3 the 10 %RH column has no limit, and MSL 2 is less sensitive than 2a.
       if (rule !== undefined && cab.rhPct <= rule.maxRh) return plain(null, 'credit', null);
       if (cab.rhPct <= PAUSE_RH) return plain(null, 'neutral', null);
@@ -214,8 +264,8 @@ function resetEligible(s: TrackerState): boolean {
     s.exposureMs <= rule.limitMs &&
     s.consumed < 1 - EXPIRY_EPS &&
     !s.hicWet &&
-    !s.shelfLife &&
-    s.signoff === null
+    !s.hicUnread &&
+    !s.shelfLife
   );
 }
 
@@ -255,6 +305,8 @@ function segment(d: Draft, t0: number, t1: number, r: Regime): void {
       const tReset = t0 + need;
       consume(d, t0, tReset, r);
       clearConsumption(d);
+      // A bake awaiting its sign-off would reset as of its end, which is before this reset: it can only start from here.
+      if (d.signoff !== null) d.signoff = { ...d.signoff, consumedAt: 0, exposureAt: 0 };
       consume(d, tReset, t1, r);
       return;
     }
@@ -266,17 +318,13 @@ function segment(d: Draft, t0: number, t1: number, r: Regime): void {
 function advanceDraft(d: Draft, env: MslEnv, t: number): void {
   if (d.at === null || t <= d.at) return;
   const t0 = d.at;
-  if (d.place === 'floor' && d.clockLost === null && d.ambient !== null && d.sensorLostAt !== null) {
-    // The last sample holds through the staleness limit; strictly after it the worst rated cell applies.
-    const staleFrom = d.sensorLostAt + env.config.staleAfterMs;
-    if (staleFrom >= t) segment(d, t0, t, regime(d, env, false));
-    else if (staleFrom <= t0) segment(d, t0, t, regime(d, env, true));
-    else {
-      segment(d, t0, staleFrom, regime(d, env, false));
-      segment(d, staleFrom, t, regime(d, env, true));
-    }
-  } else {
-    segment(d, t0, t, regime(d, env, isStale(d, env, t)));
+  // A lost sensor's last sample holds through the staleness limit; strictly after it the worst rated cell applies.
+  const from = d.clockLost === null ? staleFrom(d, env) : null;
+  if (from === null || from >= t) segment(d, t0, t, regime(d, env, false));
+  else if (from <= t0) segment(d, t0, t, regime(d, env, true));
+  else {
+    segment(d, t0, from, regime(d, env, false));
+    segment(d, from, t, regime(d, env, true));
   }
   d.at = t;
 }
@@ -294,15 +342,32 @@ const err = (reason: ReasonName, message: string, field?: string): { ok: false; 
 /** Is the reel now in conditions the tables do not rate (not counting a stale sensor)? */
 function inUnratedConditions(s: TrackerState, env: MslEnv): boolean {
   if (s.clockLost !== null) return false;
-  const cond = s.place === 'floor' ? s.ambient : s.place === 'cabinet' && s.cabinet!.rhPct > PAUSE_RH ? s.cabinet : null;
+  const cab = s.cabinet.sample;
+  const cond = s.place === 'floor' ? s.floor.sample : s.place === 'cabinet' && cab !== null && cab.rhPct > PAUSE_RH ? cab : null;
   if (cond === null) return false;
   const fl = floorLife(s.spec, env.tables, cond);
   return !fl.rated && fl.reason === 'MSD_CONDITIONS_UNRATED';
 }
 
+/** A new reading for a sensor: a valid one replaces the sample; an implausible one is no sample, and a fault. */
+function reading(track: SensorTrack, at: number, tempC: number, rhPct: number): SensorTrack {
+  const sample = plausible(tempC, rhPct);
+  if (sample !== null) return { sample, lostAt: null, fault: false };
+  return { sample: track.sample, lostAt: track.lostAt ?? at, fault: true };
+}
+
+function lose(track: SensorTrack, at: number): SensorTrack {
+  return track.lostAt === null ? { sample: track.sample, lostAt: at, fault: track.fault } : track;
+}
+
+function recover(track: SensorTrack): SensorTrack {
+  return track.lostAt === null && !track.fault ? track : { sample: track.sample, lostAt: null, fault: false };
+}
+
 function bakeReset(d: Draft): void {
   clearConsumption(d);
   d.hicWet = false;
+  d.hicUnread = false;
   d.shelfLife = false;
   d.unrated = false;
   d.baked = true;
@@ -311,34 +376,40 @@ function bakeReset(d: Draft): void {
   d.sealedAt = null;
 }
 
-/** Judges a finished bake: reset, refusal, or a pending supervisor sign-off. */
+/** Judges a finished bake (bake-acceptance.ts): reset, refusal, or a pending supervisor sign-off. */
 function endBake(d: Draft, env: MslEnv, t: number): void {
   const b = d.bake!;
-  const interruptMs = b.interruptedAt === null ? 0 : t - b.interruptedAt;
-  const longInterruptMs = b.longInterruptMs + (interruptMs > env.config.bakeInterruptGraceMs ? interruptMs : 0);
-  const elapsed = t - b.startAt;
-  const hot = b.tempC > 90;
-  // The whole elapsed time counts toward the cap: the conservative reading for solderability.
-  const total = d.bakeMsOver90 + (hot ? elapsed : 0);
+  const outMs = b.outMs + (b.interruptedAt === null ? 0 : t - b.interruptedAt);
+  const hotUsedMs = d.bakeMsOver90;
   d.bake = null;
   d.place = 'floor';
-  d.bakeMsOver90 = total;
+  d.bakeMsOver90 = hotUsedMs + (isHot(b.tempC) ? t - b.startAt : 0);
   if (d.spec.level === '1') return; // nothing to reset: MSL 1 has no floor-life clock
-  const col = bakeColumn(b.tempC);
-  d.lastBake = 'MSD_BAKE_REJECTED';
-  if (b.clockLost || col === undefined) return;
-  if (col !== 125 && (b.rhPct === null || b.rhPct > env.bake.maxRhPct)) return;
-  if (col === 125 && b.carrier === 'tape-reel') return;
-  if (hot && total > env.config.bakeCapMs) {
-    d.lastBake = 'MSD_BAKE_LIMIT';
-    return;
+  const verdict = judgeBake(
+    { startAt: b.startAt, endAt: t, tempC: b.tempC, rhPct: b.rhPct, carrier: b.carrier, outMs, clockLost: b.clockLost },
+    {
+      level: d.spec.level,
+      bodyMm: d.spec.bodyThicknessMm,
+      over72: d.hicWet || d.hicUnread || d.shelfLife || d.overrunMs > OVERTIME_MS,
+      hotUsedMs,
+      hotCapMs: env.config.bakeCapMs,
+      table: env.bake,
+    },
+  );
+  switch (verdict.kind) {
+    case 'reset':
+      bakeReset(d);
+      return;
+    case 'rejected':
+      d.lastBake = { reason: 'MSD_BAKE_REJECTED', why: verdict.why };
+      return;
+    case 'limit':
+      d.lastBake = { reason: 'MSD_BAKE_LIMIT', why: null };
+      return;
+    case 'signoff':
+      d.signoff = { consumedAt: d.consumed, exposureAt: d.exposureMs, why: verdict.why };
+      return;
   }
-  const over72 = d.hicWet || d.shelfLife || d.overrunMs > OVERTIME_MS;
-  const required = requiredBakeHours(env.bake, d.spec.bodyThicknessMm, d.spec.level, col, over72);
-  if (required === undefined) {
-    d.lastBake = null;
-    d.signoff = { consumedAt: d.consumed, exposureAt: d.exposureMs };
-  } else if (elapsed >= required * HOUR + longInterruptMs) bakeReset(d);
 }
 
 /** A supervisor release naming the spec completes a pending bake sign-off, as of the bake's end. */
@@ -354,26 +425,25 @@ function completeSignoff(d: Draft, t: number): void {
   d.expiredAt = consumed >= 1 - EXPIRY_EPS ? t : null;
 }
 
+/** The card at an opening (HIC rules) and the bag's shelf life (12 months; 12-24 months only with a dry card). */
 function openChecks(d: Draft, e: Extract<MslEvent, { type: 'open' }>): void {
-  const level = d.spec.level;
-  if (level === '1' || level === '6') return;
-  const wet60 = e.hic60 === 'pink';
-  const wet10 = e.hic10 === 'pink' && level !== '2';
-  const readsDry = !wet60 && (level === '2' ? e.hic60 === 'blue' || e.hic10 === 'blue' : e.hic10 === 'blue');
+  const card = readCard(d.spec.level, e.hic10, e.hic60);
+  if (card === null) return; // MSL 1 and 6: no card rule, no shelf life
+  if (card === 'wet') d.hicWet = true;
+  else if (card === 'unread') d.hicUnread = true;
   if (d.sealedAt !== null) {
     if (e.at > addMonthsUtc(d.sealedAt, 24)) d.shelfLife = true;
-    else if (e.at > addMonthsUtc(d.sealedAt, 12) && !readsDry) d.shelfLife = true;
+    else if (e.at > addMonthsUtc(d.sealedAt, 12) && card !== 'dry') d.shelfLife = true;
   }
-  if (wet60 || wet10) d.hicWet = true;
 }
 
 /** Rate at which a clock gap is charged: the worse of the last known floor conditions and the nominal life. */
 function gapCharge(s: TrackerState, env: MslEnv, t: number): { hours: number | null; unrated: boolean } {
-  const stale = isStale(s, env, t);
+  const stale = s.floor.sample === null || (s.floor.lostAt !== null && t - s.floor.lostAt > env.config.staleAfterMs);
   const floor = floorRegime(s, env, stale);
   const nominal = nominalHours(s.spec);
   const hours = floor.hours === null ? nominal : nominal === null ? floor.hours : Math.min(floor.hours, nominal);
-  const known = s.ambient !== null && !stale ? floorLife(s.spec, env.tables, s.ambient) : null;
+  const known = s.floor.sample !== null && !stale ? floorLife(s.spec, env.tables, s.floor.sample) : null;
   return { hours, unrated: known !== null && !known.rated && known.reason === 'MSD_CONDITIONS_UNRATED' };
 }
 
@@ -401,7 +471,7 @@ export function step(state: TrackerState, event: MslEvent, env: MslEnv = DEFAULT
       if (d.place === 'bag') return unexpected('seal: the reel is already sealed');
       if (d.place === 'oven') return unexpected('seal: the reel is in the oven');
       d.place = 'bag';
-      d.cabinet = null;
+      d.cabinet = NO_SAMPLE;
       d.sealedAt = e.at;
       break;
     case 'open':
@@ -411,28 +481,35 @@ export function step(state: TrackerState, event: MslEvent, env: MslEnv = DEFAULT
       d.place = 'floor';
       break;
     case 'ambient':
-      d.ambient = { tempC: e.tempC, rhPct: e.rhPct };
-      d.sensorLostAt = null;
+      d.floor = reading(d.floor, e.at, e.tempC, e.rhPct);
       break;
     case 'dry-in':
       if (d.place !== 'floor' && d.place !== 'cabinet') return unexpected(`dry-in: the reel is ${d.place === 'oven' ? 'in the oven' : 'sealed: open it first'}`);
       d.place = 'cabinet';
-      d.cabinet = { tempC: e.tempC ?? 25, rhPct: e.rhPct };
+      d.cabinet = reading(NO_SAMPLE, e.at, cabinetTempC(e.tempC, e.rhPct), e.rhPct);
+      break;
+    case 'cabinet':
+      // A sample of the cabinet holding the reel; elsewhere it concerns no cabinet of this reel (tolerated).
+      if (d.place === 'cabinet') d.cabinet = reading(d.cabinet, e.at, cabinetTempC(e.tempC, e.rhPct), e.rhPct);
       break;
     case 'dry-out':
       if (d.place !== 'cabinet') return unexpected('dry-out: the reel is not in a dry cabinet');
       d.place = 'floor';
-      d.cabinet = null;
+      d.cabinet = NO_SAMPLE;
       break;
     case 'bake-start':
       if (d.place === 'oven') return unexpected('bake-start: a bake is already running');
-      // A bag opened straight into the oven: past 24 months its parts count as overtime (longer bake column).
-      if ((d.place === 'new' || d.place === 'bag') && d.sealedAt !== null && e.at > addMonthsUtc(d.sealedAt, 24)) d.shelfLife = true;
+      // A bag opened straight into the oven: its card was not read (not a dry card: the >72 h column, and a bake is
+      // due if this one fails), and past 24 months its parts are out of shelf life.
+      if (d.place === 'new' || d.place === 'bag') {
+        if (readCard(d.spec.level, undefined, undefined) !== null) d.hicUnread = true;
+        if (d.sealedAt !== null && e.at > addMonthsUtc(d.sealedAt, 24)) d.shelfLife = true;
+      }
       d.place = 'oven';
-      d.cabinet = null;
+      d.cabinet = NO_SAMPLE;
       d.lastBake = null;
       d.signoff = null;
-      d.bake = { startAt: e.at, tempC: e.tempC, rhPct: e.rhPct ?? null, carrier: e.carrier ?? null, interruptedAt: null, longInterruptMs: 0, clockLost: d.clockLost !== null };
+      d.bake = { startAt: e.at, tempC: e.tempC ?? null, rhPct: e.rhPct ?? null, carrier: e.carrier ?? null, interruptedAt: null, outMs: 0, clockLost: d.clockLost !== null };
       break;
     case 'bake-interrupt':
       if (d.bake === null) return unexpected('bake-interrupt: no bake is running');
@@ -442,8 +519,7 @@ export function step(state: TrackerState, event: MslEvent, env: MslEnv = DEFAULT
     case 'bake-resume': {
       const b = d.bake;
       if (b === null || b.interruptedAt === null) return unexpected('bake-resume: no interrupted bake');
-      const len = e.at - b.interruptedAt;
-      d.bake = { ...b, interruptedAt: null, longInterruptMs: b.longInterruptMs + (len > env.config.bakeInterruptGraceMs ? len : 0) };
+      d.bake = { ...b, interruptedAt: null, outMs: b.outMs + (e.at - b.interruptedAt) };
       break;
     }
     case 'bake-end':
@@ -451,10 +527,13 @@ export function step(state: TrackerState, event: MslEvent, env: MslEnv = DEFAULT
       endBake(d, env, e.at);
       break;
     case 'sensor-lost':
-      if (d.sensorLostAt === null) d.sensorLostAt = e.at;
+      // Without `sensor`, the loss concerns the floor sensor and, in a cabinet, the cabinet's too (the safe reading).
+      if (e.sensor !== 'cabinet') d.floor = lose(d.floor, e.at);
+      if (e.sensor !== 'floor' && d.place === 'cabinet') d.cabinet = lose(d.cabinet, e.at);
       break;
     case 'sensor-ok':
-      d.sensorLostAt = null;
+      if (e.sensor !== 'cabinet') d.floor = recover(d.floor);
+      if (e.sensor !== 'floor' && d.place === 'cabinet') d.cabinet = recover(d.cabinet);
       break;
     case 'clock-lost':
       if (d.clockLost === null) {
@@ -470,9 +549,9 @@ export function step(state: TrackerState, event: MslEvent, env: MslEnv = DEFAULT
       break;
     case 'disposition':
       if (e.action === 'scrap') d.scrapped = true;
-      // The supervisor's release is the sign-off. `spec` (the bake specification) is journaled when given, but the
-      // issue's document contract has only `action` and `by`, so a release without it must not be an error.
-      else if (d.signoff !== null) completeSignoff(d, e.at);
+      // A supervisor's release signs off a pending bake only when it names the bake specification (`spec`); any
+      // release clears the unrated-conditions latch.
+      else if (d.signoff !== null && e.spec !== undefined) completeSignoff(d, e.at);
       else d.unrated = false;
       break;
     case 'reflow': {
@@ -500,7 +579,7 @@ export function view(tracker: TrackerState, at: number, env: MslEnv = DEFAULT_EN
   if (s.scrapped) {
     return { ok: true, value: { ...common, state: 'expired', consumedFraction: s.consumed, remainingHours: 0, expiresAt: null, reasons: ['MSD_SCRAPPED'], cell: null } };
   }
-  const r = regime(s, env, s.place === 'floor' && isStale(s, env, at));
+  const r = regime(s, env, staleAt(s, env, at));
   const reasons = new Set<ReasonName>();
   const expired = s.consumed >= 1 - EXPIRY_EPS;
   const sealed = s.place === 'new' || s.place === 'bag';
@@ -508,21 +587,33 @@ export function view(tracker: TrackerState, at: number, env: MslEnv = DEFAULT_EN
   const bagSealedAt = sealed && spec.level !== '1' && spec.level !== '6' ? s.sealedAt : null;
   const shelfNow = s.shelfLife || (bagSealedAt !== null && at > addMonthsUtc(bagSealedAt, 24));
   const tolUnknown = spec.level === '6' && spec.floorLifeHours === undefined;
-  const bakeDue = s.hicWet || shelfNow || (spec.level === '6' && !s.baked);
-  const needsBake = bakeDue || s.signoff !== null;
+  const bakeDue = s.hicWet || s.hicUnread || shelfNow || (spec.level === '6' && !s.baked);
+  // A bake awaiting its sign-off has reset nothing yet: the reel is as it was before the oven (a bake never adds
+  // moisture), so the sign-off blocks only a reel that needed the bake (expired, wet card, MSL 6, …).
+  const needsBake = bakeDue;
+  const here = placeTrack(s);
   if (expired) reasons.add('MSD_EXPIRED');
   if (s.hicWet) reasons.add('MSD_HIC_WET');
+  if (s.hicUnread) reasons.add('MSD_HIC_UNREAD');
   if (shelfNow || (bagSealedAt !== null && at > addMonthsUtc(bagSealedAt, 12))) reasons.add('MSD_SHELF_LIFE');
   if (bakeDue) reasons.add('MSD_NEEDS_BAKE');
-  if (s.signoff !== null) reasons.add('MSD_BAKE_SIGNOFF');
-  if (s.lastBake !== null) reasons.add(s.lastBake);
-  if (s.bake !== null && s.bake.tempC > 90 && s.bakeMsOver90 + (at - s.bake.startAt) > env.config.bakeCapMs) reasons.add('MSD_BAKE_LIMIT');
+  if (s.signoff !== null) reasons.add('MSD_BAKE_SIGNOFF').add(s.signoff.why);
+  if (s.lastBake !== null) {
+    reasons.add(s.lastBake.reason);
+    if (s.lastBake.why !== null) reasons.add(s.lastBake.why);
+  }
+  if (s.bake !== null && isHot(s.bake.tempC) && s.bakeMsOver90 + (at - s.bake.startAt) > env.config.bakeCapMs) reasons.add('MSD_BAKE_LIMIT');
   if (tolUnknown) reasons.add('MSD_TOL_UNKNOWN');
   if (s.clockLost !== null) reasons.add('MSD_CLOCK_LOST');
   if (s.unrated) reasons.add('MSD_CONDITIONS_UNRATED');
-  if (r.stale) reasons.add('MSD_SENSOR_STALE');
+  if (r.stale === 'floor') reasons.add('MSD_SENSOR_STALE');
+  if (r.stale === 'cabinet') reasons.add('MSD_CABINET_STALE');
+  if (here !== null && here.fault) reasons.add('MSD_SENSOR_IMPLAUSIBLE');
+  // A class conflict matters where the class rates the reel: a derated level without a floor-life override.
+  if (spec.level !== '1' && spec.level !== '6' && spec.floorLifeHours === undefined && resolveClasses(spec).conflict) reasons.add('MSD_CLASS_CONFLICT');
   const blocked = s.clockLost !== null || s.unrated || r.staleBlocked || (tolUnknown && s.baked);
   const consuming = r.hours !== null;
+  const floorSample = s.floor.sample;
   let state: MsdState;
   if (expired) state = 'expired';
   else if (needsBake) state = 'needs-bake';
@@ -531,7 +622,7 @@ export function view(tracker: TrackerState, at: number, env: MslEnv = DEFAULT_EN
   else if (s.place === 'oven') state = 'paused';
   // The clock is not running: a cabinet, or a fresh floor sample at ≤5 %RH or in a no-limit cell (2a/3 at ≤10 %RH).
   // MSL 1 never runs a clock, so out of the bag it is simply exposed unless the air is dry.
-  else if (!consuming && (s.place === 'cabinet' || (s.ambient !== null && !r.stale && (s.ambient.rhPct <= PAUSE_RH || spec.level !== '1')))) state = 'paused';
+  else if (!consuming && (s.place === 'cabinet' || (floorSample !== null && r.stale === null && (floorSample.rhPct <= PAUSE_RH || spec.level !== '1')))) state = 'paused';
   else state = 'exposed';
   const left = Math.max(0, 1 - s.consumed);
   let remainingHours: number | null;

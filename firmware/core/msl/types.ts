@@ -13,12 +13,24 @@ export type Carrier = (typeof CARRIERS)[number];
 export const HOUR = 3_600_000;
 export const MINUTE = 60_000;
 
+/**
+ * Package types that decide a Table 7-1 class: a BGA by its body (≥1 mm: the ≥3.1 mm class), every MQFP the
+ * ≥3.1 mm class, every TQFP and TSOP the <2.1 mm class; `other` (PQFP, PLCC, SOIC, …) by body thickness.
+ */
+export const PACKAGE_TYPES = ['bga', 'mqfp', 'tqfp', 'tsop', 'other'] as const;
+export type PackageType = (typeof PACKAGE_TYPES)[number];
+/** The sensors whose samples the engine uses: the station's floor sensor and the dry cabinet holding the reel. */
+export const SENSORS = ['floor', 'cabinet'] as const;
+export type Sensor = (typeof SENSORS)[number];
+
 /** What a reel is: from its label or the host's part master. Never changes during the reel's life. */
 export interface ReelSpec {
   readonly level: MsdLevel;
   readonly thicknessClass: ThicknessClass;
-  /** Body thickness, mm: picks the bake-table row only (the derating class is given explicitly). */
+  /** Body thickness, mm: picks the bake-table row, and is checked against the class (Table 7-1). */
   readonly bodyThicknessMm?: number;
+  /** Package type, where it decides the Table 7-1 class (BGA, MQFP, TQFP, TSOP); checked against the class. */
+  readonly packageType?: PackageType;
   /** Floor life from the label or host, hours; for MSL 6 this is the time on label (TOL). */
   readonly floorLifeHours?: number;
   /** Dry-bag seal date if known before the first event (label or host), for shelf life. */
@@ -35,13 +47,14 @@ export type MslEvent =
   | { readonly type: 'open'; readonly at: number; readonly hic10?: HicSpot; readonly hic60?: HicSpot }
   | { readonly type: 'ambient'; readonly at: number; readonly tempC: number; readonly rhPct: number }
   | { readonly type: 'dry-in'; readonly at: number; readonly rhPct: number; readonly tempC?: number }
+  | { readonly type: 'cabinet'; readonly at: number; readonly rhPct: number; readonly tempC?: number }
   | { readonly type: 'dry-out'; readonly at: number }
-  | { readonly type: 'bake-start'; readonly at: number; readonly tempC: number; readonly rhPct?: number; readonly carrier?: Carrier }
+  | { readonly type: 'bake-start'; readonly at: number; readonly tempC?: number; readonly rhPct?: number; readonly carrier?: Carrier }
   | { readonly type: 'bake-interrupt'; readonly at: number }
   | { readonly type: 'bake-resume'; readonly at: number }
   | { readonly type: 'bake-end'; readonly at: number }
-  | { readonly type: 'sensor-lost'; readonly at: number }
-  | { readonly type: 'sensor-ok'; readonly at: number }
+  | { readonly type: 'sensor-lost'; readonly at: number; readonly sensor?: Sensor }
+  | { readonly type: 'sensor-ok'; readonly at: number; readonly sensor?: Sensor }
   | { readonly type: 'clock-lost'; readonly at: number }
   | { readonly type: 'time-sync'; readonly at: number }
   | { readonly type: 'disposition'; readonly at: number; readonly action: 'release' | 'scrap'; readonly by: string; readonly spec?: string }
@@ -64,26 +77,27 @@ export const MSL_EVENT_TYPES: readonly MslEventType[] = [
   'time-sync',
   'disposition',
   'reflow',
+  'cabinet',
 ];
 
 export interface MslConfig {
-  /** A lost sensor's last sample holds for this long; strictly longer is stale. */
+  /** A lost floor sensor's last sample holds for this long; strictly longer is stale. */
   readonly staleAfterMs: number;
+  /** The same for a dry cabinet's conditions. */
+  readonly cabinetStaleAfterMs: number;
   /** Time from placement to reflow; with the margin, the least remaining life a feeding reel must have. */
   readonly timeToReflowMs: number;
   readonly marginMs: number;
   /** Cumulative bake time above 90 °C a reel may have. */
   readonly bakeCapMs: number;
-  /** A bake interruption longer than this adds its length to the required bake time. */
-  readonly bakeInterruptGraceMs: number;
 }
 
 export const DEFAULT_CONFIG: MslConfig = {
   staleAfterMs: 10 * MINUTE,
+  cabinetStaleAfterMs: 10 * MINUTE,
   timeToReflowMs: 4 * HOUR,
   marginMs: 1 * HOUR,
   bakeCapMs: 96 * HOUR,
-  bakeInterruptGraceMs: 15 * MINUTE,
 };
 
 /** What the station knows beyond the reel: its configuration and tables. */

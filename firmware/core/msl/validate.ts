@@ -2,7 +2,7 @@
 // passes (even data that does not match the types) gets a typed error naming the field, never a throw.
 import { CARRIERS, HIC_SPOTS, MSD_LEVELS, THICKNESS_CLASSES } from '../../../protocol/src/vocabulary';
 import type { MslError } from './types';
-import { MSL_EVENT_TYPES } from './types';
+import { MSL_EVENT_TYPES, PACKAGE_TYPES, SENSORS } from './types';
 
 /** Latest time accepted: the end of year 9999 UTC, so that shelf-life dates stay representable. */
 export const MAX_TIME = 253_402_300_799_999;
@@ -39,6 +39,7 @@ export function checkSpec(x: unknown): MslError | undefined {
   if (!oneOf(s['level'], MSD_LEVELS)) return { reason: 'MSD_LEVEL_UNKNOWN', field: 'msl', message: `msl: one of ${MSD_LEVELS.join(', ')}` };
   if (!oneOf(s['thicknessClass'], THICKNESS_CLASSES)) return bad('thicknessClass', `one of ${THICKNESS_CLASSES.join(', ')}`);
   if (s['bodyThicknessMm'] !== undefined && !isNum(s['bodyThicknessMm'], 0.01, 100)) return bad('bodyThicknessMm', 'a thickness in mm, 0.01..100');
+  if (s['packageType'] !== undefined && !oneOf(s['packageType'], PACKAGE_TYPES)) return bad('packageType', `one of ${PACKAGE_TYPES.join(', ')}`);
   if (s['floorLifeHours'] !== undefined && !isNum(s['floorLifeHours'], 0.001, 1e6)) return bad('floorLifeHours', 'hours, 0.001..1000000');
   if (s['sealedAt'] !== undefined && !isTime(s['sealedAt'])) return bad('sealedAt', 'a time');
   return undefined;
@@ -50,6 +51,14 @@ function tempField(e: Fields, name: string, optional: boolean, index: number | u
 
 function rhField(e: Fields, name: string, optional: boolean, index: number | undefined): MslError | undefined {
   return (optional && e[name] === undefined) || isNum(e[name], 0, 100) ? undefined : bad(name, '%RH, 0..100', index);
+}
+
+/**
+ * A sensor reading only has to be a number: whether it is a plausible condition is the engine's judgement
+ * (`classifySample`), and an implausible one is no valid sample, not a malformed event.
+ */
+function readingField(e: Fields, name: string, optional: boolean, index: number | undefined): MslError | undefined {
+  return (optional && e[name] === undefined) || typeof e[name] === 'number' ? undefined : bad(name, name === 'tempC' ? 'a reading in °C' : 'a reading in %RH', index);
 }
 
 /** One event's fields (not its place in the history: the tracker judges that). */
@@ -66,12 +75,16 @@ export function checkEvent(x: unknown, index?: number): MslError | undefined {
       }
       return undefined;
     case 'ambient':
-      return tempField(e, 'tempC', false, index) ?? rhField(e, 'rhPct', false, index);
+      return readingField(e, 'tempC', false, index) ?? readingField(e, 'rhPct', false, index);
     case 'dry-in':
-      return rhField(e, 'rhPct', false, index) ?? tempField(e, 'tempC', true, index);
+    case 'cabinet':
+      return readingField(e, 'rhPct', false, index) ?? readingField(e, 'tempC', true, index);
+    case 'sensor-lost':
+    case 'sensor-ok':
+      return e['sensor'] === undefined || oneOf(e['sensor'], SENSORS) ? undefined : bad('sensor', `one of ${SENSORS.join(', ')}`, index);
     case 'bake-start':
       if (e['carrier'] !== undefined && !oneOf(e['carrier'], CARRIERS)) return bad('carrier', `one of ${CARRIERS.join(', ')}`, index);
-      return tempField(e, 'tempC', false, index) ?? rhField(e, 'rhPct', true, index);
+      return tempField(e, 'tempC', true, index) ?? rhField(e, 'rhPct', true, index);
     case 'disposition':
       if (e['action'] !== 'release' && e['action'] !== 'scrap') return bad('action', 'release or scrap', index);
       if (!isText(e['by'])) return bad('by', `who decided, 1..${MAX_TEXT} characters`, index);

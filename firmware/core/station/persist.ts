@@ -7,7 +7,7 @@ import { chunkWorkOrder, type Slot, type WorkOrder } from '../../../protocol/src
 import { decodePayload, encodePayload } from '../../../protocol/src/frame';
 import { MESSAGES } from '../../../protocol/src/messages';
 import { validateTable, type TableSet } from '../msl/table';
-import type { TrackerState } from '../msl/tracker';
+import { TRACKER_VERSION, type TrackerState } from '../msl/tracker';
 import { indexOrder } from '../setup/order';
 import { reelIndexKey } from '../setup/normalize';
 import { createSetup, heldReel } from '../setup/setup';
@@ -53,7 +53,7 @@ export interface StoredOrder {
  * payloads, u16 length each): a 120-slot order takes about 9 KB instead of the 40 KB its JSON would.
  */
 export function orderBytes(o: StoredOrder): Uint8Array | undefined {
-  const chunks = chunkWorkOrder(o.order, 0);
+  const chunks = chunkWorkOrder(o.order, 1, { slotless: true });
   if (!chunks.ok) return undefined;
   const payloads: Uint8Array[] = [];
   for (const m of chunks.messages) {
@@ -124,7 +124,9 @@ export function decodeReel(bytes: Uint8Array): Decoded<MsdReel> {
   const d = fromBytes(bytes, 'MSD reel');
   if (!d.ok) return d;
   const x = d.value;
-  if (!isObj(x) || typeof x['key'] !== 'string' || !isObj(x['tracker']) || (x['tracker'] as { v?: unknown }).v !== 1) return { ok: false, detail: 'MSD reel: malformed' };
+  if (!isObj(x) || typeof x['key'] !== 'string' || !isObj(x['tracker']) || (x['tracker'] as { v?: unknown }).v !== TRACKER_VERSION) {
+    return { ok: false, detail: 'MSD reel: malformed, or written by another version of the MSL engine' };
+  }
   return { ok: true, value: x as unknown as MsdReel & { tracker: TrackerState } };
 }
 

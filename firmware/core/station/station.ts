@@ -501,7 +501,7 @@ function sensor(d: Draft, reading: { ok: true; tempC: number; rhPct: number } | 
     const r = reading as { ok: true; tempC: number; rhPct: number };
     const wasOk = prev.status === 'ok' && !sensorStale(s, f);
     const msd = broadcast(
-      { ...s, msd: wasOk ? s.msd : broadcast(s, (t) => ({ type: 'sensor-ok', at: Math.max(f.now, t.at ?? f.now) })) },
+      { ...s, msd: wasOk ? s.msd : broadcast(s, (t) => ({ type: 'sensor-ok', sensor: 'floor', at: Math.max(f.now, t.at ?? f.now) })) },
       (t) => ({ type: 'ambient', at: Math.max(f.now, t.at ?? f.now), tempC: r.tempC, rhPct: r.rhPct }),
     );
     d.state = { ...s, msd, sensor: { ...prev, status: 'ok', lastValidMono: f.mono, last: { tempC: r.tempC, rhPct: r.rhPct } } };
@@ -509,7 +509,7 @@ function sensor(d: Draft, reading: { ok: true; tempC: number; rhPct: number } | 
     if (prev.status === 'ok') {
       // The last valid sample holds from when it was taken: the engine's staleness counts from there.
       const lostAt = f.now - (f.mono - (prev.lastValidMono ?? f.mono));
-      d.state = { ...s, msd: broadcast(s, (t) => ({ type: 'sensor-lost', at: Math.max(lostAt, t.at ?? lostAt) }) as MslEvent) };
+      d.state = { ...s, msd: broadcast(s, (t) => ({ type: 'sensor-lost', sensor: 'floor', at: Math.max(lostAt, t.at ?? lostAt) }) as MslEvent) };
     }
     d.state = { ...d.state, sensor: { ...d.state.sensor, status: judged.status } };
   }

@@ -18,5 +18,11 @@ export function envWith(config: Partial<MslConfig>): MslEnv {
   return defaultEnv(config);
 }
 
-/** Opened at T0 into the given floor conditions. */
-export const openedAt = (tempC: number, rhPct: number, hours = 0): MslEvent[] => [at(hours, { type: 'open' }), at(hours, { type: 'ambient', tempC, rhPct })];
+/** Opened at T0 (the card read dry) into the given floor conditions. */
+export const openedAt = (tempC: number, rhPct: number, hours = 0): MslEvent[] => [
+  at(hours, { type: 'open', hic10: 'blue', hic60: 'blue' }),
+  at(hours, { type: 'ambient', tempC, rhPct }),
+];
+
+/** A bag opened with its card read dry. */
+export const openDry = (hours: number): MslEvent => at(hours, { type: 'open', hic10: 'blue', hic60: 'blue' });

@@ -16,7 +16,7 @@ import {
   type MslView,
   type TrackerState,
 } from '../../core/msl/index';
-import { historyArb, specArb } from './arbitrary';
+import { bodyArb, historyArb, packageArb, specArb } from './arbitrary';
 import { referenceConsumed } from './reference';
 
 const env = defaultEnv();
@@ -59,7 +59,21 @@ describe('incremental tracker and from-history evaluation', () => {
 
 describe('closed-form integration', () => {
   it('matches a naive minute-by-minute integration of the same history', () => {
-    const simpleSpec = fc.record({ level: fc.constantFrom('2', '2a', '3', '4', '5', '5a' as const), thicknessClass: fc.constantFrom('thick', 'medium' as const) });
+    const simpleSpec = fc
+      .record({
+        level: fc.constantFrom('2', '2a', '3', '4', '5', '5a' as const),
+        thicknessClass: fc.constantFrom('thick', 'thick', 'medium', 'thin', 'unknown' as const),
+        body: bodyArb,
+        pkg: packageArb,
+        fl: fc.constantFrom(undefined, undefined, undefined, 30),
+      })
+      .map(({ level, thicknessClass, body, pkg, fl }) => ({
+        level,
+        thicknessClass,
+        ...(body === undefined ? {} : { bodyThicknessMm: body }),
+        ...(pkg === undefined ? {} : { packageType: pkg }),
+        ...(fl === undefined ? {} : { floorLifeHours: fl }),
+      }));
     fc.assert(
       fc.property(simpleSpec, historyArb(14, { simple: true }), fc.integer({ min: 0, max: 3000 }), (spec, events, extraMin) => {
         const at = lastAt(events, 1_770_000_000_000) + extraMin * MINUTE;
@@ -67,7 +81,7 @@ describe('closed-form integration', () => {
         if (!r.ok) throw new Error(JSON.stringify(r.error));
         expect(r.value.consumedFraction).toBeCloseTo(referenceConsumed(spec, events, at, env), 9);
       }),
-      { numRuns: 120 },
+      { numRuns: 200 },
     );
   });
 });

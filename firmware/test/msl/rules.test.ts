@@ -1,7 +1,7 @@
 // Every rule of the MSL policy, at its boundaries: integration over conditions, dry storage, short-exposure resets,
 // stale sensor, clock loss, unrated conditions, MSL 1 and 6, bakes, HIC, shelf life, margin, scrap, and event errors.
 import { addMonthsUtc, evaluate, HOUR, MINUTE, type MslEvent, type ReelSpec } from '../../core/msl/index';
-import { at, envWith, h, openedAt, T0, viewAt } from './helpers';
+import { at, envWith, h, openDry, openedAt, T0, viewAt } from './helpers';
 
 const MS3: ReelSpec = { level: '3', thicknessClass: 'thick' };
 const close = (x: number) => expect.closeTo(x, 12);
@@ -47,10 +47,13 @@ describe('dry storage and bags', () => {
     expect(viewAt({ level: '5a', thicknessClass: 'thick' }, events, 21.9)).toMatchObject({ state: 'paused', consumedFraction: 2 / 24, remainingHours: 22 });
   });
 
-  it('a ≤10 %RH cabinet uses the 10 %RH column: MSL 4 keeps consuming (25 °C default: 144 h)', () => {
+  it('a ≤10 %RH cabinet uses the 10 %RH column (7.3): MSL 4 keeps consuming, at 30 °C when the cabinet does not say (120 h)', () => {
     const v = viewAt({ level: '4', thicknessClass: 'thick' }, [...openedAt(30, 60), at(1, { type: 'dry-in', rhPct: 10 })], 73);
-    expect(v).toMatchObject({ state: 'exposed', cell: { tempC: 25, rhPct: 10 } });
-    expect(v.consumedFraction).toEqual(close(1 / 72 + 72 / 144));
+    expect(v).toMatchObject({ state: 'exposed', cell: { tempC: 30, rhPct: 10 } });
+    expect(v.consumedFraction).toEqual(close(1 / 72 + 72 / 120));
+    // A stated cabinet temperature is used as it is.
+    const cool = viewAt({ level: '4', thicknessClass: 'thick' }, [...openedAt(30, 60), at(1, { type: 'dry-in', rhPct: 10, tempC: 24 })], 73);
+    expect(cool.consumedFraction).toEqual(close(1 / 72 + 72 / 144));
   });
 
   it('a ≤10 %RH cabinet pauses MSL 3 (no limit in that column); above 10 %RH it is just ambient', () => {
@@ -102,10 +105,10 @@ describe('short-exposure reset', () => {
     expect(evaluate({ ...ms4, events }, h(88) - 1)).toMatchObject({ ok: true, value: { consumedFraction: close(8 / 72) } });
   });
 
-  it('MSL 5: 8 h + 1 ms needs a bake; and the bag does not count as ≤5 %RH drying for levels 4–5a', () => {
+  it('MSL 5: 8 h + 1 ms needs a bake, in a ≤5 %RH cabinet or a dry bag alike', () => {
     const ms5: ReelSpec = { level: '5', thicknessClass: 'thick' };
     expect(viewAt(ms5, [...openedAt(25, 40), { type: 'dry-in', at: h(8) + 1, rhPct: 2 }], 1000).consumedFraction).toEqual(close((8 * HOUR + 1) / (96 * HOUR)));
-    expect(viewAt(ms5, [...openedAt(25, 40), at(4, { type: 'seal' })], 1000).consumedFraction).toEqual(close(4 / 96));
+    expect(viewAt(ms5, [...openedAt(25, 40), { type: 'seal', at: h(8) + 1 }], 1000).consumedFraction).toEqual(close((8 * HOUR + 1) / (96 * HOUR)));
   });
 });
 
@@ -140,7 +143,7 @@ describe('sensor staleness', () => {
   });
 
   it('a reel opened with no sample yet is charged at the worst rated cell', () => {
-    expect(viewAt(MS3, [at(0, { type: 'open' })], 1)).toMatchObject({ state: 'exposed', consumedFraction: close(1 / 72), reasons: ['MSD_SENSOR_STALE'] });
+    expect(viewAt(MS3, [openDry(0)], 1)).toMatchObject({ state: 'exposed', consumedFraction: close(1 / 72), reasons: ['MSD_SENSOR_STALE'] });
   });
 
   it('does not matter to a sealed reel', () => {
@@ -194,7 +197,7 @@ describe('unrated conditions', () => {
   it('unrated air does not touch a sealed reel, but opening into it does', () => {
     const ev = [at(0, { type: 'ambient', tempC: 40, rhPct: 50 })];
     expect(viewAt(MS3, ev, 1).state).toBe('sealed');
-    expect(viewAt(MS3, [...ev, at(1, { type: 'open' })], 1).state).toBe('blocked-unrated');
+    expect(viewAt(MS3, [...ev, openDry(1)], 1).state).toBe('blocked-unrated');
   });
 });
 
@@ -205,9 +208,9 @@ describe('MSL 1 and MSL 6', () => {
     expect(viewAt(ms1, [...openedAt(30, 85), at(5, { type: 'ambient', tempC: 30, rhPct: 86 })], 6).state).toBe('blocked-unrated');
   });
 
-  const bake = (hours: number): MslEvent[] => [at(hours, { type: 'bake-start', tempC: 125 }), at(hours + 48, { type: 'bake-end' })];
+  const bake = (hours: number): MslEvent[] => [at(hours, { type: 'bake-start', tempC: 125, carrier: 'tray' }), at(hours + 48, { type: 'bake-end' })];
   it('MSL 6 needs a bake first; the bake has no table value, so a supervisor releases it; then the TOL runs', () => {
-    const ms6: ReelSpec = { level: '6', thicknessClass: 'thick', floorLifeHours: 8, bodyThicknessMm: 1.0 };
+    const ms6: ReelSpec = { level: '6', thicknessClass: 'thick', floorLifeHours: 8, bodyThicknessMm: 1.0, packageType: 'bga' };
     expect(viewAt(ms6, [], 0)).toMatchObject({ state: 'needs-bake', reasons: ['MSD_NEEDS_BAKE'] });
     const baked = [...bake(0), at(48, { type: 'ambient', tempC: 25, rhPct: 50 })];
     expect(viewAt(ms6, baked, 48)).toMatchObject({ state: 'needs-bake', reasons: ['MSD_NEEDS_BAKE', 'MSD_BAKE_SIGNOFF'] });
@@ -222,21 +225,22 @@ describe('MSL 1 and MSL 6', () => {
     expect(viewAt(ms6, ev, 49)).toMatchObject({ state: 'blocked-unrated', reasons: ['MSD_TOL_UNKNOWN'] });
   });
 
-  it('a release without `spec` (the issue\'s disposition has only action and by) still signs the bake off', () => {
-    // Regression: this document, valid under the issue's contract, used to be rejected (MSD_EVENT_INVALID, exit 2).
+  it('a release without `spec` is accepted (no error) but signs no bake off: the sign-off must name the specification', () => {
     const ms6: ReelSpec = { level: '6', thicknessClass: 'thick', floorLifeHours: 8 };
     const ev = [...bake(0), at(48, { type: 'ambient', tempC: 30, rhPct: 60 }), at(49, { type: 'disposition', action: 'release', by: 'sup-1' })];
-    // As of the bake's end: 2 h at the 8 h TOL.
-    expect(viewAt(ms6, ev, 50)).toMatchObject({ state: 'exposed', consumedFraction: 0.25, remainingHours: 6, reasons: [] });
+    expect(viewAt(ms6, ev, 50)).toMatchObject({ state: 'needs-bake', remainingHours: 0, reasons: ['MSD_NEEDS_BAKE', 'MSD_BAKE_SIGNOFF'] });
+    // Naming it completes the sign-off, as of the bake's end: 2 h at the 8 h TOL.
+    const named = [...ev, at(49.5, { type: 'disposition', action: 'release', by: 'sup-1', spec: 'label: 125C 48h' })];
+    expect(viewAt(ms6, named, 50)).toMatchObject({ state: 'exposed', consumedFraction: 0.25, remainingHours: 6, reasons: [] });
   });
 });
 
 describe('bakes', () => {
   // Body 1.0 mm: the ≤1.4 mm row. MSL 3: 125 °C 9 h (>72 h overtime) / 7 h (≤72 h); 90 °C 33 h / 23 h.
-  const reel: ReelSpec = { level: '3', thicknessClass: 'thick', bodyThicknessMm: 1.0 };
+  const reel: ReelSpec = { level: '3', thicknessClass: 'thick', bodyThicknessMm: 1.0, packageType: 'bga' };
   const expired = openedAt(30, 60); // expires at 168 h
   const bakeAt = (start: number, ms: number, e: Partial<Extract<MslEvent, { type: 'bake-start' }>> = {}): MslEvent[] => [
-    { type: 'bake-start', at: h(start), tempC: 125, ...e } as MslEvent,
+    { type: 'bake-start', at: h(start), tempC: 125, carrier: 'tray', ...e } as MslEvent,
     { type: 'bake-end', at: h(start) + ms },
   ];
 
@@ -245,7 +249,7 @@ describe('bakes', () => {
   });
 
   it('a bake one minute short is MSD_BAKE_REJECTED and resets nothing', () => {
-    expect(viewAt(reel, [...expired, ...bakeAt(200, 7 * HOUR - MINUTE)], 207)).toMatchObject({ state: 'expired', reasons: ['MSD_EXPIRED', 'MSD_BAKE_REJECTED'] });
+    expect(viewAt(reel, [...expired, ...bakeAt(200, 7 * HOUR - MINUTE)], 207)).toMatchObject({ state: 'expired', reasons: ['MSD_EXPIRED', 'MSD_BAKE_REJECTED', 'MSD_BAKE_SHORT'] });
   });
 
   it('overtime: exactly 72 h past expiry uses the ≤72 h column, a minute more the >72 h column', () => {
@@ -254,11 +258,11 @@ describe('bakes', () => {
     expect(viewAt(reel, [...expired, ...bakeAt(240 + 1 / 60, 9 * HOUR)], 249 + 1 / 60).consumedFraction).toBe(0);
   });
 
-  it('90 °C and 40 °C bakes count only at ≤5 %RH, and the temperature rounds down to a column', () => {
+  it('90 °C and 40 °C bakes count only at ≤5 %RH shown (MSD_BAKE_RH); a temperature between columns is not rounded to one', () => {
     expect(viewAt(reel, [...expired, ...bakeAt(200, 23 * HOUR, { tempC: 90, rhPct: 5 })], 223).consumedFraction).toBe(0);
-    expect(viewAt(reel, [...expired, ...bakeAt(200, 23 * HOUR, { tempC: 124, rhPct: 3 })], 223).consumedFraction).toBe(0);
-    expect(viewAt(reel, [...expired, ...bakeAt(200, 23 * HOUR, { tempC: 90 })], 223).reasons).toContain('MSD_BAKE_REJECTED');
-    expect(viewAt(reel, [...expired, ...bakeAt(200, 23 * HOUR, { tempC: 90, rhPct: 6 })], 223).reasons).toContain('MSD_BAKE_REJECTED');
+    expect(viewAt(reel, [...expired, ...bakeAt(200, 23 * HOUR, { tempC: 124, rhPct: 3 })], 223)).toMatchObject({ state: 'expired', reasons: ['MSD_EXPIRED', 'MSD_BAKE_SIGNOFF', 'MSD_BAKE_OFF_TABLE'] });
+    expect(viewAt(reel, [...expired, ...bakeAt(200, 23 * HOUR, { tempC: 90 })], 223).reasons).toEqual(['MSD_EXPIRED', 'MSD_BAKE_REJECTED', 'MSD_BAKE_RH']);
+    expect(viewAt(reel, [...expired, ...bakeAt(200, 23 * HOUR, { tempC: 90, rhPct: 6 })], 223).reasons).toEqual(['MSD_EXPIRED', 'MSD_BAKE_REJECTED', 'MSD_BAKE_RH']);
     expect(viewAt(reel, [...expired, ...bakeAt(200, 9 * 24 * HOUR, { tempC: 40, rhPct: 5 })], 416).consumedFraction).toBe(0);
     expect(viewAt(reel, [...expired, ...bakeAt(200, 500 * HOUR, { tempC: 39.9, rhPct: 5 })], 700).reasons).toContain('MSD_BAKE_REJECTED');
   });
@@ -267,14 +271,15 @@ describe('bakes', () => {
     expect(viewAt(reel, [...expired, ...bakeAt(200, 9 * HOUR, { carrier: 'tape-reel' })], 210).reasons).toContain('MSD_BAKE_REJECTED');
   });
 
-  it('an interruption of exactly 15 min is ignored; a longer one adds to the required time', () => {
+  it('an interruption never counts as bake time (4.2): the bake must run its table time at temperature', () => {
     const withBreak = (len: number, total: number): MslEvent[] => [
-      at(200, { type: 'bake-start', tempC: 125 }),
+      at(200, { type: 'bake-start', tempC: 125, carrier: 'tray' }),
       at(201, { type: 'bake-interrupt' }),
       { type: 'bake-resume', at: h(201) + len },
       { type: 'bake-end', at: h(200) + total },
     ];
-    expect(viewAt(reel, [...expired, ...withBreak(15 * MINUTE, 7 * HOUR)], 207).consumedFraction).toBe(0);
+    expect(viewAt(reel, [...expired, ...withBreak(15 * MINUTE, 7 * HOUR)], 207).reasons).toContain('MSD_BAKE_SHORT');
+    expect(viewAt(reel, [...expired, ...withBreak(15 * MINUTE, 7 * HOUR + 15 * MINUTE)], 207.25).consumedFraction).toBe(0);
     expect(viewAt(reel, [...expired, ...withBreak(15 * MINUTE + 1, 7 * HOUR)], 210).state).toBe('expired');
     expect(evaluate({ ...reel, events: [...expired, ...withBreak(15 * MINUTE + 1, 7 * HOUR + 15 * MINUTE + 1)] }, h(207.25) + 1)).toMatchObject({ ok: true, value: { consumedFraction: 0 } });
   });
@@ -296,16 +301,16 @@ describe('bakes', () => {
     const thick: ReelSpec = { ...reel, bodyThicknessMm: 2.5 };
     const ev = [...expired, ...bakeAt(200, 24 * HOUR)];
     expect(viewAt(thick, ev, 226)).toMatchObject({ state: 'expired', reasons: ['MSD_EXPIRED', 'MSD_BAKE_SIGNOFF'] });
-    // Not expired before the bake: the pending sign-off alone blocks it as needs-bake.
-    expect(viewAt(thick, [...openedAt(30, 60), ...bakeAt(10, 24 * HOUR)], 34)).toMatchObject({ state: 'needs-bake', reasons: ['MSD_BAKE_SIGNOFF'] });
+    // Not expired before the bake: a bake adds no moisture, so until the sign-off the reel goes on as it was.
+    expect(viewAt(thick, [...openedAt(30, 60), ...bakeAt(10, 24 * HOUR)], 34)).toMatchObject({ state: 'exposed', consumedFraction: close(10 / 168), reasons: ['MSD_BAKE_SIGNOFF'] });
     const v = viewAt(thick, [...ev, at(226, { type: 'disposition', action: 'release', by: 'sup-1', spec: 'IPC J-STD-033D 4-1 125C 48h' })], 226);
     expect(v.state).toBe('exposed');
     expect(v.consumedFraction).toEqual(close(2 / 168));
   });
 
   it('a clock loss during the bake voids it', () => {
-    const ev = [...expired, at(200, { type: 'bake-start', tempC: 125 }), at(201, { type: 'clock-lost' }), at(202, { type: 'time-sync' }), at(210, { type: 'bake-end' })];
-    expect(viewAt(reel, ev, 210).reasons).toContain('MSD_BAKE_REJECTED');
+    const ev = [...expired, at(200, { type: 'bake-start', tempC: 125, carrier: 'tray' }), at(201, { type: 'clock-lost' }), at(202, { type: 'time-sync' }), at(210, { type: 'bake-end' })];
+    expect(viewAt(reel, ev, 210).reasons).toEqual(['MSD_EXPIRED', 'MSD_BAKE_REJECTED', 'MSD_BAKE_UNTIMED']);
   });
 });
 
@@ -322,17 +327,17 @@ describe('humidity indicator card at opening', () => {
     expect(open('2', { hic60: 'pink' }).state).toBe('needs-bake');
   });
 
-  it('blue spots, or no reading, change nothing; MSL 1 ignores the card', () => {
+  it('blue spots change nothing; MSL 1 ignores the card', () => {
     expect(open('3', { hic10: 'blue', hic60: 'blue' }).state).toBe('exposed');
-    expect(open('3', {}).state).toBe('exposed');
+    expect(open('3', { hic10: 'blue' }).state).toBe('exposed');
     expect(viewAt({ level: '1', thicknessClass: 'thick' }, [at(0, { type: 'open', hic60: 'pink' }), at(0, { type: 'ambient', tempC: 25, rhPct: 40 })], 1).state).toBe('exposed');
   });
 
   it('a wet card means the >72 h bake column, and an accepted bake clears it', () => {
-    const reel: ReelSpec = { level: '3', thicknessClass: 'thick', bodyThicknessMm: 1.0 };
+    const reel: ReelSpec = { level: '3', thicknessClass: 'thick', bodyThicknessMm: 1.0, packageType: 'bga' };
     const wet = [at(0, { type: 'open', hic10: 'pink' }), at(0, { type: 'ambient', tempC: 25, rhPct: 40 })];
-    expect(viewAt(reel, [...wet, at(1, { type: 'bake-start', tempC: 125 }), at(8, { type: 'bake-end' })], 8).state).toBe('needs-bake');
-    expect(viewAt(reel, [...wet, at(1, { type: 'bake-start', tempC: 125 }), at(10, { type: 'bake-end' })], 10)).toMatchObject({ state: 'exposed', reasons: [] });
+    expect(viewAt(reel, [...wet, at(1, { type: 'bake-start', tempC: 125, carrier: 'tray' }), at(8, { type: 'bake-end' })], 8).state).toBe('needs-bake');
+    expect(viewAt(reel, [...wet, at(1, { type: 'bake-start', tempC: 125, carrier: 'tray' }), at(10, { type: 'bake-end' })], 10)).toMatchObject({ state: 'exposed', reasons: [] });
   });
 });
 
@@ -349,12 +354,12 @@ describe('shelf life of the sealed bag', () => {
     expect(addMonthsUtc(Date.UTC(2024, 1, 29, 13, 5), 12)).toBe(Date.UTC(2025, 1, 28, 13, 5));
   });
 
-  it('up to exactly 12 months: usable without a card reading', () => {
-    expect(openAt(m12)).toMatchObject({ ok: true, value: { state: 'exposed' } });
+  it('up to exactly 12 months: usable with a dry card', () => {
+    expect(openAt(m12, { hic10: 'blue' })).toMatchObject({ ok: true, value: { state: 'exposed', reasons: [] } });
   });
 
   it('12 to 24 months: usable only if the card reads dry; no reading means bake', () => {
-    expect(openAt(m12 + 1)).toMatchObject({ ok: true, value: { state: 'needs-bake', reasons: ['MSD_NEEDS_BAKE', 'MSD_SHELF_LIFE'] } });
+    expect(openAt(m12 + 1)).toMatchObject({ ok: true, value: { state: 'needs-bake', reasons: ['MSD_NEEDS_BAKE', 'MSD_SHELF_LIFE', 'MSD_HIC_UNREAD'] } });
     expect(openAt(m12 + 1, { hic10: 'blue' })).toMatchObject({ ok: true, value: { state: 'exposed' } });
     expect(openAt(m24, { hic10: 'blue' })).toMatchObject({ ok: true, value: { state: 'exposed' } });
   });
@@ -372,8 +377,8 @@ describe('shelf life of the sealed bag', () => {
 
 describe('supervisor scrap', () => {
   it('a scrapped reel stays expired with MSD_SCRAPPED forever, whatever follows', () => {
-    const reel: ReelSpec = { level: '3', thicknessClass: 'thick', bodyThicknessMm: 1.0 };
-    const ev = [...openedAt(25, 40), at(1, { type: 'disposition', action: 'scrap', by: 'sup-1' }), at(2, { type: 'bake-end' }), at(3, { type: 'bake-start', tempC: 125 }), at(20, { type: 'bake-end' })];
+    const reel: ReelSpec = { level: '3', thicknessClass: 'thick', bodyThicknessMm: 1.0, packageType: 'bga' };
+    const ev = [...openedAt(25, 40), at(1, { type: 'disposition', action: 'scrap', by: 'sup-1' }), at(2, { type: 'bake-end' }), at(3, { type: 'bake-start', tempC: 125, carrier: 'tray' }), at(20, { type: 'bake-end' })];
     expect(viewAt(reel, ev, 1000)).toMatchObject({ state: 'expired', remainingHours: 0, expiresAt: null, reasons: ['MSD_SCRAPPED'] });
   });
 });
@@ -385,7 +390,7 @@ describe('history shape: initial state, errors and tolerance', () => {
 
   it('the first event may be seal (recording the seal date) or open', () => {
     expect(viewAt(MS3, [at(0, { type: 'seal' })], 1).state).toBe('sealed');
-    expect(viewAt(MS3, [at(0, { type: 'open' })], 0).state).toBe('exposed');
+    expect(viewAt(MS3, [openDry(0)], 0).state).toBe('exposed');
   });
 
   it('events at the same instant apply in list order', () => {
@@ -401,8 +406,8 @@ describe('history shape: initial state, errors and tolerance', () => {
     ['bake-resume without an interruption', [at(0, { type: 'bake-start', tempC: 125 }), at(1, { type: 'bake-resume' })], { reason: 'MSD_EVENT_UNEXPECTED', index: 1 }],
     ['dry-out outside a cabinet', [at(0, { type: 'open' }), at(1, { type: 'dry-out' })], { reason: 'MSD_EVENT_UNEXPECTED', index: 1 }],
     ['dry-in of a sealed bag', [at(0, { type: 'dry-in', rhPct: 5 })], { reason: 'MSD_EVENT_UNEXPECTED', index: 0 }],
-    ['RH above 100', [at(0, { type: 'ambient', tempC: 20, rhPct: 101 })], { reason: 'MSD_EVENT_INVALID', index: 0, field: 'rhPct' }],
-    ['a NaN temperature', [{ type: 'ambient', at: T0, tempC: NaN, rhPct: 50 }], { reason: 'MSD_EVENT_INVALID', index: 0, field: 'tempC' }],
+    ['a temperature that is not a number', [{ type: 'ambient', at: T0, tempC: '20', rhPct: 50 } as unknown as MslEvent], { reason: 'MSD_EVENT_INVALID', index: 0, field: 'tempC' }],
+    ['a bake above 400 °C', [at(0, { type: 'bake-start', tempC: 401 })], { reason: 'MSD_EVENT_INVALID', index: 0, field: 'tempC' }],
     ['an unknown event type', [{ type: 'teleport', at: T0 } as unknown as MslEvent], { reason: 'MSD_EVENT_INVALID', index: 0, field: 'type' }],
   ])('%s is a typed error naming the event', (_, events, error) => {
     expect(evaluate({ ...MS3, events }, h(10))).toEqual({ ok: false, error: expect.objectContaining(error) });

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   BAKE_TABLE,
-  bakeColumn,
+  tableColumn,
   floorLife,
   NOMINAL_HOURS,
   requiredBakeHours,
@@ -155,7 +155,7 @@ describe('bake table', () => {
     expect(requiredBakeHours(BAKE_TABLE, 1.0, '6', 125, false)).toBeUndefined();
   });
 
-  it('rounds the bake temperature down to a column', () => {
-    expect([150, 125, 124.9, 90, 89.9, 40, 39.9].map(bakeColumn)).toEqual([125, 125, 90, 90, 40, 40, undefined]);
+  it('a bake temperature is a Table 4-1 column only exactly: it is never rounded to the nearest one', () => {
+    expect([150, 125, 124.9, 90, 89.9, 40, 39.9].map(tableColumn)).toEqual([undefined, 125, undefined, 90, undefined, 40, undefined]);
   });
 });

@@ -35,6 +35,8 @@ export interface RigOptions {
   rtc?: 'trusted' | 'untrusted' | 'none';
   journalKib?: number;
   seed?: number;
+  /** The provisioned secret; null provisions none. */
+  secret?: Uint8Array | null;
   /** Start from these flash contents (a copy is used) and this clock. */
   from?: { journal: SimFlash; store: SimFlash; clock: SimClock };
 }
@@ -55,7 +57,7 @@ export function rig(opts: RigOptions = {}): Rig {
   const make = () =>
     Station.start({
       hal: { journalFlash, storeFlash, clock, runPermit: relay, stackLight: light, sensor, random: seededRandom(opts.seed ?? 1) },
-      provision: { config, secret: new Uint8Array(32).fill(7) },
+      provision: opts.secret === null ? { config } : { config, secret: opts.secret ?? new Uint8Array(32).fill(7) },
       onEvent: (e) => events.push(e),
     });
   const r: Rig = {

@@ -12,10 +12,9 @@ import {
 } from '../../../protocol/src/fields';
 import { HeaderWire } from '../../../protocol/src/frame';
 import * as limits from '../../../protocol/src/limits';
-import { MESSAGES, type Message, type MessageName } from '../../../protocol/src/messages';
+import { MESSAGES, type MessageName } from '../../../protocol/src/messages';
 import { REASONS, type ReasonName } from '../../../protocol/src/reasons';
-import { encodeFrame, fromHex, toHex, usualDirection } from '../../../protocol/src/index';
-import { EXAMPLE_KEY_HEX, EXAMPLE_KEY_ID, EXAMPLE_STATION_ID, EXAMPLES } from '../../../protocol/vectors/examples';
+import { buildVectorSet } from './vectors';
 
 function esc(s: string): string {
   return s.replace(/\|/g, '\\|');
@@ -51,20 +50,15 @@ function fieldRows(struct: StructField<Record<string, Field<unknown>>>, prefix =
   return rows;
 }
 
-function exampleHex(name: MessageName): string {
-  const r = encodeFrame({ type: name, body: EXAMPLES[name] } as Message, {
-    stationId: EXAMPLE_STATION_ID,
-    counter: 1,
-    direction: usualDirection(name),
-    keyId: EXAMPLE_KEY_ID,
-    key: fromHex(EXAMPLE_KEY_HEX)!,
-  });
-  if (!r.ok) throw new Error(r.detail);
-  return toHex(r.wire);
-}
-
 export function renderSections(): Record<string, string> {
   const names = Object.keys(MESSAGES) as MessageName[];
+  // The example frame of each message type is the one its ok/ vector carries (after that vector's handshake).
+  const examples = buildVectorSet().exampleFrames;
+  const exampleHex = (name: MessageName): string => {
+    const hex = examples.get(name);
+    if (hex === undefined) throw new Error(`no example frame for ${name}`);
+    return hex;
+  };
   const summary = [
     '| Type | Message | Sent by | Max payload | CFX counterpart | Purpose |',
     '|---|---|---|---|---|---|',
@@ -115,6 +109,8 @@ export function renderSections(): Record<string, string> {
     `| \`HEADER_BYTES\` | ${limits.HEADER_BYTES} | Header size. |`,
     `| \`MAC_BYTES\` | ${limits.MAC_BYTES} | HMAC-SHA-256 truncated to this many bytes. |`,
     `| \`CRC_BYTES\` | ${limits.CRC_BYTES} | CRC-32 (ISO-HDLC, as zlib), little-endian. |`,
+    `| \`NONCE_BYTES\` | ${limits.NONCE_BYTES} | Each end's fresh session nonce, in Hello and HelloAck. |`,
+    `| \`MIN_KEY_BYTES\` | ${limits.MIN_KEY_BYTES} | Shortest station secret or MAC key accepted (32 random bytes recommended). |`,
   ].join('\n');
 
   const reasons = [

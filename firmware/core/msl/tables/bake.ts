@@ -3,7 +3,7 @@
 // and a bake then needs a supervisor sign-off naming its specification.
 import type { MsdLevel } from '../../../../protocol/src/messages';
 
-/** Bake temperature columns, °C. A bake temperature rounds DOWN to a column. */
+/** Bake temperature columns, °C: the only temperatures Table 4-1 rates (a bake elsewhere is never moved to one). */
 export const BAKE_TEMPS = [125, 90, 40] as const;
 export type BakeTemp = (typeof BAKE_TEMPS)[number];
 
@@ -54,11 +54,6 @@ export const BAKE_TABLE: BakeTable = {
     row(2.0, '5', [40, 25, 6 * d, 4 * d, 57 * d, 35 * d]),
   ],
 };
-
-/** The bake column a temperature rounds down to, or undefined below 40 °C (not a bake). */
-export function bakeColumn(tempC: number): BakeTemp | undefined {
-  return BAKE_TEMPS.find((t) => tempC >= t);
-}
 
 /** Hours the table requires, or undefined where it has no value (body unknown or thicker than every row, level absent). */
 export function requiredBakeHours(
