@@ -4,6 +4,7 @@
 // ECMA-419 IO, so what the tests exercise is what goes onto the device.
 import type { ReasonName } from '../../protocol/src/reasons';
 import type { ByteStream, ListenTcp, SerialPort, StreamCallbacks, Timers } from '../platform/hal';
+import { HostPort } from '../runtime/host-port';
 import { Station, type Provisioning, type StationEvent, type StationHal } from '../runtime/station';
 import { ScanLines } from './scanner';
 
@@ -28,6 +29,11 @@ export interface Board {
   readonly hostSerial?: OpenStream<SerialPort>;
   /** TCP listeners (Modbus TCP, the host link). */
   readonly listen?: ListenTcp;
+  /**
+   * The machine's board-out signal (a dry contact or the SMEMA board-available line to the next machine):
+   * `onBoard` is called once per board built. Returns a fault when the input cannot be opened.
+   */
+  readonly boardSignal?: (onBoard: () => void) => DeviceFault | undefined;
   /** Devices the platform could not open (a pin in use, no I²C answer), now or later: reported, never thrown. */
   readonly faults?: readonly DeviceFault[];
 }
@@ -42,6 +48,8 @@ export interface FirmwareOptions {
 
 export interface Firmware {
   readonly station: Station;
+  /** Where the host reaches the station: its TCP port and the serial host link. */
+  readonly host: HostPort;
   /** Devices that are missing or failed, for the status report and the boot screen. */
   readonly faults: readonly DeviceFault[];
   /** Stops the tick and closes every stream (before a simulated power cut, or a clean shutdown). */
@@ -71,12 +79,33 @@ export function startFirmware(board: Board, options: FirmwareOptions = {}): Firm
     else streams.push(s);
   }
 
+  if (board.boardSignal !== undefined) {
+    const f = board.boardSignal(() => {
+      if (!stopped) station.input({ kind: 'board' });
+    });
+    if (f !== undefined) faults.push(f);
+  }
+
+  const host = new HostPort(station);
+  if (board.listen !== undefined) host.listen(board.listen, station.config['host.tcpPort']);
+  if (board.hostSerial !== undefined) {
+    // The link needs the stream before it can give the stream's callbacks: bytes are handed on once it exists.
+    let deliver: ((bytes: Uint8Array, atUs: number) => void) | undefined;
+    const s = board.hostSerial({ onData: (bytes, atUs) => deliver?.(bytes, atUs) });
+    if (isFault(s)) faults.push(s);
+    else {
+      streams.push(s);
+      deliver = host.serial(s);
+    }
+  }
+
   const tickMs = options.tickMs ?? 1000;
   let tick = -1;
   const arm = (): void => {
     tick = board.timers.set(tickMs, () => {
       if (stopped) return;
       station.input({ kind: 'tick' });
+      host.tick();
       arm();
     });
   };
@@ -84,6 +113,7 @@ export function startFirmware(board: Board, options: FirmwareOptions = {}): Firm
 
   return {
     station,
+    host,
     get faults() {
       return [...(board.faults ?? []), ...faults];
     },
@@ -91,6 +121,7 @@ export function startFirmware(board: Board, options: FirmwareOptions = {}): Firm
       if (stopped) return;
       stopped = true;
       board.timers.clear(tick);
+      host.close();
       for (const s of streams) s.close();
     },
   };

@@ -42,6 +42,8 @@ export const CMD = {
   STATUS: 6,
   /** Stop the firmware (before the host discards the engine to simulate a power cut). */
   STOP: 7,
+  /** The machine's board-out signal pulsed: one board built. */
+  BOARD: 8,
 } as const;
 
 /** The flash partitions a board has. */

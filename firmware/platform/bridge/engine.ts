@@ -24,6 +24,7 @@ export function bridge(issue: IssueCommand): (command: ArrayBuffer) => ArrayBuff
   const streams = new Map<number, StreamCallbacks>();
   const listeners = new Map<number, (conn: ByteStream, remote: string) => StreamCallbacks | undefined>();
   let firmware: Firmware | undefined;
+  let onBoard: (() => void) | undefined;
 
   const flashResult = (r: Reader): FlashResult => {
     const status = r.u8();
@@ -177,6 +178,10 @@ export function bridge(issue: IssueCommand): (command: ArrayBuffer) => ArrayBuff
       scanner: openPort(PORT.scanner, 'scanner'),
       hostSerial: openPort(PORT.hostSerial, 'host serial'),
       listen,
+      boardSignal: (fn) => {
+        onBoard = fn;
+        return undefined;
+      },
     };
     firmware = startFirmware(board, { ...(provision === undefined ? {} : { provision }), ...(tickMs > 0 ? { tickMs } : {}) });
     return EMPTY;
@@ -230,6 +235,9 @@ export function bridge(issue: IssueCommand): (command: ArrayBuffer) => ArrayBuff
         return status();
       case CMD.STOP:
         firmware?.stop();
+        return EMPTY;
+      case CMD.BOARD:
+        onBoard?.();
         return EMPTY;
       default:
         return EMPTY;

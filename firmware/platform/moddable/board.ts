@@ -4,7 +4,7 @@
 // `fault` with the reason instead of not starting.
 import type { Board, DeviceFault } from '../../main/firmware';
 import type { DigitalOut, Flash, ListenTcp, StackLight } from '../hal';
-import { digitalOut, type Ecma419DigitalClass } from './digital';
+import { boardInput, digitalOut, type Ecma419DigitalClass } from './digital';
 import { flashFromPartition, type Ecma419Partition } from './flash';
 import { clockFromModdable, type ModdableTime } from './clock';
 import { ds3231, sht3x, type Ecma419I2cClass } from './i2c';
@@ -45,6 +45,8 @@ export interface UartWiring {
 export interface Wiring {
   readonly flash: { readonly journal: string; readonly store: string; readonly wordSize: 4 | 16 };
   readonly runPermit: number;
+  /** The machine's board-out contact (input, pulled up; a board pulls it low). */
+  readonly boardSignal?: number;
   readonly stackLight?: { readonly red: number; readonly amber: number; readonly green: number };
   readonly scanner?: UartWiring;
   readonly hostSerial?: UartWiring;
@@ -57,6 +59,7 @@ export interface Wiring {
 export const STATION_WIRING: Wiring = {
   flash: { journal: 'journal', store: 'store', wordSize: 4 },
   runPermit: 32,
+  boardSignal: 13,
   stackLight: { red: 33, amber: 18, green: 19 },
   scanner: { port: 2, transmit: 17, receive: 16, baud: 9600 },
   rs485: { port: 1, transmit: 25, receive: 26, driverEnable: 27 },
@@ -129,6 +132,7 @@ export function moddableBoard(c: ModdableClasses, w: Wiring = STATION_WIRING, fa
     ...(w.scanner === undefined ? {} : { scanner: (cb) => openSerial(c.Serial, { name: 'scanner', ...w.scanner! }, cb, deps) }),
     ...(w.hostSerial === undefined ? {} : { hostSerial: (cb) => openSerial(c.Serial, { name: 'host link', ...w.hostSerial! }, cb, deps) }),
     listen: safeListen,
+    ...(w.boardSignal === undefined ? {} : { boardSignal: (onBoard: () => void) => boardInput(c.Digital, w.boardSignal!, () => clock.monotonicMs(), onBoard) }),
     faults,
   };
 }

@@ -177,6 +177,11 @@ export class BenchStation {
     return s.write(bytes);
   }
 
+  /** The machine built a board: its board-out signal pulses once. */
+  machineBoard(): Promise<void> {
+    return this.run(async () => void (await this.engine?.command(new Uint8Array([CMD.BOARD]))));
+  }
+
   /** Moves virtual time on, firing the firmware's timers in order. */
   advance(ms: number): Promise<void> {
     return this.run(async () => {
