@@ -28,7 +28,7 @@ export const DEFAULT_EPOCH_MS = Date.UTC(2026, 0, 5, 6, 0, 0);
 
 /** One end-to-end byte stream: the firmware at one end, a test (or peer) at the other. */
 export class Link {
-  /** What the firmware sent, not yet taken by `take()`. */
+  /** What the firmware sent before anyone listened, not yet taken. */
   private inbox: Uint8Array[] = [];
   private readonly listeners: ((bytes: Uint8Array) => void)[] = [];
   private readonly closeListeners: (() => void)[] = [];
@@ -48,16 +48,19 @@ export class Link {
     return this.toFirmware(this, bytes);
   }
 
-  /** Calls `fn` for every chunk the firmware sends from now on. */
+  /** Calls `fn` for every chunk the firmware sends; what arrived before anyone listened is handed over first. */
   onData(fn: (bytes: Uint8Array) => void): void {
     this.listeners.push(fn);
+    const pending = this.inbox;
+    this.inbox = [];
+    for (const b of pending) fn(b);
   }
 
   onClose(fn: () => void): void {
     this.closeListeners.push(fn);
   }
 
-  /** Everything the firmware sent since the last take, joined. */
+  /** Everything the firmware sent since the last take, joined (while nobody listens with onData). */
   take(): Uint8Array {
     const n = this.inbox.reduce((a, b) => a + b.length, 0);
     const out = new Uint8Array(n);
@@ -81,7 +84,7 @@ export class Link {
   fromFirmware(bytes: Uint8Array): void {
     if (!this.open) return;
     const copy = bytes.slice();
-    this.inbox.push(copy);
+    if (this.listeners.length === 0) this.inbox.push(copy);
     for (const l of this.listeners) l(copy);
   }
 

@@ -1,0 +1,214 @@
+// The acceptance suite: a station reached only through its outside interfaces (the binary host link through
+// the protocol's HostSession, the scanner line, the machine's board signal, the relay contacts), on every target:
+// `sim` (the firmware in Node), `qjs` and `xs` (the bundles in QuickJS and Moddable's XS), and a controller
+// (`npm run hw-test -- --target tcp://HOST:PORT --key HEX`, see README.md).
+import { cobsDecode } from '../protocol/src/cobs';
+import { wrap } from '../protocol/src/frame';
+import { BADGES, OPERATOR, ORDER, POSITIONS, PROGRAM, programLabel, REELS, SUPERVISOR, WRONG_REEL } from './fixtures';
+import { HostClient } from './host';
+import { download, loadAll, must, passFirstOff, scanner, setUp } from './steps';
+import type { Target } from './target';
+import { availableBenchTargets, benchTarget, deviceTarget, isBenchTarget, type DeviceOptions } from './targets';
+
+const specs = (process.env['WARDEN_HW_TARGETS'] ?? availableBenchTargets().join(',')).split(',').filter((s) => s !== '');
+const deviceOptions = JSON.parse(process.env['WARDEN_HW_OPTIONS'] ?? '{}') as DeviceOptions;
+
+/** A station for one case: a new one on a bench; on a device, the device as it is. */
+async function station(spec: string): Promise<Target> {
+  return isBenchTarget(spec) ? benchTarget(spec) : deviceTarget(spec, deviceOptions);
+}
+
+/** Runs a case that needs capabilities some targets lack (a device without a power switch): skipped there, named. */
+const needs = (t: string, what: readonly ('scan' | 'board' | 'relay' | 'powerCycle' | 'fresh')[]) =>
+  isBenchTarget(t) || what.every((w) => (w === 'scan' ? deviceOptions.scanner !== undefined : w === 'powerCycle' ? deviceOptions.power !== undefined : false))
+    ? it
+    : it.skip;
+
+jest.setTimeout(120_000);
+
+describe.each(specs)('station on %s', (spec) => {
+  let t: Target;
+  afterEach(async () => {
+    await t?.close();
+  });
+
+  needs(spec, ['fresh', 'relay'])('powers up fail-safe: relay off, permit off with the reason, until a work order is loaded', async () => {
+    t = await station(spec);
+    expect(await t.relay!()).toBe(0);
+    const h = await HostClient.open(t);
+    const s = await h.status();
+    expect(s).toMatchObject({ runPermit: false, bootCount: 1, slotsTotal: 0 });
+    expect(s.reasons).toContain('NO_WORK_ORDER');
+    // The boot itself is on the record.
+    await h.readJournal();
+    expect(h.records('StationBooted')).toHaveLength(1);
+    expect(await t.relay!()).toBe(0);
+  });
+
+  needs(spec, ['relay'])('takes a work order from the host atomically and waits for its reels', async () => {
+    t = await station(spec);
+    const h = await HostClient.open(t);
+    await download(h);
+    const s = await h.status();
+    expect(s).toMatchObject({ runPermit: false, workOrderIdentifier: ORDER.header.workOrderIdentifier, slotsTotal: ORDER.slots.length, slotsVerified: 0, clockValid: true });
+    expect(s.reasons).toEqual(expect.arrayContaining(['SLOT_NOT_VERIFIED', 'PROGRAM_UNKNOWN']));
+    expect(h.records('WorkOrderActivated')).toHaveLength(1);
+    expect(await t.relay!()).toBe(0);
+  });
+
+  needs(spec, ['scan', 'relay'])('grants the run permit once every slot holds an approved reel and the program is right', async () => {
+    t = await station(spec);
+    const h = await setUp(t);
+    const s = await h.status();
+    expect(s).toMatchObject({ runPermit: true, reasons: [], slotsVerified: ORDER.slots.length });
+    expect(await t.relay!()).toBe(1);
+    // Every slot's verification went to the host, with the reel it verified.
+    expect(h.records('SlotVerified').map((r) => r.locationIdentifier).sort()).toEqual([...POSITIONS].sort());
+  });
+
+  needs(spec, ['scan', 'relay'])('refuses a wrong reel with WRONG_PART on the wire, and the line stops', async () => {
+    t = await station(spec);
+    const h = await setUp(t);
+    const scan = scanner(t);
+    await scan('B1.F.1');
+    await scan(WRONG_REEL);
+    const s = await h.status();
+    expect(s.runPermit).toBe(false);
+    expect(s.reasons).toEqual(['SLOT_NOT_VERIFIED', 'WRONG_PART']);
+    expect(h.records('SlotRejected').at(-1)).toMatchObject({ locationIdentifier: 'B1.F.1', reason: 'WRONG_PART' });
+    expect(await t.relay!()).toBe(0);
+    // The right reel puts it back.
+    await scan('B1.F.1');
+    await scan(REELS['B1.F.1']);
+    expect((await h.status()).runPermit).toBe(true);
+  });
+
+  needs(spec, ['scan', 'relay'])('stops the line with MSD_EXPIRED when a loaded reel runs out of floor life', async () => {
+    t = await station(spec);
+    const h = await HostClient.open(t);
+    await download(h);
+    const scan = scanner(t);
+    await scan(OPERATOR);
+    // The part master says this reel has two minutes of floor life once its bag is opened.
+    must(
+      await h.send({
+        type: 'ReelRecord',
+        body: { uniqueIdentifier: 'DK:b045c530184dbf03', internalPartNumber: 'IPN-U1', manufacturerPartNumber: 'TPS548D22RVFR', manufacturer: 'Texas Instruments', manufacturerLotCode: '1396072ZE4', quantity: 2500, msdLevel: '2', thicknessClass: 'thin', floorLifeOverride: 120 },
+      }),
+      'ReelRecord',
+    );
+    await loadAll(t);
+    // Loaded, but too little floor life left for the order's time to reflow.
+    expect((await h.status()).reasons).toEqual(['MSD_REMAINING_LOW']);
+    await t.wait(150_000);
+    const s = await h.status();
+    expect(s.reasons).toEqual(['MSD_EXPIRED']);
+    expect(await t.relay!()).toBe(0);
+  });
+
+  needs(spec, ['scan', 'relay'])('holds on a program that is not the approved revision, with PROGRAM_MISMATCH', async () => {
+    t = await station(spec);
+    const h = await setUp(t);
+    await scanner(t)(programLabel({ ...PROGRAM, revision: '13' }));
+    const s = await h.status();
+    expect(s.reasons).toEqual(['PROGRAM_MISMATCH']);
+    expect(await t.relay!()).toBe(0);
+    expect(h.records('ProgramReport').at(-1)).toMatchObject({ recipeRevision: '13' });
+    await scanner(t)(programLabel());
+    expect((await h.status()).runPermit).toBe(true);
+  });
+
+  needs(spec, ['scan', 'board', 'relay'])('builds one first-off board, then holds with FIRST_OFF_PENDING until it passes', async () => {
+    t = await station(spec);
+    const h = await setUp(t);
+    await t.board!();
+    let s = await h.status();
+    expect(s.reasons).toEqual(['FIRST_OFF_PENDING']);
+    expect(await t.relay!()).toBe(0);
+    expect(h.records('BoardTrace')).toHaveLength(1);
+    await passFirstOff(t);
+    s = await h.status();
+    expect(s.runPermit).toBe(true);
+    expect(h.records('FirstOffResult').at(-1)).toMatchObject({ passed: true, inspector: 'SV-1' });
+    expect(await t.relay!()).toBe(1);
+  });
+
+  needs(spec, ['scan', 'board', 'relay', 'powerCycle'])('loses nothing to a power cut: boots fail-safe, the journal is whole, the permit comes back', async () => {
+    t = await station(spec);
+    let h = await setUp(t);
+    await t.board!();
+    await passFirstOff(t);
+    for (let i = 0; i < 3; i++) await t.board!();
+    const before = await h.readJournal();
+    const beforeRecords = new Map(h.journal);
+    await t.powerCycle!(5_000);
+    expect(await t.relay!()).toBe(0);
+    h = await HostClient.open(t);
+    const s = await h.status();
+    expect(s).toMatchObject({ runPermit: false, bootCount: 2, workOrderIdentifier: ORDER.header.workOrderIdentifier });
+    expect(s.reasons).toContain('POWER_LOSS_RECOVERY');
+    // Every record from before the cut is still there, unchanged, in one unbroken sequence, then the boot.
+    const after = await h.readJournal();
+    expect(after.slice(0, before.length)).toEqual(before);
+    expect(after).toEqual(after.map((_, i) => after[0]! + i));
+    for (const [seq, m] of beforeRecords) expect(h.journal.get(seq)).toEqual(m);
+    expect(h.records('BoardTrace')).toHaveLength(4);
+    expect(h.records('StationBooted').at(-1)).toMatchObject({ bootCount: 2 });
+    // The slots survived the cut; the machine's program is reported again and the line may run.
+    await scanner(t)(OPERATOR);
+    await scanner(t)(programLabel());
+    const back = await h.status();
+    expect(back.slotsVerified).toBe(ORDER.slots.length);
+    expect(back.reasons).not.toContain('POWER_LOSS_RECOVERY');
+  });
+
+  it('drains its journal to a host that acknowledges it, and refuses an acknowledgement beyond it', async () => {
+    t = await station(spec);
+    const h = await HostClient.open(t);
+    await download(h);
+    const seqs = await h.readJournal();
+    expect(seqs.length).toBeGreaterThan(0);
+    expect(seqs).toEqual(seqs.map((_, i) => seqs[0]! + i));
+    must(await h.send({ type: 'JournalAck', body: { upToSequence: seqs.at(-1)! } }), 'JournalAck');
+    expect((await h.status()).journalPending).toBe(0);
+    expect(await h.send({ type: 'JournalAck', body: { upToSequence: seqs.at(-1)! + 1000 } })).toMatchObject({ ok: false });
+    expect((await h.status()).journalPending).toBe(0);
+  });
+
+  it('drops frames that do not authenticate without a word, Nacks a replay, and changes nothing', async () => {
+    t = await station(spec);
+    const h = await HostClient.open(t);
+    must(await h.send({ type: 'BadgeRecord', body: BADGES[0]! }), 'BadgeRecord');
+    const locked = { type: 'StationHold', body: { at: 0, hold: true, lockReason: 'quality-issue', requestor: 'QA', comment: 'hw-test' } } as const;
+    // A genuine frame, kept for a replay, then bytes that are not frames at all.
+    must(await h.send(locked), 'StationHold');
+    must(await h.send({ ...locked, body: { ...locked.body, hold: false } }), 'StationHold release');
+    const recorded = h.sent.slice(-2);
+    const answers = h.messages().length;
+    await h.inject(new Uint8Array([0, 1, 2, 3, 0xff, 0xfe, 0, 0]));
+    await h.inject(new Uint8Array(600).fill(0x55));
+    // A real frame with one bit of its payload flipped (CRC then fails), and one with its CRC fixed up (MAC fails).
+    const body = cobsDecode(recorded[0]!.subarray(1, recorded[0]!.length - 1))!;
+    const flipped = body.slice();
+    flipped[12] = flipped[12]! ^ 0x01;
+    await h.inject(wrap(flipped));
+    await t.wait(200);
+    // Nothing that failed to authenticate was answered: answering would let anyone make a station talk.
+    expect(h.messages().length).toBe(answers);
+    // The recorded lock, replayed: it authenticates, so it is refused out loud (REPLAY), and not acted on.
+    await h.inject(recorded[0]!);
+    await t.wait(200);
+    expect(h.messages().slice(answers)).toEqual([expect.objectContaining({ type: 'Nack', body: expect.objectContaining({ reason: 'REPLAY' }) })]);
+    const s = await h.status();
+    expect(s.reasons).not.toContain('LOCKED_BY_HOST');
+  });
+});
+
+describe('the suite itself', () => {
+  it('runs on every bench target this machine has, or on the targets it was given', () => {
+    expect(specs.length).toBeGreaterThan(0);
+    for (const s of specs) expect(isBenchTarget(s) || /^(tcp:\/\/|serial:)/.test(s)).toBe(true);
+  });
+
+  void SUPERVISOR;
+});

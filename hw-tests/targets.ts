@@ -1,0 +1,175 @@
+// The targets the suite runs against. Bench targets start a station on simulated devices (the firmware in Node,
+// in QuickJS, or in XS, all through tools/src/build/host, the same bundles `warden build` makes); device targets
+// reach a real controller over TCP or a serial port and need only its address and key.
+import { execFileSync } from 'node:child_process';
+import { closeSync, createReadStream, openSync, writeSync } from 'node:fs';
+import { connect as tcpConnect, type Socket } from 'node:net';
+import { fromHex } from '../protocol/src/hex';
+import { BenchStation } from '../tools/src/build/host/bench';
+import type { EngineKind } from '../tools/src/build/host/engines';
+import { xsnapBinary } from '../tools/src/build/host/xsnap';
+import { BENCH_SECRET, KEY_ID, STATION_CONFIG, STATION_ID } from './fixtures';
+import type { Conn, Target } from './target';
+
+export const BENCH_TARGETS = ['sim', 'qjs', 'xs'] as const;
+export type BenchTarget = (typeof BENCH_TARGETS)[number];
+
+/** Options of a device run (`npm run hw-test -- --target tcp://… --key HEX …`). */
+export interface DeviceOptions {
+  readonly key?: string;
+  readonly stationId?: number;
+  readonly keyId?: number;
+  /** Modbus TCP port on the same host (default 502). */
+  readonly modbusPort?: number;
+  /** The scanner line on the bench: `serial:/dev/ttyUSB1[@9600]`. */
+  readonly scanner?: string;
+  /** A command that switches the station's supply: run as `CMD off` and `CMD on`. */
+  readonly power?: string;
+}
+
+export function isBenchTarget(spec: string): spec is BenchTarget {
+  return (BENCH_TARGETS as readonly string[]).includes(spec);
+}
+
+/** Which bench targets this machine can run: XS only where the xsnap worker is built. */
+export function availableBenchTargets(): BenchTarget[] {
+  return BENCH_TARGETS.filter((t) => t !== 'xs' || xsnapBinary() !== undefined);
+}
+
+const ENGINE: Readonly<Record<BenchTarget, EngineKind>> = { sim: 'node', qjs: 'qjs', xs: 'xs' };
+
+export async function benchTarget(name: BenchTarget): Promise<Target & { readonly bench: BenchStation }> {
+  const bench = await BenchStation.start({ engine: ENGINE[name], provision: { config: STATION_CONFIG, secret: BENCH_SECRET } });
+  return {
+    name,
+    bench,
+    stationId: STATION_ID,
+    keyId: KEY_ID,
+    secret: BENCH_SECRET,
+    ports: { host: 4840, modbus: 502 },
+    connect: (port) => bench.connect(port),
+    scan: (text) => bench.scan(text),
+    board: () => bench.machineBoard(),
+    relay: async () => bench.relay,
+    powerCycle: (offMs) => bench.powerCycle(offMs),
+    wait: (ms) => bench.advance(ms),
+    fresh: true,
+    close: () => bench.stop(),
+  };
+}
+
+/** A byte stream over a Node socket or file descriptor, shaped as the suite's Conn. */
+class StreamConn implements Conn {
+  private buffered: Uint8Array[] = [];
+  private readonly listeners: ((b: Uint8Array) => void)[] = [];
+  private readonly closers: (() => void)[] = [];
+  open = true;
+  constructor(
+    private readonly send: (b: Uint8Array) => Promise<void>,
+    private readonly end: () => void,
+  ) {}
+  data(b: Uint8Array): void {
+    if (this.listeners.length === 0) this.buffered.push(b);
+    for (const l of this.listeners) l(b);
+  }
+  ended(): void {
+    if (!this.open) return;
+    this.open = false;
+    for (const c of this.closers) c();
+  }
+  write(bytes: Uint8Array): Promise<void> {
+    return this.open ? this.send(bytes) : Promise.resolve();
+  }
+  onData(fn: (b: Uint8Array) => void): void {
+    this.listeners.push(fn);
+    for (const b of this.buffered) fn(b);
+    this.buffered = [];
+  }
+  onClose(fn: () => void): void {
+    this.closers.push(fn);
+  }
+  async close(): Promise<void> {
+    this.end();
+    this.ended();
+  }
+}
+
+function tcpConn(host: string, port: number): Promise<Conn | undefined> {
+  return new Promise((resolve) => {
+    const s: Socket = tcpConnect({ host, port, noDelay: true });
+    const c = new StreamConn(
+      (b) => new Promise((ok) => s.write(b, () => ok())),
+      () => s.destroy(),
+    );
+    s.on('data', (d: Buffer) => c.data(new Uint8Array(d)));
+    s.on('close', () => c.ended());
+    s.once('connect', () => resolve(c));
+    s.once('error', () => resolve(undefined));
+  });
+}
+
+/** A serial port on Linux, set raw 8N1 with stty; `spec` is `serial:/dev/ttyUSB0[@BAUD]`. */
+export function serialConn(spec: string): Conn {
+  const m = /^serial:([^@]+)(?:@(\d+))?$/.exec(spec);
+  if (m === null) throw new Error(`${spec}: expected serial:/dev/ttyX[@BAUD]`);
+  const [, path, baud = '115200'] = m as unknown as [string, string, string];
+  execFileSync('stty', ['-F', path, baud, 'raw', '-echo', 'cs8', '-cstopb', '-parenb', 'clocal']);
+  const fd = openSync(path, 'r+');
+  const rd = createReadStream('', { fd, autoClose: false });
+  const c = new StreamConn(
+    async (b) => void writeSync(fd, b),
+    () => {
+      rd.destroy();
+      closeSync(fd);
+    },
+  );
+  rd.on('data', (d) => c.data(new Uint8Array(d as Buffer)));
+  rd.on('close', () => c.ended());
+  return c;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** A controller on the network (`tcp://HOST:PORT`, PORT its host-link port) or on a serial host link (`serial:PATH`). */
+export function deviceTarget(spec: string, o: DeviceOptions): Target {
+  const secret = o.key === undefined ? undefined : fromHex(o.key);
+  if (secret === undefined || secret.length < 16) throw new Error('a device target needs its key: --key HEX (the secret it was provisioned with, 16 bytes or more)');
+  const tcp = /^tcp:\/\/([^:/]+):(\d+)$/.exec(spec);
+  const serialHost = spec.startsWith('serial:') ? spec : undefined;
+  if (tcp === null && serialHost === undefined) throw new Error(`${spec}: expected tcp://HOST:PORT or serial:PATH[@BAUD]`);
+  const host = tcp?.[1] ?? '127.0.0.1';
+  const hostPort = tcp === null ? 0 : Number(tcp[2]);
+  const modbusPort = o.modbusPort ?? 502;
+  let scanner: Conn | undefined;
+  return {
+    name: spec,
+    stationId: o.stationId ?? STATION_ID,
+    keyId: o.keyId ?? KEY_ID,
+    secret,
+    ports: { host: hostPort, modbus: modbusPort },
+    connect: async (port) => (serialHost !== undefined && port === hostPort ? serialConn(serialHost) : tcpConn(host, port)),
+    scan:
+      o.scanner === undefined
+        ? undefined
+        : async (text) => {
+            scanner ??= serialConn(o.scanner!);
+            await scanner.write(Uint8Array.from(`${text}\r`, (ch) => ch.charCodeAt(0) & 0xff));
+          },
+    board: undefined,
+    relay: undefined,
+    powerCycle:
+      o.power === undefined
+        ? undefined
+        : async (offMs) => {
+            execFileSync('sh', ['-c', `${o.power} off`]);
+            await sleep(offMs);
+            execFileSync('sh', ['-c', `${o.power} on`]);
+            await sleep(5_000);
+          },
+    wait: sleep,
+    fresh: false,
+    close: async () => {
+      await scanner?.close();
+    },
+  };
+}
