@@ -3,7 +3,23 @@
 // Field names follow IPC-CFX (camelCased) wherever the meaning is the same.
 import { f, type Infer } from './fields';
 import { NONCE_BYTES } from './limits';
-import { CAPABILITIES, CARRIERS, HIC_SPOTS, MSD_LEVELS, MSD_STATES, OPERATOR_ROLES, STATION_ROLES, THICKNESS_CLASSES } from './vocabulary';
+import {
+  CAPABILITIES,
+  CARRIERS,
+  HIC_SPOTS,
+  LABEL_FIELD_CODINGS,
+  LABEL_FIELD_ROLES,
+  LABEL_FIELD_TRIMS,
+  LABEL_LAYOUT_CUTS,
+  LABEL_LAYOUT_MAX,
+  MODBUS_TRANSPORTS,
+  MSD_LEVELS,
+  MSD_STATES,
+  OPERATOR_ROLES,
+  PLC_WRITE_KINDS,
+  STATION_ROLES,
+  THICKNESS_CLASSES,
+} from './vocabulary';
 export * from './vocabulary';
 
 // Shared field shapes.
@@ -50,6 +66,23 @@ export const JournalRecord = f.struct({
   at: at(),
   recordType: f.u8().about('Message type of the journaled event.'),
   data: f.bytes(240).about('The event payload, encoded as that message type.'),
+});
+
+/** One field of a reel-label layout (LabelLayoutLoad). Which of piece/start+width/tag applies depends on the cut. */
+export const LabelLayoutField = f.struct({
+  role: f.enum(LABEL_FIELD_ROLES).about('What the field is: a reel-label field (`mpn`, `qty`, `lot`, …), `check` (an anchor that must match but is not reported) or `ignore`. Two fields of one role must agree.'),
+  piece: f.u8().about('Delimited cut: index of the piece (0 = first).'),
+  start: f.u16().about('Fixed cut: first character of the column (0 = first character of the scan).'),
+  width: f.u16().about('Fixed cut: width of the column in characters.'),
+  tag: f.str(LABEL_LAYOUT_MAX.tag).about('Tagged and envelope cuts: the tag the piece starts with (`PN`, `1P`, `QT`). Delimited cut: a literal the piece must start with, cut off before the value is read.'),
+  coding: f.enum(LABEL_FIELD_CODINGS).about('How the text becomes the value: `text`, `integer`, `decimal` (`4000.000`), `sig-zeros` (significant digits + count of zeros: `253` = 25000), `msl`.'),
+  trim: f.enum(LABEL_FIELD_TRIMS).about('Padding spaces removed before the field is checked.'),
+  chars: f.str(LABEL_LAYOUT_MAX.chars).about('Characters the value may hold, as in a regular-expression class without brackets (`A-Z0-9-/.`); empty = any printable ASCII.'),
+  minLen: f.u8().about('Shortest value (0 = the field may be empty).'),
+  maxLen: f.u8().about('Longest value.'),
+  equals: f.str(LABEL_LAYOUT_MAX.equals).about('When not empty, the exact text the field must hold (an anchor).'),
+  optional: f.bool().about('The field may be missing or empty; when present it is checked and reported.'),
+  plain: f.bool().about('The value must not contain a data identifier followed by a value of its shape (the sign of a field merged by a lost separator).'),
 });
 
 /** Which end may send a message. */
@@ -251,6 +284,35 @@ export const MESSAGES = {
           8,
         )
         .about('Temperature rows, ascending.'),
+    }),
+  },
+  LabelLayoutLoad: {
+    type: 0x29,
+    from: 'host',
+    cfx: '',
+    summary:
+      'Loads one reel-label layout into the station (protocol 1.1), replacing the loaded layout with the same id. Layouts are data: a new supplier label needs no firmware change. The station validates the layout whole and Acks, or Nacks with LABEL_LAYOUT_INVALID (or LIMIT_EXCEEDED) and keeps the layouts it had.',
+    schema: f.struct({
+      layoutId: f.str(LABEL_LAYOUT_MAX.layoutId).about('Layout id, `[a-z0-9-]`, starting with a letter; reported as the format of the labels it reads. Built-in ids are refused.'),
+      revision: f.u16().about('Revision of the layout, for the audit trail.'),
+      provenance: f.str(LABEL_LAYOUT_MAX.provenance).about('Who made the layout and from which samples, for the audit trail.'),
+      cut: f.enum(LABEL_LAYOUT_CUTS).about('How the scan is cut: `delimited` (pieces between a separator), `fixed` (columns), `tagged` (pieces that start with a tag), `envelope` (tagged pieces inside an ISO/IEC 15434 format-06 envelope).'),
+      separator: f.str(LABEL_LAYOUT_MAX.separator).about('Delimited and tagged cuts: the text between pieces. Empty for fixed and envelope.'),
+      prefix: f.str(LABEL_LAYOUT_MAX.prefix).about('Text the scan must start with (an anchor); cut off before the pieces are read.'),
+      minLength: f.u16().about('Shortest scan the layout claims (characters, after scanner repairs).'),
+      maxLength: f.u16().about('Longest scan the layout claims.'),
+      minPieces: f.u8().about('Delimited, tagged and envelope cuts: fewest pieces.'),
+      maxPieces: f.u8().about('Delimited, tagged and envelope cuts: most pieces.'),
+      fields: f.list(LabelLayoutField, LABEL_LAYOUT_MAX.fields).about('The fields, each an anchor or a reel-label field.'),
+    }),
+  },
+  LabelLayoutRemove: {
+    type: 0x2a,
+    from: 'host',
+    cfx: '',
+    summary: 'Removes a loaded reel-label layout (protocol 1.1). Built-in layouts cannot be removed. Nack LABEL_LAYOUT_UNKNOWN when the station holds no layout of that id.',
+    schema: f.struct({
+      layoutId: f.str(LABEL_LAYOUT_MAX.layoutId).about('Id of the loaded layout to remove.'),
     }),
   },
   ScanEvent: {
@@ -647,6 +709,22 @@ export const MESSAGES = {
       restoredUpTo: f.u32().about('Journal sequence the restored state was checkpointed at.'),
       rolledForward: f.u16().about('Journal records after the checkpoint, applied conservatively (slots they touched must be scanned again).'),
       reasons: f.list(f.reason(), 8).about('What storage recovery reported (torn tail, corruption, …).'),
+    }),
+  },
+  PlcWriteAccepted: {
+    type: 0x48,
+    from: 'station',
+    cfx: '',
+    summary:
+      'A line PLC wrote to the station over Modbus and the station accepted it (journaled; none of these writes can turn the run permit on).',
+    schema: f.struct({
+      at: at(),
+      transport: f.enum(MODBUS_TRANSPORTS).about('Modbus RTU (serial line) or Modbus TCP.'),
+      unitId: f.u8().about('RTU slave address the request carried (0: broadcast), or the TCP unit id.'),
+      peer: f.str(48).about('Where it came from: the TCP client address and port, or the serial port.'),
+      write: f.enum(PLC_WRITE_KINDS).about('What the PLC asked: acknowledge alarms, re-verify, or the watchdog heartbeat.'),
+      slot: f.opt(f.u16()).about('Re-verify: the slot entry (0-based); absent for every slot.'),
+      value: f.u16().about('Heartbeat: the value written; 0 otherwise.'),
     }),
   },
   JournalRead: {

@@ -13,7 +13,8 @@ export type ReasonCategory =
   | 'program'
   | 'storage'
   | 'system'
-  | 'input';
+  | 'input'
+  | 'modbus';
 
 export interface ReasonDef {
   readonly code: number;
@@ -23,7 +24,7 @@ export interface ReasonDef {
 
 // Ranges: 0 ok · 1–99 general · 100–149 framing · 150–199 auth · 200–249 message · 250–299 session ·
 // 300–399 setup/reel · 400–499 MSD · 500–549 program/first-off · 550–599 storage · 600–699 system ·
-// 700–799 input (CLI and documents).
+// 700–799 input (CLI and documents) · 800–819 Modbus.
 export const REASONS = {
   OK: { code: 0, category: 'general', meaning: 'No reason: the check passed.' },
   INTERNAL_ERROR: { code: 1, category: 'general', meaning: 'An internal invariant failed; the station went fail-safe.' },
@@ -95,6 +96,10 @@ export const REASONS = {
   QUICK_ASSIGN_AMBIGUOUS: { code: 321, category: 'setup', meaning: 'Quick assign: the reel\'s part fits no open BOM line, or more than one; scan the slot first.' },
   MANUAL_ENTRY_REFUSED: { code: 322, category: 'setup', meaning: 'A manual lot entry is incomplete or not allowed here (a technician or above must enter MPN, maker, lot, quantity and a reason).' },
   REEL_ID_CHECK_FAILED: { code: 335, category: 'setup', meaning: 'A station reel-ID label fails its check character or syntax.' },
+  LABEL_WRONG_CODE_PAGE: { code: 336, category: 'setup', meaning: 'The scan holds characters no reel label has (half-width katakana, mojibake): the scanner or keyboard wedge is in the wrong code page or input mode.' },
+  LABEL_LAYOUT_INVALID: { code: 337, category: 'setup', meaning: 'A reel-label layout is malformed or inconsistent; the detail names the field. The station keeps the layouts it had.' },
+  LABEL_LAYOUT_UNKNOWN: { code: 338, category: 'setup', meaning: 'The request names a loaded reel-label layout the station does not hold.' },
+  LABEL_LAYOUT_UNDETERMINED: { code: 339, category: 'setup', meaning: 'The sample scans do not determine one layout (a field fits two places, or no place); give more or more varied samples.' },
 
   MSD_EXPIRED: { code: 400, category: 'msd', meaning: 'The floor life is used up; bake before use.' },
   MSD_NEEDS_BAKE: { code: 401, category: 'msd', meaning: 'A rule (HIC reading, MSL 6, shelf life) requires a bake before use.' },
@@ -158,8 +163,8 @@ export const REASONS = {
   NOT_PROVISIONED: { code: 607, category: 'system', meaning: 'The station has no configuration or key yet; it refuses every host command until provisioned.' },
   BOARD_WITHOUT_PERMIT: { code: 608, category: 'system', meaning: 'The machine reported a board while the run permit was off.' },
   CONFIG_INVALID: { code: 609, category: 'system', meaning: 'A configuration document is malformed or out of range.' },
-  PLC_HEARTBEAT_LOST: { code: 611, category: 'system', meaning: 'The line PLC stopped writing its Modbus heartbeat register.' },
   COMMAND_TIMEOUT: { code: 610, category: 'system', meaning: 'A command barcode was not followed by the scan it needs in time.' },
+  PLC_HEARTBEAT_LOST: { code: 620, category: 'system', meaning: 'The line PLC stopped writing its Modbus heartbeat register within the configured time.' },
   DEVICE_OPEN_FAILED: { code: 680, category: 'system', meaning: 'A device the board needs (serial port, pin, I²C sensor, TCP port) could not be opened; the station runs without it and names it.' },
   PLATFORM_UNSUPPORTED: { code: 681, category: 'system', meaning: 'The platform driver cannot apply a setting the configuration asks for (e.g. a UART parity); change the setting or the driver.' },
   BUDGET_EXCEEDED: { code: 682, category: 'system', meaning: 'A firmware bundle or its working set is larger than the controller\'s budget.' },
@@ -170,6 +175,8 @@ export const REASONS = {
   BAD_DOCUMENT: { code: 701, category: 'input', meaning: 'An input document is not valid JSON or misses a field.' },
   BAD_HEX: { code: 702, category: 'input', meaning: 'A hex string has odd length or non-hex characters.' },
   IO_ERROR: { code: 703, category: 'input', meaning: 'A file could not be read or written.' },
+
+  MODBUS_CONFIG_INVALID: { code: 800, category: 'modbus', meaning: 'A Modbus server setting is out of range (unit address, line settings, connection limits, timeouts).' },
 } as const satisfies Record<string, ReasonDef>;
 
 export type ReasonName = keyof typeof REASONS;

@@ -42,6 +42,12 @@ export interface StationView {
   };
   /** Every slot of the active work order, in work-order order. */
   readonly slots: readonly SlotView[];
+  /**
+   * The PLC watchdog as the station judges it: the last heartbeat value it took (Modbus holding register 0 reads
+   * it back), and whether the PLC has stopped writing it for longer than the configured time (discrete input 6).
+   * Absent when there is nothing to report: no heartbeat since boot and no watchdog configured.
+   */
+  readonly plcHeartbeat?: { readonly value: number; readonly lost: boolean };
 }
 
 /** What the station says it is (Modbus Read Device Identification, Hello). */

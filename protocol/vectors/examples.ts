@@ -115,6 +115,27 @@ export const EXAMPLES: { readonly [N in MessageName]: MessageBody<N> } = {
       { tempC: 35, hours: [65535, 65535, 192, 168, 144, 144, 144, 96, 72, 72] },
     ],
   },
+  LabelLayoutLoad: {
+    layoutId: 'site-sii-reel-qr',
+    revision: 2,
+    provenance: 'warden label learn, 4 Seiko Instruments reel QR scans, receiving',
+    cut: 'delimited',
+    separator: '$',
+    prefix: '1$',
+    minLength: 30,
+    maxLength: 160,
+    minPieces: 6,
+    maxPieces: 6,
+    fields: [
+      { role: 'mpn', piece: 0, start: 0, width: 0, tag: '', coding: 'text', trim: 'none', chars: 'A-Z0-9-', minLen: 3, maxLen: 32, equals: '', optional: false, plain: false },
+      { role: 'qty', piece: 1, start: 0, width: 0, tag: '', coding: 'integer', trim: 'none', chars: '0-9', minLen: 1, maxLen: 7, equals: '', optional: false, plain: false },
+      { role: 'lot', piece: 2, start: 0, width: 0, tag: '', coding: 'text', trim: 'none', chars: 'A-Z0-9-', minLen: 4, maxLen: 24, equals: '', optional: false, plain: false },
+      { role: 'mpn', piece: 3, start: 0, width: 0, tag: '', coding: 'text', trim: 'none', chars: 'A-Z0-9-', minLen: 3, maxLen: 32, equals: '', optional: false, plain: false },
+      { role: 'dateCode', piece: 4, start: 0, width: 0, tag: '', coding: 'text', trim: 'none', chars: '0-9', minLen: 6, maxLen: 6, equals: '', optional: false, plain: false },
+      { role: 'check', piece: 5, start: 0, width: 0, tag: '', coding: 'text', trim: 'none', chars: '0-9A-Z', minLen: 8, maxLen: 16, equals: '', optional: false, plain: false },
+    ],
+  },
+  LabelLayoutRemove: { layoutId: 'site-sii-reel-qr' },
   ScanEvent: {
     at: T0 + 61,
     source: 'reel',
@@ -252,6 +273,7 @@ export const EXAMPLES: { readonly [N in MessageName]: MessageBody<N> } = {
     locationIdentifier: 'B1.F.12',
     text: 'Reel R-2026-000388 floor life used up: remove and bake',
   },
+  PlcWriteAccepted: { at: T0 + 1320, transport: 'tcp', unitId: 1, peer: '10.20.1.5:49822', write: 'ack-alarms', value: 0 },
   JournalRead: { fromSequence: 40_100, maxRecords: 8 },
   JournalRecords: {
     records: [

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { machine, type Section } from './harness';
 import { firmwareBench } from './firmware';
 import { labelBench } from './label';
+import { modbusBench } from './modbus';
 import { mslBench } from './msl';
 import { protocolBench } from './protocol';
 import { setupBench } from './setup';
@@ -20,6 +21,7 @@ const BENCHES: readonly (readonly [string, () => Promise<Section>])[] = [
   ['storage', storageBench],
   ['runtime', runtimeBench],
   ['firmware', firmwareBench],
+  ['modbus', modbusBench],
 ];
 
 const FILE = join(__dirname, '..', '..', 'BENCHMARKS.md');

@@ -28,7 +28,7 @@ function lat(samples: number[]): { p50: number; p99: number } {
 const us = (ns: number) => `${(ns / 1000).toFixed(1)} µs`;
 
 function makeStation(journalKib: number, journal?: SimFlash, store?: SimFlash) {
-  const clock = new SimClock(T0, true);
+  const clock = new SimClock({ rtc: { epochMs: T0, trusted: true } });
   const j = journal ?? new SimFlash({ sectorSize: 4096, sectorCount: journalKib / 4, wordSize: 4 });
   const s = store ?? new SimFlash({ sectorSize: 4096, sectorCount: 64, wordSize: 4 });
   const station = Station.start({

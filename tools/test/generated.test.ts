@@ -11,6 +11,10 @@ describe('generated files', () => {
     expect(readFileSync(join(ROOT, path), 'utf8')).toBe(files.get(path));
   });
 
+  it('generates the Modbus register map', () => {
+    expect(files.has('protocol/REGISTER-MAP.md')).toBe(true);
+  });
+
   it('leaves no stale file in the generated folders', () => {
     for (const dir of GENERATED_DIRS) {
       for (const f of readdirSync(join(ROOT, dir))) expect(files.has(`${dir}/${f}`)).toBe(true);

@@ -135,6 +135,16 @@ function swallowTest(m: ReadonlyMap<string, string>, vendor: Vendor): (v: string
   };
 }
 
+const NO_FIELDS: ReadonlyMap<string, string> = new Map();
+
+/**
+ * For a value read on its own (a layout's field, a single-field 1D code): the data identifier it appears to
+ * have swallowed, if any, by the same rules as a record that lacks every field.
+ */
+export function swallowedDi(value: string): string | undefined {
+  return swallowTest(NO_FIELDS, 'manufacturer')(value);
+}
+
 function vendorOf(fields: ReadonlyMap<string, string>, ctx: RecordContext): Vendor {
   const p30 = fields.get('30P');
   if (DIGIKEY_CLUES.some((d) => fields.has(d)) || (p30 !== undefined && p30.endsWith('-ND')) || (fields.has('1K') && fields.has('10K'))) {
@@ -177,6 +187,13 @@ function isNxp12nc(m: ReadonlyMap<string, string>): boolean {
   const p1 = m.get('1P');
   const p30 = m.get('30P');
   return p1 !== undefined && /^[0-9]{12}$/.test(p1) && p30 !== undefined && p30 !== '' && !p30.endsWith('-ND');
+}
+
+/** Infineon reels: the SP number (Infineon's material number) in 1P, the orderable part name in 50P. */
+function isInfineonSp(m: ReadonlyMap<string, string>): boolean {
+  const p1 = m.get('1P');
+  const p50 = m.get('50P');
+  return p1 !== undefined && /^SP[0-9]{9}$/.test(p1) && p50 !== undefined && p50 !== '' && p50 !== p1;
 }
 
 /** Interprets one format-06 record. */
@@ -230,6 +247,15 @@ export function interpretRecord(fields: readonly DiField[], ctx: RecordContext):
     // NXP labels carry the 12NC in 1P and the type (`74HC08D`) in 30P. Both name the part, and decoders disagree
     // on which is the MPN (Binner reports the 12NC), so either answer could be wrong for the BOM at hand.
     return reject('LABEL_AMBIGUOUS', `this NXP label gives the 12NC ${m.get('1P')!} and the type ${p30!}; enter the part number your BOM uses by hand`);
+  }
+  const p1 = m.get('1P');
+  if (vendor === 'manufacturer' && p1 !== undefined && p30 !== undefined && p30 !== '' && p30 !== p1) {
+    // A maker's label that names its part twice (onsemi repeats 1P in 30P): two that differ are not guessed between.
+    return reject('LABEL_CONFLICT', `the label names the part twice and the two differ (1P ${p1}, 30P ${p30}); scan another label of the reel or enter the part by hand`);
+  }
+  if (isInfineonSp(m)) {
+    // Both name the part: generic decoders report the SP number, line MES software the 50P name.
+    return reject('LABEL_AMBIGUOUS', `this Infineon label gives the SP number ${m.get('1P')!} and the part ${m.get('50P')!}; enter the part number your BOM uses by hand`);
   }
   put(d, 'mpn', m.get('1P'));
 

@@ -88,6 +88,22 @@ export function parseEnvelope(text: string): LabelResult | undefined {
   return readStripped(stripped, mouserHeader);
 }
 
+/**
+ * The pieces of a single-record envelope with real GS separators (header variants and trailer handled as above),
+ * for layouts that bring their own tags (TE's `PN`/`QT`, which are not data identifiers). Undefined when the scan
+ * is no such envelope, or holds more than one format-06 record.
+ */
+export function envelopePieces(text: string): string[] | undefined {
+  const header = findHeader(text);
+  if (header === undefined) return undefined;
+  const body = cutTrailer(text.slice(header.bodyStart));
+  if (!body.includes(GS)) return undefined;
+  const [first, ...more] = body.split(RS);
+  if (more.some((p) => p.startsWith('06' + GS))) return undefined;
+  const pieces = (first ?? '').split(GS).filter((p) => p !== '');
+  return pieces.length > MAX_FIELDS ? undefined : pieces;
+}
+
 /** Splits the message into records, keeps the format-06 ones and interprets each. */
 function readRecords(body: string, mouserHeader: boolean, strict: boolean): LabelResult {
   const parts = body.split(RS);

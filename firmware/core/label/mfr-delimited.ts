@@ -44,23 +44,6 @@ export function parseLiteOn(text: string): LabelResult | undefined {
 }
 
 /**
- * KOA, `:`-separated. Part label `KHK:n:PN:qty:X:lot:n:site` (8 fields); customer label
- * `:PN::n:X:lot:n::::site` (11 fields, 12 with a trailing empty one), which carries no usable quantity.
- */
-export function parseKoa(text: string): LabelResult | undefined {
-  const f = text.split(':');
-  if (f.length === 8 && f[0] === 'KHK' && /^[0-9]+$/.test(f[1]!) && PART.test(f[2]!) && /^[0-9]+$/.test(f[3]!) && /^[A-Z0-9]+$/.test(f[5]!)) {
-    const d: LabelDraft = { mpn: f[2]!, lot: f[5]! };
-    return putQty(d, f[3]!) ?? accept('mfr-koa-colon', d);
-  }
-  if ((f.length === 11 || (f.length === 12 && f[11] === '')) && f[0] === '' && f[2] === '' && f[4] === 'X' &&
-    PART.test(f[1]!) && /^[0-9]+$/.test(f[3]!) && /^[A-Z0-9]+$/.test(f[5]!) && /^[0-9]+$/.test(f[6]!)) {
-    return accept('mfr-koa-colon', { mpn: f[1]!, lot: f[5]! });
-  }
-  return undefined;
-}
-
-/**
  * Kemet PDF417, space-separated with runs of spaces: `batch(9) <station(2)><package(3)><PN> qty(7)[origin  cc]`
  * (`232802636 B1008C1206C103K1RAC7800    0004000MEXICO    MX`).
  */

@@ -1,6 +1,6 @@
-// Proprietary fixed-width and all-digit codes (reference 2). Positions are those the layouts print; each parser
-// also checks the padding and, where the layout repeats a value, that both copies agree.
-import { accept, reject, type LabelDraft } from './result';
+// Proprietary fixed-width and all-digit codes (reference 2) that are written as code. Positions are those the
+// layouts print; each parser also checks the padding. (Vishay, Copal and Chemi-Con are layouts: builtin-layouts.ts.)
+import { accept, reject } from './result';
 import type { LabelResult } from './types';
 import { parseQuantity } from './values';
 
@@ -18,28 +18,6 @@ export function parseRohm(padded: string): LabelResult | undefined {
   const qty = parseQuantity(m[1]!);
   if (qty === undefined) return reject('LABEL_BAD_QUANTITY', `quantity "${m[1]!}" is not a plain whole number`);
   return accept('mfr-rohm-fixed', { mpn: pn, qty, dateCode: m[2]!, lot: m[3]! });
-}
-
-/**
- * Vishay PDF417, fixed width (325 characters): PN right-aligned in 0–18, quantity as a decimal right-aligned
- * in 99–112 (`4000.000`), quantity again in 221–227 and PN again in 227–272. Both copies must agree. Of the
- * several lot-like fields none is reported as the lot: which one Vishay means by "lot" is not confirmed.
- */
-export function parseVishay(padded: string): LabelResult | undefined {
-  if (padded.length < 272 || padded.length > 340) return undefined;
-  const pn = padded.slice(0, 18).replace(/^ +/, '');
-  const pnAgain = padded.slice(227, 272).replace(/^ +/, '');
-  const qtyText = padded.slice(99, 112).replace(/^ +/, '');
-  const qtyAgain = padded.slice(221, 227).replace(/^ +/, '');
-  const dec = /^([0-9]+)(?:\.0+)?$/.exec(qtyText);
-  if (!PN.test(pn) || pn.includes(' ') || pn !== pnAgain || dec === null) return undefined;
-  // The decimal form is the layout's way of writing a whole count; a fraction other than zero is not a count.
-  const qty = parseQuantity(dec[1]!);
-  if (qty === undefined || parseQuantity(qtyAgain) !== qty) {
-    return reject('LABEL_BAD_QUANTITY', `the two quantities on this Vishay label ("${qtyText}", "${qtyAgain}") do not agree; count the reel`);
-  }
-  const d: LabelDraft = { mpn: pn, qty };
-  return accept('mfr-vishay-fixed', d);
 }
 
 /** Walsin Code 128: PN left-aligned in 16, then a 5-digit quantity (`WR04X4751FTL    10000`). */

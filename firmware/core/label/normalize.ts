@@ -1,7 +1,8 @@
 // Undoes what scanners and keyboard wedges do to a scan before any format is recognised (reference 3.2).
-// Only unambiguous mappings happen here: the documented stand-ins for GS/RS/EOT become the real control
-// characters. Visible substitutes (`]` `^` `|` `.`) are NOT mapped here: they are also ordinary data, so the
-// envelope reader decides about them, and only when the result splits into known data identifiers.
+// Only unambiguous mappings happen here: the documented stand-ins for GS/RS/EOT (pictures, private-use code
+// points, CP437 glyphs, function-key sequences, written-out notations) become the real control characters.
+// Visible substitutes (`]` `^` `|` `.`) are NOT mapped here: they are also ordinary data, so the envelope
+// reader decides about them, and only when the result splits into known data identifiers.
 
 export const GS = '\u001d';
 export const RS = '\u001e';
@@ -28,6 +29,18 @@ const MAPPINGS: readonly (readonly [string, string])[] = [
   ['\u2666', EOT], // ♦ CP437 glyph of 0x04
 ];
 
+// Separators written out as text, as some scanner configurations and copy-paste from scanner tools deliver
+// them (`{GS}`, `<RS>`, `[EOT]`, `\x1d`, `\u001e`). No reel label carries such text as data.
+const NOTATION = /\{(GS|RS|EOT)\}|<(GS|RS|EOT)>|\[(GS|RS|EOT)\]|\\x(1d|1e|04)|\\u00(1d|1e|04)/gi;
+const NOTATION_HINT = /[{<[][GRE]|\\[xu]/i;
+const NOTATED: Readonly<Record<string, string>> = { GS: GS, RS: RS, EOT: EOT, '1D': GS, '1E': RS, '04': EOT };
+
+/** Separator notations replaced by the control characters they name. */
+function unnotate(s: string): string {
+  if (!NOTATION_HINT.test(s)) return s;
+  return s.replace(NOTATION, (...m: string[]) => NOTATED[(m[1] ?? m[2] ?? m[3] ?? m[4] ?? m[5] ?? '').toUpperCase()] ?? m[0]!);
+}
+
 // AIM symbology identifier: `]` + symbology letter + modifier digit (]d1 DataMatrix, ]Q1 QR, ]L0 PDF417, ]C0 Code 128…).
 const AIM = /^\][ACdEeFGHIkLMQXz][0-9]/;
 const OUTER_SPACE = /^[ \t\r\n]+|[ \t\r\n]+$/g;
@@ -46,7 +59,7 @@ function stripLead(s: string): string {
 }
 
 export function normalizeScan(raw: string): Scan {
-  let s = raw;
+  let s = unnotate(raw);
   for (const [from, to] of MAPPINGS) s = replaceAll(s, from, to);
   s = stripLead(s);
   // The AIM prefix comes first in the scanner's output, possibly after leading blank lines.

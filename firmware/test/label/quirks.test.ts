@@ -215,6 +215,17 @@ describe('vendor interpretation', () => {
     expect(reason(`[)>${RS}06${GS}P${GS}1P934063176115${GS}30PPESD3V3S2UT,215${GS}Q3000${GS}1TABC123${RS}${EOT}`)).toBe('LABEL_AMBIGUOUS');
   });
 
+  it('a maker label whose 1P and 30P name different parts is refused; the same part twice is read (onsemi)', () => {
+    const onsemi = `[)>${RS}06${GS}1PSMMBT2222ALT1G${GS}1TMQK097680R${GS}9D2010${GS}Q3000${GS}4LCN${GS}SMQ2050VCX${GS}30PSMMBT2222ALT1G${GS}26LMY${RS}${EOT}`;
+    expect(ok(onsemi)).toMatchObject({ mpn: 'SMMBT2222ALT1G', qty: 3000, lot: 'MQK097680R' });
+    expect(reason(onsemi.replace('30PSMMBT2222ALT1G', '30PSMMBT3904LT1G'))).toBe('LABEL_CONFLICT');
+  });
+
+  it('Infineon: SP number in 1P and part name in 50P is rejected (decoders disagree on which is the MPN)', () => {
+    const infineon = `[)>${RS}06${GS}X97828648${GS}1TVE023748G01${GS}9D2038${GS}Q3000${GS}1PSP001604368${GS}13D${GS}7Q0${GS}50PARISURCLSXUMA1${GS}S08626`;
+    expect(reason(infineon)).toBe('LABEL_AMBIGUOUS');
+  });
+
   it('Taiyo Yuden: no MPN, bare T is the lot, 11D the date code', () => {
     const l = ok(`[)>06${GS}PRJC5164048/47${GS}11D201627${GS}Q3000${GS}TZ531502225${GS}4LMY\r`);
     expect(l).toEqual({ format: 'eigp114-manufacturer', customerPn: 'RJC5164048/47', qty: 3000, lot: 'Z531502225', dateCode: '201627', countryOfOrigin: 'MY' });
@@ -299,7 +310,8 @@ describe('manufacturer formats (public examples of each layout)', () => {
   it('Vishay fixed width: both copies of PN and quantity must agree', () => {
     const v = '   WSL20106L900FEA005433426503/29/13                                                       201312IL     4000.00000048999730001               1312    61400010                           LFSH903 1312AA            WBI9 R0069F  4000                              WSL20106L900FEAWSL-2010  0.0069 1  EA E3                B0XW00664283\r';
     expect(ok(v)).toEqual({ format: 'mfr-vishay-fixed', mpn: 'WSL20106L900FEA', qty: 4000 });
-    expect(reason(v.replace('  4000    ', '  4001    '))).toBe('LABEL_BAD_QUANTITY');
+    expect(reason(v.replace('  4000    ', '  4001    '))).toBe('LABEL_CONFLICT');
+    expect(reason(v.replace('FEAWSL-2010', 'FEBWSL-2010'))).toBe('LABEL_CONFLICT');
   });
 
   it('a lone 1D part number is not a reel label', () => {

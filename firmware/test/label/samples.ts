@@ -1,8 +1,10 @@
-// The 36 real payloads of the reference (copied so CI needs no /work/shared), shared by the label tests, the
-// setup-verification tests and the benchmark. `expected` holds what each payload's source says the label means.
+// The 36 real payloads of the reference (copied so CI needs no /work/shared), the further public payloads, and
+// those of the manufacturer layouts; shared by the label tests, the setup-verification tests and the benchmark.
+// `expected` holds what each payload's source says the label means.
 import type { LabelResult } from '../../core/label';
 import samples from './fixtures/reel-labels-sample.json';
 import extra from './fixtures/public-extra.json';
+import layouts from './fixtures/layouts.json';
 
 export interface SampleScan {
   readonly id: string;
@@ -16,6 +18,12 @@ export const SAMPLE_SCANS: readonly SampleScan[] = samples as SampleScan[];
 
 /** Further real payloads found in public repositories and issues after the parser was built (same shape). */
 export const EXTRA_SCANS: readonly SampleScan[] = extra as SampleScan[];
+
+/** Real payloads of the manufacturer layouts added with layouts as data (issue 18): KOA, Seiko/ABLIC, TE, Chemi-Con, Copal, Vishay, … */
+export const LAYOUT_SCANS: readonly SampleScan[] = layouts as SampleScan[];
+
+/** Every real payload the label tests hold. */
+export const ALL_SCANS: readonly SampleScan[] = [...SAMPLE_SCANS, ...EXTRA_SCANS, ...LAYOUT_SCANS];
 
 /** Packing-slip codes: valid envelopes that must be rejected as reel labels. */
 export const isPackingSlip = (s: SampleScan): boolean => s.format.endsWith('-packlist');

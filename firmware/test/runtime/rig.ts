@@ -42,7 +42,7 @@ export interface RigOptions {
 }
 
 export function rig(opts: RigOptions = {}): Rig {
-  const clock = opts.from?.clock ?? new SimClock(opts.rtc === 'none' ? undefined : T0, opts.rtc !== 'untrusted');
+  const clock = opts.from?.clock ?? new SimClock(opts.rtc === 'none' ? {} : { rtc: { epochMs: T0, trusted: opts.rtc !== 'untrusted' } });
   const kib = opts.journalKib ?? 256;
   const journal = opts.from?.journal.clone(opts.seed ?? 1) ?? new SimFlash({ sectorSize: 4096, sectorCount: kib / 4, wordSize: 4, seed: opts.seed ?? 1 });
   const store = opts.from?.store.clone((opts.seed ?? 1) + 1) ?? new SimFlash({ sectorSize: 4096, sectorCount: 64, wordSize: 4, seed: (opts.seed ?? 1) + 1 });

@@ -97,7 +97,7 @@ function stepOf(x: unknown): Step {
 }
 
 function bench(config: StationConfig, start: number) {
-  const clock = new SimClock(start, true);
+  const clock = new SimClock({ rtc: { epochMs: start, trusted: true } });
   const power = new PowerDomain();
   const journal = new SimFlash({ sectorSize: 4096, sectorCount: Math.max(3, Math.floor((config['journal.kib'] * 1024) / 4096)), wordSize: 4 });
   const store = new SimFlash({ sectorSize: 4096, sectorCount: 64, wordSize: 4 });

@@ -1,9 +1,10 @@
-// Every generated file of the repository and its content. `npm run gen` writes them; a test fails when the
+// Every generated file of the repository and its content (vectors, PROTOCOL.md tables, MSL tables, REGISTER-MAP.md). `npm run gen` writes them; a test fails when the
 // committed copies differ, so generated docs and vectors can never go stale.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderThickTable, THICK_TS } from './msl-tables';
 import { applySections, renderSections } from './protocol-doc';
+import { REGISTER_MAP_MD, renderRegisterMap } from './register-map';
 import { buildVectors } from './vectors';
 import { renderRuntimeSections } from './runtime-doc';
 
@@ -19,6 +20,7 @@ export function generatedFiles(): Map<string, string> {
   files.set(THICK_TS, renderThickTable(ROOT));
   const runtimeDoc = 'firmware/runtime/README.md';
   files.set(runtimeDoc, applySections(readFileSync(join(ROOT, runtimeDoc), 'utf8'), renderRuntimeSections()));
+  files.set(REGISTER_MAP_MD, renderRegisterMap());
   return files;
 }
 
