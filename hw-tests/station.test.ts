@@ -6,6 +6,7 @@ import { cobsDecode } from '../protocol/src/cobs';
 import { wrap } from '../protocol/src/frame';
 import { BADGES, OPERATOR, ORDER, POSITIONS, PROGRAM, programLabel, REELS, SUPERVISOR, WRONG_REEL } from './fixtures';
 import { HostClient } from './host';
+import { ModbusClient } from './modbus';
 import { download, loadAll, must, passFirstOff, scanner, setUp } from './steps';
 import type { Target } from './target';
 import { availableBenchTargets, benchTarget, deviceTarget, isBenchTarget, type DeviceOptions } from './targets';
@@ -19,10 +20,21 @@ async function station(spec: string): Promise<Target> {
 }
 
 /** Runs a case that needs capabilities some targets lack (a device without a power switch): skipped there, named. */
-const needs = (t: string, what: readonly ('scan' | 'board' | 'relay' | 'powerCycle' | 'fresh')[]) =>
-  isBenchTarget(t) || what.every((w) => (w === 'scan' ? deviceOptions.scanner !== undefined : w === 'powerCycle' ? deviceOptions.power !== undefined : false))
+const needs = (t: string, what: readonly ('scan' | 'board' | 'powerCycle' | 'fresh' | 'rtu')[]) =>
+  isBenchTarget(t) ||
+  what.every((w) => (w === 'scan' ? deviceOptions.scanner !== undefined : w === 'powerCycle' ? deviceOptions.power !== undefined : w === 'rtu' ? deviceOptions.rtu !== undefined : false))
     ? it
     : it.skip;
+
+/**
+ * The run-permit output, measured: at the relay's coil on a bench, and read back over Modbus (the discrete input
+ * a PLC interlocks on) everywhere; both must agree.
+ */
+async function permitOutput(t: Target, m: ModbusClient): Promise<boolean> {
+  const plc = await m.permit();
+  if (t.relay !== undefined) expect((await t.relay()) === 1).toBe(plc);
+  return plc;
+}
 
 jest.setTimeout(120_000);
 
@@ -32,20 +44,22 @@ describe.each(specs)('station on %s', (spec) => {
     await t?.close();
   });
 
-  needs(spec, ['fresh', 'relay'])('powers up fail-safe: relay off, permit off with the reason, until a work order is loaded', async () => {
+  needs(spec, ['fresh'])('powers up fail-safe: relay off, permit off with the reason, until a work order is loaded', async () => {
     t = await station(spec);
-    expect(await t.relay!()).toBe(0);
+    if (t.relay !== undefined) expect(await t.relay()).toBe(0);
     const h = await HostClient.open(t);
     const s = await h.status();
     expect(s).toMatchObject({ runPermit: false, bootCount: 1, slotsTotal: 0 });
     expect(s.reasons).toContain('NO_WORK_ORDER');
+    const m = await ModbusClient.tcp(t);
+    expect(await m.station()).toMatchObject({ runPermit: false, primaryReason: s.reasons[0], reasons: s.reasons });
+    expect(await permitOutput(t, m)).toBe(false);
     // The boot itself is on the record.
     await h.readJournal();
     expect(h.records('StationBooted')).toHaveLength(1);
-    expect(await t.relay!()).toBe(0);
   });
 
-  needs(spec, ['relay'])('takes a work order from the host atomically and waits for its reels', async () => {
+  it('takes a work order from the host atomically and waits for its reels', async () => {
     t = await station(spec);
     const h = await HostClient.open(t);
     await download(h);
@@ -53,20 +67,24 @@ describe.each(specs)('station on %s', (spec) => {
     expect(s).toMatchObject({ runPermit: false, workOrderIdentifier: ORDER.header.workOrderIdentifier, slotsTotal: ORDER.slots.length, slotsVerified: 0, clockValid: true });
     expect(s.reasons).toEqual(expect.arrayContaining(['SLOT_NOT_VERIFIED', 'PROGRAM_UNKNOWN']));
     expect(h.records('WorkOrderActivated')).toHaveLength(1);
-    expect(await t.relay!()).toBe(0);
+    const m = await ModbusClient.tcp(t);
+    expect(await m.station()).toMatchObject({ runPermit: false, reasons: s.reasons, slotsRequired: ORDER.slots.length, slotsVerified: 0 });
+    expect(await permitOutput(t, m)).toBe(false);
   });
 
-  needs(spec, ['scan', 'relay'])('grants the run permit once every slot holds an approved reel and the program is right', async () => {
+  needs(spec, ['scan'])('grants the run permit once every slot holds an approved reel and the program is right', async () => {
     t = await station(spec);
     const h = await setUp(t);
     const s = await h.status();
     expect(s).toMatchObject({ runPermit: true, reasons: [], slotsVerified: ORDER.slots.length });
-    expect(await t.relay!()).toBe(1);
+    const m = await ModbusClient.tcp(t);
+    expect(await m.station()).toMatchObject({ runPermit: true, primaryReason: 'OK', reasons: [], slotsVerified: ORDER.slots.length });
+    expect(await permitOutput(t, m)).toBe(true);
     // Every slot's verification went to the host, with the reel it verified.
     expect(h.records('SlotVerified').map((r) => r.locationIdentifier).sort()).toEqual([...POSITIONS].sort());
   });
 
-  needs(spec, ['scan', 'relay'])('refuses a wrong reel with WRONG_PART on the wire, and the line stops', async () => {
+  needs(spec, ['scan'])('refuses a wrong reel with WRONG_PART on the wire and in Modbus, and the line stops', async () => {
     t = await station(spec);
     const h = await setUp(t);
     const scan = scanner(t);
@@ -76,14 +94,17 @@ describe.each(specs)('station on %s', (spec) => {
     expect(s.runPermit).toBe(false);
     expect(s.reasons).toEqual(['SLOT_NOT_VERIFIED', 'WRONG_PART']);
     expect(h.records('SlotRejected').at(-1)).toMatchObject({ locationIdentifier: 'B1.F.1', reason: 'WRONG_PART' });
-    expect(await t.relay!()).toBe(0);
+    const m = await ModbusClient.tcp(t);
+    expect(await m.station()).toMatchObject({ runPermit: false, primaryReason: 'SLOT_NOT_VERIFIED', reasons: ['SLOT_NOT_VERIFIED', 'WRONG_PART'] });
+    expect(await m.slotReason(0)).toBe('WRONG_PART');
+    expect(await permitOutput(t, m)).toBe(false);
     // The right reel puts it back.
     await scan('B1.F.1');
     await scan(REELS['B1.F.1']);
     expect((await h.status()).runPermit).toBe(true);
   });
 
-  needs(spec, ['scan', 'relay'])('stops the line with MSD_EXPIRED when a loaded reel runs out of floor life', async () => {
+  needs(spec, ['scan'])('stops the line with MSD_EXPIRED on the wire and in Modbus when a loaded reel runs out of floor life', async () => {
     t = await station(spec);
     const h = await HostClient.open(t);
     await download(h);
@@ -103,37 +124,44 @@ describe.each(specs)('station on %s', (spec) => {
     await t.wait(150_000);
     const s = await h.status();
     expect(s.reasons).toEqual(['MSD_EXPIRED']);
-    expect(await t.relay!()).toBe(0);
+    const m = await ModbusClient.tcp(t);
+    expect(await m.station()).toMatchObject({ runPermit: false, primaryReason: 'MSD_EXPIRED' });
+    expect(await m.slotReason(ORDER.slots.findIndex((x) => x.msd))).toBe('MSD_EXPIRED');
+    expect(await permitOutput(t, m)).toBe(false);
   });
 
-  needs(spec, ['scan', 'relay'])('holds on a program that is not the approved revision, with PROGRAM_MISMATCH', async () => {
+  needs(spec, ['scan'])('holds on a program that is not the approved revision, with PROGRAM_MISMATCH on the wire and in Modbus', async () => {
     t = await station(spec);
     const h = await setUp(t);
     await scanner(t)(programLabel({ ...PROGRAM, revision: '13' }));
     const s = await h.status();
     expect(s.reasons).toEqual(['PROGRAM_MISMATCH']);
-    expect(await t.relay!()).toBe(0);
+    const m = await ModbusClient.tcp(t);
+    expect(await m.station()).toMatchObject({ runPermit: false, primaryReason: 'PROGRAM_MISMATCH', reasons: ['PROGRAM_MISMATCH'] });
+    expect(await permitOutput(t, m)).toBe(false);
     expect(h.records('ProgramReport').at(-1)).toMatchObject({ recipeRevision: '13' });
     await scanner(t)(programLabel());
     expect((await h.status()).runPermit).toBe(true);
   });
 
-  needs(spec, ['scan', 'board', 'relay'])('builds one first-off board, then holds with FIRST_OFF_PENDING until it passes', async () => {
+  needs(spec, ['scan', 'board'])('builds one first-off board, then holds with FIRST_OFF_PENDING on the wire and in Modbus until it passes', async () => {
     t = await station(spec);
     const h = await setUp(t);
     await t.board!();
     let s = await h.status();
     expect(s.reasons).toEqual(['FIRST_OFF_PENDING']);
-    expect(await t.relay!()).toBe(0);
+    const m = await ModbusClient.tcp(t);
+    expect(await m.station()).toMatchObject({ runPermit: false, primaryReason: 'FIRST_OFF_PENDING' });
+    expect(await permitOutput(t, m)).toBe(false);
     expect(h.records('BoardTrace')).toHaveLength(1);
     await passFirstOff(t);
     s = await h.status();
     expect(s.runPermit).toBe(true);
     expect(h.records('FirstOffResult').at(-1)).toMatchObject({ passed: true, inspector: 'SV-1' });
-    expect(await t.relay!()).toBe(1);
+    expect(await permitOutput(t, m)).toBe(true);
   });
 
-  needs(spec, ['scan', 'board', 'relay', 'powerCycle'])('loses nothing to a power cut: boots fail-safe, the journal is whole, the permit comes back', async () => {
+  needs(spec, ['scan', 'board', 'powerCycle'])('loses nothing to a power cut: boots fail-safe, the journal is whole, the permit comes back', async () => {
     t = await station(spec);
     let h = await setUp(t);
     await t.board!();
@@ -142,7 +170,7 @@ describe.each(specs)('station on %s', (spec) => {
     const before = await h.readJournal();
     const beforeRecords = new Map(h.journal);
     await t.powerCycle!(5_000);
-    expect(await t.relay!()).toBe(0);
+    if (t.relay !== undefined) expect(await t.relay()).toBe(0);
     h = await HostClient.open(t);
     const s = await h.status();
     expect(s).toMatchObject({ runPermit: false, bootCount: 2, workOrderIdentifier: ORDER.header.workOrderIdentifier });
@@ -160,6 +188,44 @@ describe.each(specs)('station on %s', (spec) => {
     const back = await h.status();
     expect(back.slotsVerified).toBe(ORDER.slots.length);
     expect(back.reasons).not.toContain('POWER_LOSS_RECOVERY');
+    const m = await ModbusClient.tcp(t);
+    expect(await m.station()).toMatchObject({ runPermit: back.runPermit, reasons: back.reasons });
+    expect(await permitOutput(t, m)).toBe(back.runPermit);
+  });
+
+  it('answers bad Modbus TCP requests with the exception the specification puts there, and changes nothing', async () => {
+    t = await station(spec);
+    const m = await ModbusClient.tcp(t);
+    const before = await m.station();
+    // Function 0x41 does not exist; an input register past the map; a read of 0 registers; a coil that is not there.
+    expect(await m.request(Uint8Array.of(0x41, 0, 0, 0, 1))).toEqual({ ok: false, exception: 0x01 });
+    expect(await m.request(Uint8Array.of(4, 0xff, 0x00, 0, 1))).toEqual({ ok: false, exception: 0x02 });
+    expect(await m.request(Uint8Array.of(4, 0, 0, 0, 0))).toEqual({ ok: false, exception: 0x03 });
+    expect(await m.request(Uint8Array.of(5, 0, 99, 0xff, 0))).toEqual({ ok: false, exception: 0x02 });
+    // A coil written with a value that is neither ON nor OFF.
+    expect(await m.request(Uint8Array.of(5, 0, 0, 0x12, 0x34))).toEqual({ ok: false, exception: 0x03 });
+    // Nothing a PLC may write is the run permit: the permit's discrete input is read-only.
+    expect(await m.request(Uint8Array.of(5, 0, 2, 0xff, 0))).toEqual({ ok: false, exception: 0x02 });
+    expect(await m.station()).toEqual(before);
+    // The connection still answers.
+    expect((await m.registers(4, 0, 1))[0]).toBe(1);
+  });
+
+  needs(spec, ['rtu'])('on the RS-485 line, drops a frame with a bad CRC or for another unit, and answers its own', async () => {
+    t = await station(spec);
+    const rtu = t.rtu!;
+    const m = new ModbusClient(t, rtu.conn, 'rtu', rtu.unitId);
+    const good = m.adu(Uint8Array.of(4, 0, 0, 0, 16));
+    const bad = good.slice();
+    bad[bad.length - 1] = bad[bad.length - 1]! ^ 0xff;
+    expect(await m.exchangeRaw(bad, 500)).toBeUndefined();
+    expect(await m.exchangeRaw(m.adu(Uint8Array.of(4, 0, 0, 0, 16), rtu.unitId + 1), 500)).toBeUndefined();
+    const r = await m.exchangeRaw(good);
+    expect(r).toMatchObject({ ok: true });
+    expect(await m.request(Uint8Array.of(0x41, 0, 0, 0, 1))).toEqual({ ok: false, exception: 0x01 });
+    // The line's own counters saw the bad CRC (input registers 96 on: requests, bus frames, CRC errors).
+    const diag = await m.registers(4, 96, 6);
+    expect((diag[4]! << 16) | diag[5]!).toBeGreaterThanOrEqual(1);
   });
 
   it('drains its journal to a host that acknowledges it, and refuses an acknowledgement beyond it', async () => {

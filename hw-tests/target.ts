@@ -21,6 +21,8 @@ export interface Target {
   readonly ports: { readonly host: number; readonly modbus: number };
   /** Opens a TCP connection to one of the station's ports; undefined when it refuses or nothing listens. */
   connect(port: number): Promise<Conn | undefined>;
+  /** The RS-485 line as the PLC (the Modbus RTU master) sees it, with the station's unit id; undefined when not wired. */
+  readonly rtu: { readonly conn: Conn; readonly unitId: number } | undefined;
   /** The scanner line: one read, as the scanner sends it (text and CR). Undefined when no scanner line is wired. */
   readonly scan: ((text: string) => Promise<void>) | undefined;
   /** The machine's board-out signal pulses once. Undefined when the bench cannot pulse it. */

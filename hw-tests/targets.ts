@@ -23,6 +23,9 @@ export interface DeviceOptions {
   readonly modbusPort?: number;
   /** The scanner line on the bench: `serial:/dev/ttyUSB1[@9600]`. */
   readonly scanner?: string;
+  /** The RS-485 line through a USB adapter: `serial:/dev/ttyUSB2@19200,8E1`, and the station's unit id. */
+  readonly rtu?: string;
+  readonly unitId?: number;
   /** A command that switches the station's supply: run as `CMD off` and `CMD on`. */
   readonly power?: string;
 }
@@ -48,6 +51,7 @@ export async function benchTarget(name: BenchTarget): Promise<Target & { readonl
     secret: BENCH_SECRET,
     ports: { host: 4840, modbus: 502 },
     connect: (port) => bench.connect(port),
+    rtu: bench.rs485 === undefined ? undefined : { conn: bench.rs485, unitId: 1 },
     scan: (text) => bench.scan(text),
     board: () => bench.machineBoard(),
     relay: async () => bench.relay,
@@ -108,12 +112,21 @@ function tcpConn(host: string, port: number): Promise<Conn | undefined> {
   });
 }
 
-/** A serial port on Linux, set raw 8N1 with stty; `spec` is `serial:/dev/ttyUSB0[@BAUD]`. */
+/** stty flags of a line setting: 8N1, 8E1, 8O1, 8N2. */
+const LINE_FLAGS: Readonly<Record<string, readonly string[]>> = {
+  '8N1': ['-parenb', '-cstopb'],
+  '8E1': ['parenb', '-parodd', '-cstopb'],
+  '8O1': ['parenb', 'parodd', '-cstopb'],
+  '8N2': ['-parenb', 'cstopb'],
+};
+
+/** A serial port on Linux, set raw with stty; `spec` is `serial:/dev/ttyUSB0[@BAUD[,8E1]]` (default 115200, 8N1). */
 export function serialConn(spec: string): Conn {
-  const m = /^serial:([^@]+)(?:@(\d+))?$/.exec(spec);
-  if (m === null) throw new Error(`${spec}: expected serial:/dev/ttyX[@BAUD]`);
-  const [, path, baud = '115200'] = m as unknown as [string, string, string];
-  execFileSync('stty', ['-F', path, baud, 'raw', '-echo', 'cs8', '-cstopb', '-parenb', 'clocal']);
+  const m = /^serial:([^@]+)(?:@(\d+)(?:,(8[NEO][12]))?)?$/.exec(spec);
+  if (m === null || (m[3] !== undefined && LINE_FLAGS[m[3]] === undefined)) throw new Error(`${spec}: expected serial:/dev/ttyX[@BAUD[,8N1|8E1|8O1|8N2]]`);
+  const path = m[1]!;
+  const baud = m[2] ?? '115200';
+  execFileSync('stty', ['-F', path, baud, 'raw', '-echo', 'cs8', ...LINE_FLAGS[m[3] ?? '8N1']!, 'clocal']);
   const fd = openSync(path, 'r+');
   const rd = createReadStream('', { fd, autoClose: false });
   const c = new StreamConn(
@@ -148,6 +161,7 @@ export function deviceTarget(spec: string, o: DeviceOptions): Target {
     secret,
     ports: { host: hostPort, modbus: modbusPort },
     connect: async (port) => (serialHost !== undefined && port === hostPort ? serialConn(serialHost) : tcpConn(host, port)),
+    rtu: o.rtu === undefined ? undefined : { conn: serialConn(o.rtu), unitId: o.unitId ?? 1 },
     scan:
       o.scanner === undefined
         ? undefined

@@ -51,7 +51,9 @@ export const FLASH_DEV = { journal: 0, store: 1 } as const;
 /** The discrete outputs. */
 export const PIN = { runPermit: 0, red: 1, amber: 2, green: 3 } as const;
 /** The serial streams the firmware may open. */
-export const PORT = { scanner: 1, hostSerial: 2 } as const;
+export const PORT = { scanner: 1, hostSerial: 2, rs485: 3 } as const;
+/** Parity byte of a serial port's line settings. */
+export const PARITY = ['none', 'even', 'odd'] as const;
 
 /** Result byte of a flash operation. */
 export const FLASH_STATUS = { ok: 0, writeFailed: 1, readFailed: 2 } as const;

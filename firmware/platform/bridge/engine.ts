@@ -6,7 +6,7 @@ import { utf8Decode, utf8Encode } from '../../../protocol/src/utf8';
 import { isFault, startFirmware, type Board, type DeviceFault, type Firmware, type OpenStream } from '../../main/firmware';
 import type { Provisioning } from '../../runtime/station';
 import type { ByteStream, Clock, DigitalOut, Flash, FlashResult, ListenTcp, RandomBytes, SerialPort, StreamCallbacks, ThSensor, Timers } from '../hal';
-import { CMD, FLASH_DEV, FLASH_STATUS, MAX_CHUNK, OP, PIN, PORT, Reader, RTC, Writer } from './abi';
+import { CMD, FLASH_DEV, FLASH_STATUS, MAX_CHUNK, OP, PARITY, PIN, PORT, Reader, RTC, Writer } from './abi';
 
 /** The host call: one request, one answer (xsnap's `issueCommand`; QuickJS gets the same from its host). */
 export type IssueCommand = (request: ArrayBuffer) => ArrayBuffer;
@@ -129,12 +129,13 @@ export function bridge(issue: IssueCommand): (command: ArrayBuffer) => ArrayBuff
     return s;
   };
 
-  const openPort = (port: number, name: string): OpenStream<SerialPort> => (callbacks) => {
-    const r = call(new Writer(2).u8(OP.STREAM_OPEN).u8(port));
+  /** Opens one of the board's serial ports; `line` asks for line settings (0 baud: the port's own). */
+  const openPort = (port: number, name: string, line?: { baud: number; parity: 'none' | 'even' | 'odd'; stopBits: 1 | 2 }): OpenStream<SerialPort> => (callbacks) => {
+    const r = call(new Writer(8).u8(OP.STREAM_OPEN).u8(port).u32(line?.baud ?? 0).u8(PARITY.indexOf(line?.parity ?? 'none')).u8(line?.stopBits ?? 1));
     const id = r.u32();
     if (id === 0) return { device: name, reason: 'DEVICE_OPEN_FAILED', detail: utf8Decode(r.rest()) ?? 'not connected' } satisfies DeviceFault;
     const baud = r.u32();
-    const parity = (['none', 'even', 'odd'] as const)[r.u8()] ?? 'none';
+    const parity = PARITY[r.u8()] ?? 'none';
     const stopBits = r.u8() === 2 ? 2 : 1;
     streams.set(id, callbacks);
     return Object.assign(stream(id), { baud, parity, stopBits } as const);
@@ -177,6 +178,7 @@ export function bridge(issue: IssueCommand): (command: ArrayBuffer) => ArrayBuff
       timers,
       scanner: openPort(PORT.scanner, 'scanner'),
       hostSerial: openPort(PORT.hostSerial, 'host serial'),
+      rs485: (line, cb) => openPort(PORT.rs485, 'RS-485', line)(cb),
       listen,
       boardSignal: (fn) => {
         onBoard = fn;

@@ -131,6 +131,19 @@ export function moddableBoard(c: ModdableClasses, w: Wiring = STATION_WIRING, fa
     timers,
     ...(w.scanner === undefined ? {} : { scanner: (cb) => openSerial(c.Serial, { name: 'scanner', ...w.scanner! }, cb, deps) }),
     ...(w.hostSerial === undefined ? {} : { hostSerial: (cb) => openSerial(c.Serial, { name: 'host link', ...w.hostSerial! }, cb, deps) }),
+    ...(w.rs485 === undefined
+      ? {}
+      : {
+          rs485: (line, cb) => {
+            const r = w.rs485!;
+            return openSerial(
+              c.Serial,
+              { name: 'RS-485', port: r.port, transmit: r.transmit, receive: r.receive, ...line, driverEnable: out('RS-485 driver enable', r.driverEnable), ...(r.lineSettings === undefined ? {} : { lineSettings: r.lineSettings }) },
+              cb,
+              deps,
+            );
+          },
+        }),
     listen: safeListen,
     ...(w.boardSignal === undefined ? {} : { boardSignal: (onBoard: () => void) => boardInput(c.Digital, w.boardSignal!, () => clock.monotonicMs(), onBoard) }),
     faults,

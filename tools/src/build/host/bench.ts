@@ -54,6 +54,7 @@ export class BenchStation {
     this.world = new World(o);
     if (this.world.serial.scanner) this.wires.set(PORT.scanner, this.newLink('scanner'));
     if (this.world.serial.hostSerial) this.wires.set(PORT.hostSerial, this.newLink('host serial'));
+    if (this.world.serial.rs485) this.wires.set(PORT.rs485, this.newLink('rs485'));
   }
 
   static async start(o: BenchOptions): Promise<BenchStation> {
@@ -69,6 +70,11 @@ export class BenchStation {
   /** The scanner's line (the test is the scanner). */
   get scanner(): Link | undefined {
     return this.wires.get(PORT.scanner);
+  }
+
+  /** The RS-485 line (the test is the PLC, the Modbus RTU master). */
+  get rs485(): Link | undefined {
+    return this.wires.get(PORT.rs485);
   }
 
   /** The serial host link, when the world wires one. */

@@ -2,6 +2,10 @@
 // the world's devices. One instance per boot; the world outlives it.
 import { utf8Encode } from '../../../../protocol/src/utf8';
 import { FLASH_DEV, FLASH_STATUS, OP, PIN, PORT, Reader, RTC, Writer } from '../../../../firmware/platform/bridge/abi';
+
+/** What each wire's adapter on the bench is set to when the firmware does not ask (baud, parity index, stop bits). */
+const DEFAULT_LINE: Readonly<Record<number, readonly [number, number, number]>> = { [PORT.scanner]: [9600, 0, 1], [PORT.hostSerial]: [115200, 0, 1], [PORT.rs485]: [19200, 1, 1] };
+const PORT_NAMES: Readonly<Record<number, string>> = { [PORT.scanner]: 'scanner', [PORT.hostSerial]: 'serial host link', [PORT.rs485]: 'RS-485 line' };
 import type { DigitalOut, Flash, FlashResult } from '../../../../firmware/platform/hal';
 import type { Link, World } from './world';
 
@@ -109,13 +113,17 @@ export class BridgedDevices {
       }
       case OP.STREAM_OPEN: {
         const port = r.u8();
+        const baud = r.u32();
+        const parity = r.u8();
+        const stop = r.u8();
         const link = this.hooks.openPort(port);
         if (link === undefined) {
-          const d = utf8Encode(port === PORT.scanner ? 'no scanner wired' : 'no serial host link wired');
+          const d = utf8Encode(`no ${PORT_NAMES[port] ?? `port ${port}`} wired on this bench`);
           return new Writer(4 + d.length).u32(0).put(d).bytes;
         }
-        // A scanner at 9600 8N1, the host link at 115200 8N1: what the bench's adapters would be set to.
-        return new Writer(10).u32(link.id).u32(port === PORT.scanner ? 9600 : 115200).u8(0).u8(1).bytes;
+        // The bench's adapter is set to what the firmware asks (an RS-485 line), else to the wire's usual settings.
+        const line = baud > 0 ? [baud, parity, stop] : (DEFAULT_LINE[port] ?? [9600, 0, 1]);
+        return new Writer(10).u32(link.id).u32(line[0]!).u8(line[1]!).u8(line[2]!).bytes;
       }
       case OP.STREAM_WRITE: {
         const id = r.u32();

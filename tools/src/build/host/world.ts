@@ -20,8 +20,8 @@ export interface WorldOptions {
   readonly wordSize?: number;
   /** The RTC at power-up (default: trusted, 2026-01-05T06:00:00Z); undefined in the object for no RTC time. */
   readonly rtc?: { readonly epochMs: number; readonly trusted: boolean } | null;
-  /** Serial lines wired to the station (default: the scanner only; the host reaches it over TCP). */
-  readonly serial?: { readonly scanner?: boolean; readonly hostSerial?: boolean };
+  /** Serial lines wired to the station (default: the scanner and RS-485; the host reaches it over TCP). */
+  readonly serial?: { readonly scanner?: boolean; readonly hostSerial?: boolean; readonly rs485?: boolean };
 }
 
 export const DEFAULT_EPOCH_MS = Date.UTC(2026, 0, 5, 6, 0, 0);
@@ -138,7 +138,7 @@ export class World {
   readonly light = simStackLight();
   readonly sensor = new SimSensor();
   readonly timers: VirtualTimers;
-  readonly serial: { readonly scanner: boolean; readonly hostSerial: boolean };
+  readonly serial: { readonly scanner: boolean; readonly hostSerial: boolean; readonly rs485: boolean };
   random: RandomBytes;
   private readonly seed: number;
   private boots = 0;
@@ -152,9 +152,9 @@ export class World {
     this.journal = this.power.attach(this.journalChip);
     this.store = this.power.attach(this.storeChip);
     const rtc = options.rtc === undefined ? { epochMs: DEFAULT_EPOCH_MS, trusted: true } : options.rtc;
-    this.clock = new SimClock(rtc?.epochMs, rtc?.trusted ?? false);
+    this.clock = new SimClock(rtc === null ? {} : { rtc });
     this.timers = new VirtualTimers(this.clock);
-    this.serial = { scanner: options.serial?.scanner ?? true, hostSerial: options.serial?.hostSerial ?? false };
+    this.serial = { scanner: options.serial?.scanner ?? true, hostSerial: options.serial?.hostSerial ?? false, rs485: options.serial?.rs485 ?? true };
     this.random = seededRandom(this.seed);
   }
 
