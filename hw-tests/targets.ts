@@ -154,13 +154,19 @@ export function deviceTarget(spec: string, o: DeviceOptions): Target {
   const hostPort = tcp === null ? 0 : Number(tcp[2]);
   const modbusPort = o.modbusPort ?? 502;
   let scanner: Conn | undefined;
+  // Every connection a case opens is closed with the target, so cases do not pile connections up on a device.
+  const opened: Conn[] = [];
+  const track = (c: Conn | undefined) => {
+    if (c !== undefined) opened.push(c);
+    return c;
+  };
   return {
     name: spec,
     stationId: o.stationId ?? STATION_ID,
     keyId: o.keyId ?? KEY_ID,
     secret,
     ports: { host: hostPort, modbus: modbusPort },
-    connect: async (port) => (serialHost !== undefined && port === hostPort ? serialConn(serialHost) : tcpConn(host, port)),
+    connect: async (port) => track(serialHost !== undefined && port === hostPort ? serialConn(serialHost) : await tcpConn(host, port)),
     rtu: o.rtu === undefined ? undefined : { conn: serialConn(o.rtu), unitId: o.unitId ?? 1 },
     scan:
       o.scanner === undefined
@@ -183,7 +189,9 @@ export function deviceTarget(spec: string, o: DeviceOptions): Target {
     wait: sleep,
     fresh: false,
     close: async () => {
+      for (const c of opened.splice(0)) await c.close();
       await scanner?.close();
+      scanner = undefined;
     },
   };
 }
