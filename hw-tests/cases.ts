@@ -59,17 +59,28 @@ export function stationCases(open: () => Promise<Target>, has: Capabilities, mis
     expect(s.reasons).toEqual(expect.arrayContaining(['SLOT_NOT_VERIFIED', 'PROGRAM_UNKNOWN']));
     expect(h.records('WorkOrderActivated')).toHaveLength(1);
     const m = await ModbusClient.tcp(t);
-    expect(await m.station()).toMatchObject({ runPermit: false, reasons: s.reasons, slotsRequired: ORDER.slots.length, slotsVerified: 0 });
+    // The machine has not reported its program yet: that holds the line (only missing reels would be `setup`).
+    expect(await m.station()).toMatchObject({ state: 'hold', runPermit: false, reasons: s.reasons, slotsRequired: ORDER.slots.length, slotsVerified: 0 });
     expect(await permitOutput(t, m)).toBe(false);
   });
 
-  needs(['scan'])('grants the run permit once every slot holds an approved reel and the program is right', async () => {
+  needs(['scan'])('is in setup while only reels are missing, and grants the run permit once every slot holds an approved one', async () => {
     t = await open();
-    const h = await setUp(t);
+    const h = await HostClient.open(t);
+    await download(h);
+    const scan = scanner(t);
+    await scan(OPERATOR);
+    await scan(programLabel());
+    await scan(POSITIONS[0]!);
+    await scan(REELS[POSITIONS[0]!]);
+    const half = await ModbusClient.tcp(t);
+    expect(await half.station()).toMatchObject({ state: 'setup', runPermit: false, primaryReason: 'SLOT_NOT_VERIFIED', slotsVerified: 1 });
+    await half.conn.close();
+    await loadAll(t);
     const s = await h.status();
     expect(s).toMatchObject({ runPermit: true, reasons: [], slotsVerified: ORDER.slots.length });
     const m = await ModbusClient.tcp(t);
-    expect(await m.station()).toMatchObject({ runPermit: true, primaryReason: 'OK', reasons: [], slotsVerified: ORDER.slots.length });
+    expect(await m.station()).toMatchObject({ state: 'ready', runPermit: true, primaryReason: 'OK', reasons: [], slotsVerified: ORDER.slots.length });
     expect(await permitOutput(t, m)).toBe(true);
     // Every slot's verification went to the host, with the reel it verified.
     expect(h.records('SlotVerified').map((r) => r.locationIdentifier).sort()).toEqual([...POSITIONS].sort());
@@ -86,7 +97,8 @@ export function stationCases(open: () => Promise<Target>, has: Capabilities, mis
     expect(s.reasons).toEqual(['SLOT_NOT_VERIFIED', 'WRONG_PART']);
     expect(h.records('SlotRejected').at(-1)).toMatchObject({ locationIdentifier: 'B1.F.1', reason: 'WRONG_PART' });
     const m = await ModbusClient.tcp(t);
-    expect(await m.station()).toMatchObject({ runPermit: false, primaryReason: 'SLOT_NOT_VERIFIED', reasons: ['SLOT_NOT_VERIFIED', 'WRONG_PART'] });
+    // Before the order's first board a wrong reel is still setup (amber): the operator is loading, nothing is built.
+    expect(await m.station()).toMatchObject({ state: 'setup', runPermit: false, primaryReason: 'SLOT_NOT_VERIFIED', reasons: ['SLOT_NOT_VERIFIED', 'WRONG_PART'] });
     expect(await m.slotReason(0)).toBe('WRONG_PART');
     expect(await permitOutput(t, m)).toBe(false);
     // The right reel puts it back.

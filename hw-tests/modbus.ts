@@ -4,6 +4,7 @@
 import { crc16 } from '../protocol/src/modbus/crc16';
 import { DISCRETE_INPUTS, HEADER, REASON_LIST, SLOT_BASE, SLOT_STRIDE } from '../protocol/src/modbus/map';
 import { FC, MBAP_HEADER } from '../protocol/src/modbus/spec';
+import { STATION_STATES } from '../protocol/src/vocabulary';
 import { REASONS, reasonName } from '../protocol/src/reasons';
 import { until, type Conn, type Target } from './target';
 
@@ -110,12 +111,12 @@ export class ModbusClient {
   }
 
   /** What the header block and the reason list say, decoded by the map. */
-  async station(): Promise<{ runPermit: boolean; primaryReason: string; reasons: string[]; slotsRequired: number; slotsVerified: number }> {
+  async station(): Promise<{ state: string; runPermit: boolean; primaryReason: string; reasons: string[]; slotsRequired: number; slotsVerified: number }> {
     const regs = await this.registers(4, HEADER.base, HEADER.length + REASON_LIST.length);
     const at = (name: string) => regs[HEADER.fields.find((f) => f.name === name)!.offset]!;
     const name = (code: number) => reasonName(code) ?? `code ${code}`;
     const list = regs.slice(REASON_LIST.base, REASON_LIST.base + REASON_LIST.length).filter((c) => c !== 0).map(name);
-    return { runPermit: at('runPermit') === 1, primaryReason: at('primaryReason') === 0 ? 'OK' : name(at('primaryReason')), reasons: list, slotsRequired: at('slotsRequired'), slotsVerified: at('slotsVerified') };
+    return { state: STATION_STATES[at('stationState')] ?? `state ${at('stationState')}`, runPermit: at('runPermit') === 1, primaryReason: at('primaryReason') === 0 ? 'OK' : name(at('primaryReason')), reasons: list, slotsRequired: at('slotsRequired'), slotsVerified: at('slotsVerified') };
   }
 
   /** The run-permit discrete input: how a PLC reads back the relay. */

@@ -6,7 +6,7 @@
 //   - `{ …, summary: '…' }` → `{ … }`                 (the properties listed in DOC_PROPERTIES, per module)
 //   - `int(…, '…', …)`      → `int(…, '', …)`         (doc arguments of the config field builders)
 //
-// Only literal text is taken out (string, template, or `+` of them). Anything else in one of those places fails
+// Only literal text is taken out (string, template, `+` or `?:` of them). Anything else in one of those places fails
 // the build with the module and line, so nobody ships behaviour that depends on a doc string by accident.
 import { readFileSync } from 'node:fs';
 import { relative, sep } from 'node:path';
@@ -20,6 +20,8 @@ export const DOC_METHODS: readonly string[] = ['about'];
 export const DOC_PROPERTIES: Readonly<Record<string, readonly string[]>> = {
   'protocol/src/messages.ts': ['summary', 'cfx'],
   'protocol/src/reasons.ts': ['meaning'],
+  'protocol/src/modbus/map.ts': ['meaning'],
+  'protocol/src/modbus/device-id.ts': ['meaning'],
   'firmware/core/station/scan.ts': ['what'],
 };
 
@@ -31,6 +33,7 @@ export const DOC_ARGUMENTS: Readonly<Record<string, Readonly<Record<string, numb
 function isText(n: ts.Node): boolean {
   if (ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n) || ts.isTemplateExpression(n)) return true;
   if (ts.isParenthesizedExpression(n)) return isText(n.expression);
+  if (ts.isConditionalExpression(n)) return isText(n.whenTrue) && isText(n.whenFalse);
   return ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.PlusToken && isText(n.left) && isText(n.right);
 }
 
