@@ -71,7 +71,18 @@ export class HostClient {
     }
   }
 
-  private put(wire: Uint8Array): Promise<void> {
+  /** When our frames went out (target time), to stay inside the station's MAC budget (20 frames/s, burst 40). */
+  private readonly sentAt: number[] = [];
+  private elapsed = 0;
+
+  private async put(wire: Uint8Array): Promise<void> {
+    // A station drops frames beyond its MAC budget unanswered (a flood looks like one), so a host paces itself.
+    while (this.sentAt.filter((x) => x > this.elapsed - 1000).length >= 18) {
+      await this.t.wait(50);
+      this.elapsed += 50;
+    }
+    this.sentAt.push(this.elapsed);
+    if (this.sentAt.length > 64) this.sentAt.splice(0, 32);
     this.sent.push(wire);
     return this.conn.write(wire);
   }

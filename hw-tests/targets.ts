@@ -43,12 +43,17 @@ const ENGINE: Readonly<Record<BenchTarget, EngineKind>> = { sim: 'node', qjs: 'q
 
 export async function benchTarget(name: BenchTarget): Promise<Target & { readonly bench: BenchStation }> {
   const bench = await BenchStation.start({ engine: ENGINE[name], provision: { config: STATION_CONFIG, secret: BENCH_SECRET } });
+  return benchAsTarget(bench, BENCH_SECRET, name);
+}
+
+/** A station already running on a bench, as a target (its ports from the configuration's defaults). */
+export function benchAsTarget(bench: BenchStation, secret: Uint8Array, name: string = bench.kind): Target & { readonly bench: BenchStation } {
   return {
     name,
     bench,
     stationId: STATION_ID,
     keyId: KEY_ID,
-    secret: BENCH_SECRET,
+    secret,
     ports: { host: 4840, modbus: 502 },
     connect: (port) => bench.connect(port),
     rtu: bench.rs485 === undefined ? undefined : { conn: bench.rs485, unitId: 1 },

@@ -17,6 +17,8 @@ export interface BenchOptions extends WorldOptions {
   readonly tickMs?: number;
   /** The engine bundle's code (default: `warden build --target qjs|xs`, built once per process). */
   readonly code?: string;
+  /** Devices to use instead of new ones: another bench's world, its flash as that bench left it (power it off first). */
+  readonly world?: World;
 }
 
 /** What the firmware says of itself (CMD.STATUS): the same picture Modbus and StatusReport carry. */
@@ -49,9 +51,11 @@ export class BenchStation {
   private queue: Promise<unknown> = Promise.resolve();
   /** Times the engine was started (the first boot and every reboot). */
   boots = 0;
+  /** Device calls the firmware made through the bridge (each is an issueCommand round trip). */
+  deviceCalls = 0;
 
   private constructor(private readonly o: BenchOptions) {
-    this.world = new World(o);
+    this.world = o.world ?? new World(o);
     if (this.world.serial.scanner) this.wires.set(PORT.scanner, this.newLink('scanner'));
     if (this.world.serial.hostSerial) this.wires.set(PORT.hostSerial, this.newLink('host serial'));
     if (this.world.serial.rs485) this.wires.set(PORT.rs485, this.newLink('rs485'));
@@ -60,6 +64,13 @@ export class BenchStation {
   static async start(o: BenchOptions): Promise<BenchStation> {
     const b = new BenchStation(o);
     await b.boot();
+    return b;
+  }
+
+  /** A bench whose engine has loaded the bundle but not started the firmware (to read the engine's baseline). */
+  static async loaded(o: BenchOptions): Promise<BenchStation> {
+    const b = new BenchStation(o);
+    await b.run(() => b.powerUp());
     return b;
   }
 
@@ -118,6 +129,26 @@ export class BenchStation {
   /** Powers the station up: a fresh engine, the firmware booted from what the flash holds. */
   async boot(): Promise<void> {
     await this.run(async () => {
+      if (this.engine === undefined) await this.powerUp();
+      await this.startFirmware();
+    });
+  }
+
+  /** The firmware starts in an engine that has its bundle loaded (`loaded()`). */
+  start(): Promise<void> {
+    return this.run(() => this.startFirmware());
+  }
+
+  private async startFirmware(): Promise<void> {
+    const p = this.o.provision;
+    const doc = p === undefined ? new Uint8Array(0) : utf8Encode(JSON.stringify(p.config));
+    const secret = p?.secret ?? new Uint8Array(0);
+    await this.engine!.command(new Writer(10 + doc.length + secret.length).u8(CMD.BOOT).u32(doc.length).put(doc).u8(secret.length).put(secret).u32(this.o.tickMs ?? 0).bytes);
+  }
+
+  /** A fresh engine with the bundle loaded and the devices bridged; the firmware not started yet. */
+  private async powerUp(): Promise<void> {
+    {
       const devices = new BridgedDevices(this.world, {
         openPort: (port) => this.wires.get(port),
         streamWrite: (id, bytes) => {
@@ -141,15 +172,14 @@ export class BenchStation {
         },
         unlisten: (id) => void this.listeners.delete(id),
       });
-      const onCommand = (req: Uint8Array) => devices.handle(req);
+      const onCommand = (req: Uint8Array) => {
+        this.deviceCalls++;
+        return devices.handle(req);
+      };
       const k = this.o.engine;
       this.engine = k === 'node' ? nodeEngine(onCommand) : k === 'qjs' ? await qjsEngine(this.o.code ?? (await engineBundle('qjs')), onCommand) : await xsEngine(this.o.code ?? (await engineBundle('xs')), onCommand);
       this.boots++;
-      const p = this.o.provision;
-      const doc = p === undefined ? new Uint8Array(0) : utf8Encode(JSON.stringify(p.config));
-      const secret = p?.secret ?? new Uint8Array(0);
-      await this.engine.command(new Writer(10 + doc.length + secret.length).u8(CMD.BOOT).u32(doc.length).put(doc).u8(secret.length).put(secret).u32(this.o.tickMs ?? 0).bytes);
-    });
+    }
   }
 
   private isWire(l: Link): boolean {

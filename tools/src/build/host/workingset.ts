@@ -1,0 +1,120 @@
+// The station's working set on the standard load (./load.ts), read from the engine itself after each step: for
+// XS the live chunk bytes and slots of a snapshot after a collection, for QuickJS its own memory accounting. The
+// baseline is the engine with the bundle loaded and nothing run: on a device the bytecode and the tables the
+// modules build at load are preloaded into flash, so what the station adds above it is what needs RAM.
+import { ModbusClient } from '../../../../hw-tests/modbus';
+import { benchAsTarget } from '../../../../hw-tests/targets';
+import { BenchStation } from './bench';
+import type { EngineMemory } from './engines';
+import { buildStandardLoad, LOAD_CONFIG, LOAD_SECRET, loadLabel, loadPosition, reconnectLoad, STANDARD_LOAD, type LoadBuilt } from './load';
+
+/** A classic ESP32's XS machine (firmware/platform/moddable/README.md, tools/src/build/moddable.ts CREATION). */
+export const ESP32_XS = { chunkBytes: 78_848, slots: 4_928, slotBytes: 16 } as const;
+
+export interface WorkingSetStep {
+  readonly step: string;
+  /** Above the baseline (the bundle loaded). XS: live chunk bytes and slots; QuickJS: bytes in use. */
+  readonly chunkBytes?: number;
+  readonly slots?: number;
+  readonly usedBytes?: number;
+}
+
+export interface Garbage {
+  readonly event: string;
+  /** Slots allocated per event (XS: the slot count climbs between collections), and of them kept after one. */
+  readonly allocatedSlots: number;
+  readonly retainedSlots: number;
+  /** Device calls per event through the bridge (each allocates a request and an answer in the engine). */
+  readonly bridgeCalls: number;
+}
+
+export interface WorkingSet {
+  readonly engine: 'xs' | 'qjs';
+  readonly load: LoadBuilt & { readonly journalKiB: number };
+  readonly baseline: EngineMemory;
+  readonly steps: readonly WorkingSetStep[];
+  readonly garbage: readonly Garbage[];
+}
+
+function above(m: EngineMemory, base: EngineMemory, step: string): WorkingSetStep {
+  if (m.engine === 'xs' && base.engine === 'xs') return { step, chunkBytes: m.chunkBytes - base.chunkBytes, slots: m.slots - base.slots };
+  if (m.engine === 'qjs' && base.engine === 'qjs') return { step, usedBytes: m.usedBytes - base.usedBytes };
+  throw new Error('mixed engines');
+}
+
+/** Builds the standard load in Node (fast), then boots it in `engine` and measures each step there. */
+export async function measureWorkingSet(engine: 'xs' | 'qjs', boards: number = STANDARD_LOAD.boards): Promise<WorkingSet> {
+  const provision = { config: LOAD_CONFIG, secret: LOAD_SECRET };
+  // Ticks every 20 s while the day is built (one per board): the state is the same, the day is built faster.
+  const builder = await BenchStation.start({ engine: 'node', tickMs: 20_000, provision });
+  const built = await buildStandardLoad(builder, boards);
+  const journalKiB = Math.round(builder.world.journalChip.image().reduce((n, b) => n + (b !== 0xff ? 1 : 0), 0) / 1024);
+  await builder.cut();
+  builder.world.restore(1000);
+  const bench = await BenchStation.loaded({ engine, provision, world: builder.world });
+  const baseline = (await bench.memory())!;
+  const steps: WorkingSetStep[] = [];
+  const step = async (name: string) => steps.push(above((await bench.memory())!, baseline, name));
+  await bench.start();
+  await step('booted from flash: order, 40 slots, 10 MSD trackers, a day of journal');
+  const h = await reconnectLoad(bench);
+  await step('host session up, 200 reel records pushed again, program reported');
+  const target = benchAsTarget(bench, LOAD_SECRET);
+  let m = await ModbusClient.tcp(target);
+  const poll = async () => {
+    // A PLC that went quiet for longer than the idle timeout (an hour of production here) connects again.
+    if (!m.conn.open) m = await ModbusClient.tcp(target);
+    await m.registers(4, 0, 32);
+    for (let a = 128; a < 128 + 16 * STANDARD_LOAD.slots; a += 125) await m.registers(4, a, Math.min(125, 128 + 16 * STANDARD_LOAD.slots - a));
+  };
+  await poll();
+  await step('a PLC polls the header, reasons and every slot');
+  await h.status();
+  await step('the host asks for a StatusReport');
+  let n = 100;
+  const splice = async () => {
+    const i = 1 + (n % 30);
+    n++;
+    await bench.scan('CMD:SPLICE');
+    await bench.scan(loadPosition(i));
+    await bench.scan(loadLabel(i, 50 + n));
+  };
+  await splice();
+  await step('a splice scanned (command, slot, reel)');
+  await bench.advance(STANDARD_LOAD.boardEveryMs);
+  await bench.machineBoard();
+  await step('a board built');
+  for (let i = 0; i < 180; i++) {
+    await bench.advance(STANDARD_LOAD.boardEveryMs);
+    await bench.machineBoard();
+  }
+  await step('an hour more of production (180 boards)');
+
+  // Garbage per event: the slot count between collections (XS only; QuickJS frees as it goes).
+  const garbage: Garbage[] = [];
+  if (engine === 'xs') {
+    const per = async (event: string, k: number, run: () => Promise<void>) => {
+      const before = (await bench.memory()) as Extract<EngineMemory, { engine: 'xs' }>;
+      const calls = bench.deviceCalls;
+      let peak = bench.lastHeapCount() ?? 0;
+      for (let i = 0; i < k; i++) {
+        await run();
+        peak = Math.max(peak, bench.lastHeapCount() ?? 0);
+      }
+      const perCalls = (bench.deviceCalls - calls) / k;
+      const after = (await bench.memory()) as Extract<EngineMemory, { engine: 'xs' }>;
+      garbage.push({ event, allocatedSlots: Math.round((peak - before.meter.currentHeapCount) / k), retainedSlots: Math.round((after.slots - before.slots) / k), bridgeCalls: Math.round(perCalls) });
+    };
+    await per('a PLC poll (header, reasons, 40 slots: 7 requests)', 5, poll);
+    await per('a splice (three scans)', 5, splice);
+    await per('a board (with its 20 s of ticks)', 5, async () => {
+      await bench.advance(STANDARD_LOAD.boardEveryMs);
+      await bench.machineBoard();
+    });
+    await per('a tick (1 s, nothing due)', 20, () => bench.advance(1000));
+  }
+  await m.conn.close();
+  await h.close();
+  await bench.stop();
+  return { engine, load: { ...built, journalKiB }, baseline, steps, garbage };
+}
