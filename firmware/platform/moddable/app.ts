@@ -24,13 +24,14 @@ function parse(text: string | undefined, what: string, faults: DeviceFault[]): u
   }
 }
 
-export function start(classes: ModdableClasses, settings: AppSettings): Firmware {
+/** Starts the firmware on the SDK's classes; `now` is the system clock (Date.now on the device). */
+export function start(classes: ModdableClasses, settings: AppSettings, now: () => number): Firmware {
   const faults: DeviceFault[] = [];
   const config = parse(settings.wardenStation, 'wardenStation', faults);
   const wiring = parse(settings.wardenWiring, 'wardenWiring', faults) as Partial<Wiring> | undefined;
   const secret = settings.wardenSecret === undefined ? undefined : fromHex(settings.wardenSecret);
   if (settings.wardenSecret !== undefined && secret === undefined) faults.push({ device: 'wardenSecret', reason: 'BAD_HEX', detail: 'wardenSecret in mc/config is not hex' });
-  const board = moddableBoard(classes, { ...STATION_WIRING, ...(wiring ?? {}) }, faults);
+  const board = moddableBoard(classes, now, { ...STATION_WIRING, ...(wiring ?? {}) }, faults);
   return startFirmware(
     board,
     config === undefined ? {} : { provision: secret === undefined ? { config } : { config, secret } },

@@ -77,8 +77,11 @@ function message(e: unknown): string {
 
 const NO_OUTPUT: DigitalOut = { write: () => {} };
 
-/** `faults` collects what could not be opened, now and later (a TCP port taken when the firmware listens). */
-export function moddableBoard(c: ModdableClasses, w: Wiring = STATION_WIRING, faults: DeviceFault[] = [], now: () => number = Date.now): Board {
+/**
+ * `now` is the system clock in epoch ms (main.ts passes Date.now: only the platform's main touches it); `faults`
+ * collects what could not be opened, now and later (a TCP port taken when the firmware listens).
+ */
+export function moddableBoard(c: ModdableClasses, now: () => number, w: Wiring = STATION_WIRING, faults: DeviceFault[] = []): Board {
   const out = (name: string, pin: number): DigitalOut => {
     const d = digitalOut(c.Digital, name, pin);
     if ('device' in d) {

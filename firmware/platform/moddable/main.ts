@@ -13,4 +13,4 @@ import 'microseconds';
 import config from 'mc/config';
 import { start } from './app';
 
-start({ Serial, Digital, I2C, Listener, TCP, flash, Timer, Time }, config);
+start({ Serial, Digital, I2C, Listener, TCP, flash, Timer, Time }, config, () => Date.now());

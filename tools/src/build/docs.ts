@@ -72,7 +72,7 @@ export function stripDocs(source: string, module: string): Stripped {
     if (ts.isPropertyAssignment(n) && (ts.isIdentifier(n.name) || ts.isStringLiteral(n.name)) && props.includes(n.name.text)) {
       if (!isText(n.initializer)) fail(n, `property ${n.name.text}`);
       // The property and the comma after it, so the object stays well formed.
-      const after = source.slice(n.getEnd()).match(/^\s*,/);
+      const after = source.slice(n.getEnd()).match(/^\s*,[ \t]*/);
       edits.push({ from: n.getStart(sf), to: n.getEnd() + (after?.[0].length ?? 0), text: '' });
       return;
     }
