@@ -161,11 +161,13 @@ function startModbus(board: Board, station: Station, faults: DeviceFault[]): Fir
   const rs485 = board.rs485;
   if (rs485 !== undefined && c['modbus.rtuBaud'] > 0) {
     const line: RtuLine = { baud: c['modbus.rtuBaud'], parity: c['modbus.rtuParity'], stopBits: c['modbus.rtuParity'] === 'none' ? 2 : 1 };
+    let portFault = false;
     const r = startRtuServer({
       open: (cb) => {
         const p = rs485(line, cb);
         if (!isFault(p)) return p;
         faults.push(p);
+        portFault = true;
         return DEAD_PORT;
       },
       unitId: c['modbus.unitId'],
@@ -175,7 +177,7 @@ function startModbus(board: Board, station: Station, faults: DeviceFault[]): Fir
       portName: 'rs485',
     });
     if (r.ok) out.rtu = r.server;
-    else faults.push({ device: 'Modbus RTU', reason: r.reason, detail: r.detail });
+    else if (!portFault) faults.push({ device: 'Modbus RTU', reason: r.reason, detail: r.detail });
   }
   return out;
 }
