@@ -68,7 +68,8 @@ export const STATION_WIRING: Wiring = {
 
 function failingFlash(detail: string): Flash {
   const fail = { ok: false, reason: 'FLASH_READ_FAILED', detail } as const;
-  return { geometry: { sectorSize: 4096, sectorCount: 1, wordSize: 4 }, read: () => fail, program: () => ({ ...fail, reason: 'FLASH_WRITE_FAILED' }), erase: () => ({ ...fail, reason: 'FLASH_WRITE_FAILED' }) };
+  // Shaped like a real partition, so the storage layer mounts it and reports the read that fails.
+  return { geometry: { sectorSize: 4096, sectorCount: 16, wordSize: 4 }, read: () => fail, program: () => ({ ...fail, reason: 'FLASH_WRITE_FAILED' }), erase: () => ({ ...fail, reason: 'FLASH_WRITE_FAILED' }) };
 }
 
 function message(e: unknown): string {

@@ -90,7 +90,7 @@ export function openSerial(Serial: Ecma419SerialClass, s: SerialSettings, callba
   const q = new TxQueue(s.txCapacity ?? 1024, (bytes) => {
     dev!.write(bytes);
     inFifo += bytes.length;
-  }, 0);
+  });
 
   const scheduleRelease = (): void => {
     if (de === undefined || q.queued > 0) return;

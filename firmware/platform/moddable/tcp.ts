@@ -52,7 +52,11 @@ function accept(TCP: Ecma419TcpClass, raw: unknown, onConnection: (conn: ByteStr
     }
     cb?.onClose?.();
   };
-  const q = new TxQueue(txCapacity, (bytes) => void sock!.write(bytes));
+  // lwIP's write returns the send buffer left; the first onWritable (the socket is taken over with room) says how much.
+  const q = new TxQueue(txCapacity, (bytes) => {
+    const left = sock!.write(bytes);
+    return typeof left === 'number' ? left : undefined;
+  });
   try {
     sock = new TCP({
       from: raw,

@@ -3,20 +3,20 @@
 // whole frame or refuses it. This ring sits between: a frame is queued whole or not at all, and drained as fast
 // as `onWritable` says there is room. One buffer, fixed at creation.
 
-/** The device side of a stream: write exactly these bytes now, or throw. */
-export type DeviceWrite = (bytes: Uint8Array) => void;
+/** The device side of a stream: write exactly these bytes now, or throw; may return the room left (lwIP does). */
+export type DeviceWrite = (bytes: Uint8Array) => number | void;
 
 export class TxQueue {
   private readonly ring: Uint8Array;
   private head = 0;
   private size = 0;
-  /** Bytes the device said it takes; Infinity until it says (a TCP socket may never call onWritable first). */
+  /** Bytes the device said it takes: nothing is tried before its first onWritable. */
   private room: number;
 
   constructor(
     capacity: number,
     private readonly device: DeviceWrite,
-    initialRoom = Infinity,
+    initialRoom = 0,
   ) {
     this.ring = new Uint8Array(capacity);
     this.room = initialRoom;
@@ -49,8 +49,9 @@ export class TxQueue {
     let sent = 0;
     while (this.size > 0 && this.room > 0) {
       const n = Math.min(this.size, this.room, this.ring.length - this.head);
+      let left: number | void;
       try {
-        this.device(this.ring.subarray(this.head, this.head + n));
+        left = this.device(this.ring.subarray(this.head, this.head + n));
       } catch {
         // Full after all (the device's own count was stale): wait for its next onWritable.
         this.room = 0;
@@ -58,7 +59,7 @@ export class TxQueue {
       }
       this.head = (this.head + n) % this.ring.length;
       this.size -= n;
-      this.room -= n;
+      this.room = typeof left === 'number' ? left : this.room - n;
       sent += n;
     }
     return sent;
