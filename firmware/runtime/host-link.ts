@@ -22,7 +22,7 @@ import type { Station, StationEvent } from './station';
 /** Host messages the station core acts on; everything else is the link's own business or refused. */
 const CORE: ReadonlySet<string> = new Set<HostMessageName>([
   'TimeSync', 'ClearWorkOrder', 'ReelRecord', 'MsdEvent', 'MsdDisposition', 'MslTableLoad', 'FirstOffResult', 'FirstOffRestart',
-  'OperatorLogin', 'OperatorLogout', 'OverrideGrant', 'StationHold', 'BadgeRecord', 'ManualLotEntry',
+  'OperatorLogin', 'OperatorLogout', 'OverrideGrant', 'StationHold', 'BadgeRecord', 'ManualLotEntry', 'LabelLayoutLoad', 'LabelLayoutRemove',
 ]);
 
 /** A Hello without an answer is sent again after this long (ms). */
@@ -102,7 +102,7 @@ export class HostLink {
         maxFrameBytes: 512,
         maxSlots: c.maxSlots,
         maxReels: c['setup.maxReelRecords'],
-        journalCapacity: Math.min(0xffffffff, Math.floor((js?.capacityBytes ?? 0) / 64)),
+        journalCapacity: Math.min(0xffffffff, js?.capacityRecords ?? 0),
       },
     });
     this.session = s.ok ? s.session : undefined;
@@ -141,14 +141,27 @@ export class HostLink {
     this.stream.close();
   }
 
+  // Frames made while a frame is being judged wait until it is done: a host that answers at once (an in-memory
+  // link) must not re-enter the session in the middle of its receive.
+  private depth = 0;
+  private outbox: Uint8Array[] = [];
+
   private write(wire: Uint8Array): void {
-    if (!this.closed) this.stream.write(wire);
+    if (this.closed) return;
+    if (this.depth > 0) this.outbox.push(wire);
+    else this.stream.write(wire);
   }
 
   private receive(bytes: Uint8Array): void {
     const s = this.session;
     if (s === undefined || this.closed) return;
-    s.receive(bytes, this.station.monotonicMs(), (e) => this.onSession(e));
+    this.depth++;
+    try {
+      s.receive(bytes, this.station.monotonicMs(), (e) => this.onSession(e));
+    } finally {
+      this.depth--;
+      while (this.depth === 0 && this.outbox.length > 0 && !this.closed) this.stream.write(this.outbox.shift()!);
+    }
   }
 
   private onSession(e: SessionEvent): void {
@@ -237,7 +250,7 @@ export class HostLink {
       slotsTotal: v.slotsRequired,
       slotsVerified: v.slotsVerified,
       journalPending: v.journalPending,
-      journalFreeRecords: Math.floor(((js?.capacityBytes ?? 0) - (js?.usedBytes ?? 0)) / 64),
+      journalFreeRecords: js?.freeRecords ?? 0,
       uptime: v.uptimeS,
       bootCount: this.station.boot?.bootCount ?? 0,
     };

@@ -152,6 +152,9 @@ export const REASONS = {
   JOURNAL_CORRUPT: { code: 556, category: 'storage', meaning: 'Flash corrupted journal records after they were committed; they are reported by sequence number, never returned.' },
   STORE_FULL: { code: 557, category: 'storage', meaning: 'The state store cannot hold the value even after compaction.' },
   FLASH_READ_FAILED: { code: 558, category: 'storage', meaning: 'A flash read failed (device error or power lost).' },
+  STORAGE_FORMAT_OLD: { code: 559, category: 'storage', meaning: 'The partition holds an older on-flash storage format; it is refused, never read as the current one.' },
+  STORAGE_UNRECOGNISED: { code: 560, category: 'storage', meaning: 'The partition holds data that is not SMT Warden storage; it was left untouched.' },
+  FLASH_ENCRYPTED: { code: 561, category: 'storage', meaning: 'Erased flash reads as noise: flash encryption is on for this partition, which the storage cannot use.' },
 
   BOOTING: { code: 600, category: 'system', meaning: 'The station is starting and has not yet established a safe state.' },
   POWER_LOSS_RECOVERY: { code: 601, category: 'system', meaning: 'The station restarted after a power loss and is rechecking.' },

@@ -94,6 +94,8 @@ function dispatch(state: SetupState, event: SetupEvent, now: number, env: SetupE
       return assign(state, order, event.position, event.scan, now, env);
     case 'recheck':
       return recheck(state, order, event.position, now, env);
+    case 'unverify':
+      return unverify(state, order, event.position, event.why, now);
     default:
       return unchanged(state, fail('UNEXPECTED_MESSAGE', `unknown setup event ${String((event as { kind?: unknown }).kind)}`));
   }
@@ -460,6 +462,26 @@ function recheck(state: SetupState, order: OrderIndex, pos: string | undefined, 
       ? done('rechecked', 'every held reel still passes', d.changed)
       : { ...fail(refusedReason(d, order, refused[0]!), `refused on recheck: ${refused.join(', ')}`, { slots: refused }), changed: true };
   return { state: d.finish(), verdict, effects: d.effects };
+}
+
+/** Every verified slot (or the one on `pos`) stops vouching for its reel until it is scanned again. */
+function unverify(state: SetupState, order: OrderIndex, pos: string | undefined, why: string, now: number): StepResult {
+  let only: number | undefined;
+  if (pos !== undefined) {
+    const at = slotOf(state, order, pos);
+    if (!('i' in at)) return at;
+    only = at.i;
+  }
+  const d = new Draft(state);
+  const touched: string[] = [];
+  for (let i = 0; i < order.order.slots.length; i++) {
+    if (only !== undefined && i !== only) continue;
+    const s = d.slot(i);
+    if (s.status !== 'verified') continue;
+    refuse(d, order, i, 'SLOT_NOT_VERIFIED', why, s.reel.facts.key, now);
+    touched.push(position(order, i));
+  }
+  return { state: d.finish(), verdict: done('unverified', touched.length === 0 ? 'no slot was verified' : `scan again: ${touched.join(', ')}`, touched.length > 0, { slots: touched }), effects: d.effects };
 }
 
 function refusedReason(d: Draft, order: OrderIndex, pos: string): Reject {

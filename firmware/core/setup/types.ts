@@ -144,6 +144,8 @@ export type SetupEvent =
    * MSD status that changed, a PLC's re-verification request. It can only keep or take away verification.
    */
   | { readonly kind: 'recheck'; readonly position?: string }
+  /** Take verification away from every slot (or one): each must be scanned again (a PLC's re-verification request). */
+  | { readonly kind: 'unverify'; readonly position?: string; readonly why: string }
   /** Time passed: drops a pending scan that timed out. */
   | { readonly kind: 'tick' };
 
@@ -157,6 +159,7 @@ export type Outcome =
   | 'cleared'
   | 'override'
   | 'rechecked'
+  | 'unverified'
   | 'idle';
 
 export type Verdict =

@@ -4,8 +4,10 @@
 import type { Message, MessageBody } from '../../../protocol/src/messages';
 import { encodePayload } from '../../../protocol/src/frame';
 import { utf8Encode } from '../../../protocol/src/utf8';
+import { plcWriteRecord } from '../../../protocol/src/modbus/journal';
 import type { WorkOrder } from '../../../protocol/src/workorder';
 import { parseLabel } from '../label/parse';
+import { applyLayoutLoad, applyLayoutRemove, EMPTY_LAYOUT_SET } from '../label/layout-set';
 import type { LabelResult, ReelLabel } from '../label/types';
 import { applyTableBlock } from '../msl/table-load';
 import { SHIPPED_TABLES } from '../msl/env';
@@ -36,6 +38,7 @@ export function createCore(config: StationConfig, clock: CoreState['clock'], mon
     order: undefined,
     msd: new Map(),
     tables: SHIPPED_TABLES,
+    layouts: EMPTY_LAYOUT_SET,
     program: undefined,
     firstOff: { phase: 'not-required' },
     operator: undefined,
@@ -109,9 +112,9 @@ function dispatch(d: Draft, input: StationInput, f: Facts): Reply {
     case 'move':
       return loading(d, f) ?? viaSetup(d, { kind: 'feeder-moved', from: input.from, to: input.to }, f);
     case 'splice':
-      return loading(d, f) ?? viaSetup(d, { kind: 'splice', position: input.position, scan: readLabel(input.data) }, f);
+      return loading(d, f) ?? viaSetup(d, { kind: 'splice', position: input.position, scan: readLabel(d, input.data) }, f);
     case 'bag-opened':
-      return loading(d, f) ?? openBag(d, readLabel(input.data), { ...(input.hic10 === undefined ? {} : { hic10: input.hic10 }), ...(input.hic60 === undefined ? {} : { hic60: input.hic60 }) }, f);
+      return loading(d, f) ?? openBag(d, readLabel(d, input.data), { ...(input.hic10 === undefined ? {} : { hic10: input.hic10 }), ...(input.hic60 === undefined ? {} : { hic60: input.hic60 }) }, f);
     case 'manual-lot': {
       const who = mayDo(d.state, 'enter a lot by hand (manual lot entry)');
       return who !== undefined ? no(who, 'a technician or above must be logged in to enter a lot by hand') : manualLot(d, input.entry, operatorId(d.state), f);
@@ -134,8 +137,17 @@ function dispatch(d: Draft, input: StationInput, f: Facts): Reply {
       const who = mayDo(d.state, 'acknowledge alarms');
       return who !== undefined ? no(who, 'a technician or above must be logged in to acknowledge alarms') : ackAlarms(d, operatorId(d.state), f);
     }
-    case 'plc':
-      return plc(d, input.write, f);
+    case 'plc': {
+      // Every accepted write is journaled, except the watchdog's steady heartbeat: one a second would swamp the
+      // journal. A heartbeat is journaled when it (re)starts the watchdog (the first since boot, or after a loss);
+      // the loss itself is journaled as the PLC_HEARTBEAT_LOST alarm.
+      const restarts = d.state.plc.lastValue === undefined || d.state.plc.lost;
+      const reply = plc(d, input.write, f);
+      if (reply.ok && (input.write.kind !== 'heartbeat' || restarts) && input.from !== undefined) {
+        d.records.unshift({ type: 'PlcWriteAccepted', body: plcWriteRecord(input.write, input.from, secs(f.now)) });
+      }
+      return reply;
+    }
     case 'host':
       return host(d, input.message, f);
     case 'work-order':
@@ -145,8 +157,9 @@ function dispatch(d: Draft, input: StationInput, f: Facts): Reply {
   }
 }
 
-function readLabel(data: string): LabelResult {
-  return parseLabel(data);
+/** A scan read with the built-in layouts and those the host loaded. */
+function readLabel(d: Draft, data: string): LabelResult {
+  return parseLabel(data, { layouts: d.state.layouts });
 }
 
 function loading(d: Draft, _f: Facts): Reply | undefined {
@@ -213,11 +226,11 @@ function scan(d: Draft, data: string, f: Facts): Reply {
     case 'reel': {
       if (cmd !== undefined && (cmd.name === 'open' || cmd.name === 'open-dry')) {
         d.state = { ...d.state, command: undefined };
-        return loading(d, f) ?? openBag(d, readLabel(c.data), cmd.name === 'open-dry' ? { hic10: 'blue', hic60: 'blue' } : {}, f);
+        return loading(d, f) ?? openBag(d, readLabel(d, c.data), cmd.name === 'open-dry' ? { hic10: 'blue', hic60: 'blue' } : {}, f);
       }
       if (cmd !== undefined && cmd.name === 'splice' && cmd.first !== undefined) {
         d.state = { ...d.state, command: undefined };
-        return loading(d, f) ?? viaSetup(d, { kind: 'splice', position: cmd.first, scan: readLabel(c.data) }, f);
+        return loading(d, f) ?? viaSetup(d, { kind: 'splice', position: cmd.first, scan: readLabel(d, c.data) }, f);
       }
       return loading(d, f) ?? reelScan(d, c.data, f);
     }
@@ -225,7 +238,7 @@ function scan(d: Draft, data: string, f: Facts): Reply {
 }
 
 function reelScan(d: Draft, data: string, f: Facts): Reply {
-  const label = readLabel(data);
+  const label = readLabel(d, data);
   const s = d.state;
   if (!label.ok) {
     journalScan(d, data, label.reason === 'OK' ? 'SCAN_UNREADABLE' : label.reason, f);
@@ -675,7 +688,9 @@ function plc(d: Draft, w: Extract<StationInput, { kind: 'plc' }>['write'], f: Fa
       const order = d.state.setup.order;
       if (order === undefined) return no('NO_WORK_ORDER', 'no work order is active');
       if (w.slot !== undefined && (w.slot < 0 || w.slot >= order.order.slots.length)) return no('SLOT_UNKNOWN', `slot index ${w.slot} is not in the work order`);
-      return viaSetup(d, w.slot === undefined ? { kind: 'recheck' } : { kind: 'recheck', position: order.order.slots[w.slot]!.position }, f);
+      // A re-verification request takes verification away: the operator scans the reels again.
+      const why = 're-verification requested by the PLC: scan the reel again';
+      return viaSetup(d, w.slot === undefined ? { kind: 'unverify', why } : { kind: 'unverify', position: order.order.slots[w.slot]!.position, why }, f);
     }
     case 'heartbeat': {
       const p = d.state.plc;
@@ -733,6 +748,13 @@ function host(d: Draft, m: HostMessage, f: Facts): Reply {
       d.records.push(m);
       recheckReel(d, m.body.uniqueIdentifier, f);
       return ok('msd', `${m.body.uniqueIdentifier}: ${m.body.action} by ${m.body.operatorIdentifier}`);
+    }
+    case 'LabelLayoutLoad':
+    case 'LabelLayoutRemove': {
+      const r = m.type === 'LabelLayoutLoad' ? applyLayoutLoad(s.layouts, m.body) : applyLayoutRemove(s.layouts, m.body);
+      if (!r.ok) return no(r.reason === 'OK' ? 'LABEL_LAYOUT_INVALID' : r.reason, r.detail);
+      d.state = { ...s, layouts: r.set };
+      return ok('layout', `${m.body.layoutId}: ${m.type === 'LabelLayoutLoad' ? 'loaded' : 'removed'}`);
     }
     case 'MslTableLoad': {
       const r = applyTableBlock(s.tables, m.body);

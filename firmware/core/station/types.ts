@@ -3,10 +3,12 @@
 // Wire types come from protocol/ and are never restated here.
 import type { Message, MessageBody, MessageName } from '../../../protocol/src/messages';
 import type { PlcWrite } from '../../../protocol/src/station-view';
+import type { WriteOrigin } from '../../../protocol/src/modbus/journal';
 import type { ReasonName } from '../../../protocol/src/reasons';
 import type { WorkOrder } from '../../../protocol/src/workorder';
 import type { OPERATOR_ROLES, StationState } from '../../../protocol/src/vocabulary';
 import type { TableSet } from '../msl/table';
+import type { LayoutSet } from '../label/layout-set';
 import type { TrackerState } from '../msl/tracker';
 import type { SetupState } from '../setup/types';
 import type { StationConfig } from './config';
@@ -31,6 +33,8 @@ export type HostMessageName = Extract<
   | 'StationHold'
   | 'BadgeRecord'
   | 'ManualLotEntry'
+  | 'LabelLayoutLoad'
+  | 'LabelLayoutRemove'
 >;
 export type HostMessage = Extract<Message, { type: HostMessageName }>;
 
@@ -83,7 +87,8 @@ export type StationInput =
   | { readonly kind: 'first-off'; readonly passed: boolean; readonly ncr?: string }
   | { readonly kind: 'first-off-restart'; readonly comment: string }
   | { readonly kind: 'ack-alarms' }
-  | { readonly kind: 'plc'; readonly write: PlcWrite }
+  /** A line PLC's Modbus write, and where it came from (journaled as PlcWriteAccepted when accepted). */
+  | { readonly kind: 'plc'; readonly write: PlcWrite; readonly from?: WriteOrigin }
   /** An authenticated, in-session host message. */
   | { readonly kind: 'host'; readonly message: HostMessage }
   /** A work order the session assembled and committed. */
@@ -191,6 +196,8 @@ export interface CoreState {
   readonly order: { readonly terms: OrderTerms; readonly digest: number; readonly activatedAt: number; readonly boards: number } | undefined;
   readonly msd: ReadonlyMap<string, MsdReel>;
   readonly tables: TableSet;
+  /** Reel-label layouts the host loaded (the built-in ones are always there). */
+  readonly layouts: LayoutSet;
   readonly program: ProgramReport | undefined;
   readonly firstOff: FirstOff;
   readonly operator: Operator | undefined;

@@ -60,7 +60,7 @@ describe('FC 04 read input registers', () => {
       const r = words(call(s, req.read(0x04, SLOT_BASE + SLOT_STRIDE * i, SLOT_STRIDE)));
       expect(r[0]).toBe(SLOT_STATES.indexOf(slot.state));
       expect(r[1]).toBe(code(slot.reason));
-      expect(r[2]).toBe(slot.msdRemainingMin ?? 0xffff);
+      expect(r[2]).toBe(slot.msdRemainingMin === null ? 0xffff : Math.min(slot.msdRemainingMin, 0xfffe));
       expect(r[3]! * 65536 + r[4]!).toBe(slot.quantity);
       expect(r.slice(5, 8)).toEqual([0, 0, 0]);
       expect(ascii(r.slice(8, 16))).toBe(slot.position);
@@ -179,7 +179,8 @@ describe('writes', () => {
     const s = makeStation();
     const counters = newCounters();
     call(s, req.writeRegister(1, 2), { counters });
-    expect(s.view().slots[1]!.state).toBe('empty');
+    expect(s.view().slots[1]).toMatchObject({ reason: 'SLOT_NOT_VERIFIED' });
+    expect(s.view().slots[1]!.state).not.toBe('verified');
     expect(s.view().slots[0]!.state).toBe('verified');
     expect(s.journal().at(-1)!.write).toEqual({ kind: 'reverify', slot: 1 });
     call(s, req.writeRegister(1, 0), { counters });

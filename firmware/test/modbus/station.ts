@@ -5,6 +5,8 @@ import type { ModbusBackend, WriteOrigin } from '../../modbus/backend';
 import { REASONS, type ReasonName } from '../../../protocol/src/reasons';
 import { STATION_STATES } from '../../../protocol/src/vocabulary';
 import type { DeviceIdentity, PlcWrite, SlotView, StationView } from '../../../protocol/src/station-view';
+import { badges, rig, wo } from '../runtime/rig';
+import { POSITIONS, REELS } from '../runtime/scans';
 
 export interface StationUnderTest {
   readonly backend: ModbusBackend;
@@ -116,8 +118,41 @@ export function fakeStation(initial: StationView = sampleView(), identity: Devic
   };
 }
 
-/** The factory the suites use. The station runtime replaces this with one that builds a real station. */
-export const makeStation: StationFactory = () => fakeStation();
+/**
+ * The real station runtime on simulated devices: a work order loaded, five of its six slots verified (the MSD reel
+ * among them), the permit off. What it journaled is read back from its own journal.
+ */
+export function realStation(): StationUnderTest {
+  const r = rig({ config: { timeouts: { plcHeartbeatMs: 10_000, checkpointMs: 60_000 } } });
+  badges(r);
+  r.station.input(wo());
+  r.station.input({ kind: 'scan', data: 'OP:1001' });
+  r.station.input({ kind: 'scan', data: 'CMD:OPEN-DRY' });
+  r.station.input({ kind: 'scan', data: REELS['B1.F.4'] });
+  for (const p of POSITIONS.slice(0, 5)) {
+    r.station.input({ kind: 'scan', data: p });
+    r.station.input({ kind: 'scan', data: REELS[p] });
+  }
+  const st = r.station;
+  return {
+    backend: st.modbusBackend(),
+    view: () => st.view(),
+    identity: () => st.identity(),
+    journal: () => {
+      const out: { write: PlcWrite; from: WriteOrigin }[] = [];
+      for (const e of st.entries()) {
+        if (e.message.type !== 'PlcWriteAccepted') continue;
+        const b = e.message.body;
+        const write: PlcWrite = b.write === 'heartbeat' ? { kind: 'heartbeat', value: b.value } : b.write === 'reverify' ? (b.slot === undefined ? { kind: 'reverify' } : { kind: 'reverify', slot: b.slot }) : { kind: 'ack-alarms' };
+        out.push({ write, from: { transport: b.transport, unitId: b.unitId, peer: b.peer } });
+      }
+      return out;
+    },
+  };
+}
+
+/** The factory the suites use: the real station runtime. */
+export const makeStation: StationFactory = () => realStation();
 
 /** Input registers 0–15 as the issue defines them, worked out from a view by hand (not through the map code). */
 export function expectedHeader(v: StationView): number[] {
@@ -130,7 +165,7 @@ export function expectedHeader(v: StationView): number[] {
     v.slotsRequired,
     v.slotsVerified,
     v.msdReels,
-    v.leastMsdRemainingMin ?? 0xffff,
+    v.leastMsdRemainingMin === null ? 0xffff : Math.min(v.leastMsdRemainingMin, 0xfffe),
     v.journalPending,
     Math.floor(v.uptimeS / 65536),
     v.uptimeS % 65536,

@@ -1,8 +1,9 @@
 // One scenario per decision of the station runtime, through its public interface only.
 import { demoOrder, order, part, slot } from '../setup/helpers';
 import { NO_TERMS } from '../../core/station/types';
+import { readLayoutDocument } from '../../core/label';
 import { badges, host, must, PROGRAM, recorded, rig, setUp, sync, T0, wo, type Rig } from './rig';
-import { REELS } from './scans';
+import { POSITIONS, REELS } from './scans';
 
 const HOUR = 3_600_000;
 
@@ -235,12 +236,20 @@ describe('alarms, holds, the PLC', () => {
     expect(r.station.permitView().on).toBe(true);
   });
 
-  it('a PLC re-verification request can only take verification away', () => {
+  it('a PLC re-verification request takes verification away until the reels are scanned again', () => {
     const r = running();
-    const before = r.station.view().slotsVerified;
+    must(r.station.input({ kind: 'plc', write: { kind: 'reverify', slot: 1 } }));
+    expect(r.station.view().slotsVerified).toBe(5);
+    expect(r.station.permitView().on).toBe(false);
     must(r.station.input({ kind: 'plc', write: { kind: 'reverify' } }));
-    expect(r.station.view().slotsVerified).toBe(before);
+    expect(r.station.view().slotsVerified).toBe(0);
     expect(r.station.input({ kind: 'plc', write: { kind: 'reverify', slot: 99 } })).toMatchObject({ ok: false, reason: 'SLOT_UNKNOWN' });
+    for (const p of POSITIONS) {
+      must(r.station.input({ kind: 'scan', data: p }));
+      must(r.station.input({ kind: 'scan', data: REELS[p] }));
+    }
+    expect(r.station.view().slotsVerified).toBe(6);
+    expect(r.station.permitView().on).toBe(true);
   });
 });
 
@@ -275,3 +284,73 @@ describe('configuration', () => {
   });
 });
 
+
+describe('reel-label layouts loaded by the host', () => {
+  // POCONS thermistor reels (a real fixed-width scan kept in the Yujin MES code): no built-in layout reads them.
+  const SCAN = 'PTC4944HEX2038V0314K001700';
+  const layout = readLayoutDocument({
+    layoutId: 'site-pocons',
+    revision: 1,
+    provenance: 'Yujin MES BarcodeSplit.java, case POCONS',
+    cut: 'fixed',
+    minLength: 26,
+    maxLength: 26,
+    fields: [
+      { role: 'mpn', start: 0, width: 8, chars: 'A-Z0-9', minLen: 8, maxLen: 8 },
+      { role: 'lot', start: 8, width: 12, chars: 'A-Z0-9', minLen: 12, maxLen: 12 },
+      { role: 'qty', start: 20, width: 6, chars: '0-9', minLen: 6, maxLen: 6 },
+    ],
+  });
+  const thermistorOrder = order([slot('B2.F.1', [part('PTC4944H', 'POCONS')])], 'WO-TH-1');
+
+  it('a supplier label the station could not read verifies once the host loads its layout, and after a reboot', () => {
+    if (!layout.ok) throw new Error(layout.detail);
+    const r = rig();
+    must(sync(r));
+    badges(r);
+    must(r.station.input(wo(thermistorOrder)));
+    must(r.station.input({ kind: 'scan', data: 'OP:1001' }));
+    must(r.station.input({ kind: 'scan', data: 'B2.F.1' }));
+    expect(r.station.input({ kind: 'scan', data: SCAN }).ok).toBe(false);
+    must(r.station.input(host({ type: 'LabelLayoutLoad', body: layout.layout.doc })));
+    must(r.station.input({ kind: 'scan', data: 'B2.F.1' }));
+    expect(r.station.input({ kind: 'scan', data: SCAN })).toMatchObject({ ok: true, outcome: 'verified' });
+    r.reboot();
+    must(r.station.input({ kind: 'scan', data: 'OP:1001' }));
+    must(r.station.input({ kind: 'unload', position: 'B2.F.1' }));
+    must(r.station.input({ kind: 'scan', data: 'B2.F.1' }));
+    expect(r.station.input({ kind: 'scan', data: SCAN })).toMatchObject({ ok: true, outcome: 'verified' });
+    must(r.station.input(host({ type: 'LabelLayoutRemove', body: { layoutId: 'site-pocons' } })));
+    expect(r.station.input(host({ type: 'LabelLayoutRemove', body: { layoutId: 'site-pocons' } }))).toMatchObject({ ok: false, reason: 'LABEL_LAYOUT_UNKNOWN' });
+  });
+});
+
+describe('the journal', () => {
+  it('warns near full, stops the line (JOURNAL_FULL) rather than lose a record, and runs again once the host acknowledges', () => {
+    const r = rig({ journalKib: 16 });
+    setUp(r);
+    must(r.station.input({ kind: 'board', unitId: 'FO-1' }));
+    must(r.station.input(host({ type: 'FirstOffResult', body: { at: 0, unitIdentifier: 'FO-1', passed: true, inspector: 'QA', reason: 'OK', comment: '' } })));
+    let warned = false;
+    let n = 0;
+    for (;;) {
+      r.clock.advance(20_000);
+      r.station.input({ kind: 'tick' });
+      if (!r.station.permitView().on || n > 10_000) break;
+      const reply = r.station.input({ kind: 'board', unitId: `SN-${n++}` });
+      if (!reply.ok) throw new Error(`board ${n}: ${reply.reason} ${reply.detail} ${JSON.stringify(r.station.permitView())}`);
+      if (r.station.permitView().warnings.includes('JOURNAL_HIGH_WATER')) warned = true;
+    }
+    expect(warned).toBe(true);
+    expect(r.station.permitView().reasons).toContain('JOURNAL_FULL');
+    expect(r.relay.value).toBe(0);
+    const boards = r.station.state.boards;
+    // Every board the station answered is in its journal.
+    const traced = [...r.station.entries()].filter((e) => e.message.type === 'BoardTrace').length;
+    expect(traced).toBe(boards);
+    // The host collects and acknowledges: room again, the permit comes back.
+    expect(r.station.ackJournal(r.station.journalRef!.nextSequence - 1)).toEqual({ ok: true });
+    r.station.input({ kind: 'tick' });
+    expect(r.station.permitView().on).toBe(true);
+  });
+});

@@ -1,0 +1,119 @@
+// The host end of a station link against the real station runtime: the handshake, time, a work order with its
+// answer, and journal collection that is durable before acknowledged and resumes without a gap or a duplicate.
+import { MemoryCounterVault } from '../../protocol/src/counters';
+import { Keyring } from '../../protocol/src/keys';
+import { seededRandom } from '../../firmware/platform/sim/devices';
+import { HostLink } from '../../firmware/runtime/host-link';
+import { demoOrder } from '../../firmware/test/setup/helpers';
+import { rig, T0, type Rig } from '../../firmware/test/runtime/rig';
+import { MemorySink } from '../host/memory-sink';
+import { StationClient, type CollectedRecord, type JournalSink } from '../host/station-client';
+
+function wire(r: Rig, sink: JournalSink) {
+  const keys = new Keyring(2);
+  keys.install(7, 1, new Uint8Array(32).fill(7));
+  let toStation: (b: Uint8Array) => void = () => {};
+  const client = new StationClient({
+    stationId: 7,
+    keyId: 1,
+    keys,
+    vault: new MemoryCounterVault(),
+    random: seededRandom(5),
+    hello: { softwareVersion: 'mes 1', role: 'other', capabilities: ['journal'], maxFrameBytes: 512, maxSlots: 0, maxReels: 0, journalCapacity: 0 },
+    write: (b) => toStation(b),
+    sink,
+    wallClock: () => T0 + r.clock.monotonicMs(),
+  });
+  const open = () => {
+    const link = new HostLink(r.station, { write: (b) => (client.receive(b, r.clock.monotonicMs()), true), close: () => {} });
+    const cb = link.callbacks();
+    toStation = (b) => cb.onData(b, r.clock.monotonicUs());
+    link.connect();
+    return link;
+  };
+  return { client, open };
+}
+
+describe('the host end of a station link', () => {
+  it('syncs the clock, downloads a work order, and collects the whole journal with acks', () => {
+    const r = rig({ rtc: 'untrusted' });
+    const sink = new MemorySink();
+    const { client, open } = wire(r, sink);
+    open();
+    expect(client.established).toBe(true);
+    expect(r.station.state.clock.valid).toBe(true);
+    let answer: [boolean, string] | undefined;
+    client.sendWorkOrder(demoOrder(), (ok, reason) => (answer = [ok, reason]));
+    expect(answer).toEqual([true, 'OK']);
+    expect(r.station.view().workOrder?.identifier).toBe('WO-2026-11873');
+    for (let i = 0; i < 5; i++) {
+      r.clock.advance(31_000);
+      r.station.input({ kind: 'tick' });
+      client.tick(r.clock.monotonicMs());
+    }
+    const seqs = (sink.records.get(7) ?? []).map((x) => x.seq);
+    const last = r.station.journalRef!.nextSequence - 1;
+    expect(seqs).toEqual(Array.from({ length: last }, (_, i) => i + 1));
+    expect(r.station.view().journalPending).toBe(0);
+    expect(client.status?.workOrderIdentifier).toBe('WO-2026-11873');
+  });
+
+  it('a refused work order is reported with the station\'s reason and the old one is kept', () => {
+    const r = rig({ config: { maxSlots: 3 } });
+    const { client, open } = wire(r, new MemorySink());
+    open();
+    let answer: [boolean, string] | undefined;
+    client.sendWorkOrder(demoOrder(), (ok, reason) => (answer = [ok, reason]));
+    expect(answer).toEqual([false, 'LIMIT_EXCEEDED']);
+    expect(r.station.view().workOrder).toBeUndefined();
+  });
+
+  it('does not acknowledge records before the sink stored them; after a reconnect it resumes with no gap and no duplicate', () => {
+    const r = rig();
+    const held: { records: readonly CollectedRecord[]; stored: () => void }[] = [];
+    const kept: CollectedRecord[] = [];
+    let next = 1;
+    const slow: JournalSink = {
+      next: () => next,
+      store: (records, stored) => held.push({ records, stored }),
+      lost: () => {},
+    };
+    const { client, open } = wire(r, slow);
+    const link = open();
+    client.sendWorkOrder(demoOrder());
+    expect(held.length).toBeGreaterThan(0);
+    expect(r.station.view().journalPending).toBeGreaterThan(0);
+    const pending = r.station.view().journalPending;
+    // The link drops before the store finished: nothing was acknowledged.
+    link.close();
+    client.reset();
+    expect(r.station.view().journalPending).toBe(pending);
+    // The first batch becomes durable only now; its ack has no session to travel in.
+    const first = held.shift()!;
+    kept.push(...first.records);
+    next = first.records.at(-1)!.seq + 1;
+    first.stored();
+    held.length = 0;
+    // Reconnect: collection resumes from what the host holds.
+    const fast: JournalSink = {
+      next: () => next,
+      store: (records, stored) => {
+        kept.push(...records);
+        next = records.at(-1)!.seq + 1;
+        stored();
+      },
+      lost: () => {},
+    };
+    const again = wire(r, fast);
+    again.open();
+    for (let i = 0; i < 5; i++) {
+      r.clock.advance(31_000);
+      r.station.input({ kind: 'tick' });
+      again.client.tick(r.clock.monotonicMs());
+    }
+    const seqs = kept.map((x) => x.seq);
+    expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
+    expect(seqs.at(-1)).toBe(r.station.journalRef!.nextSequence - 1);
+    expect(r.station.view().journalPending).toBe(0);
+  });
+});
