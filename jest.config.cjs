@@ -5,5 +5,7 @@ module.exports = {
   roots: ['<rootDir>/firmware', '<rootDir>/protocol', '<rootDir>/host-sim', '<rootDir>/hw-tests', '<rootDir>/tools'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
+  // The qjs and xs bundles, built once before the suites that run them (tools/src/build/test-setup.ts).
+  globalSetup: '<rootDir>/tools/src/build/test-setup.ts',
   moduleFileExtensions: ['ts', 'js', 'cjs', 'json'],
 };

@@ -1,7 +1,7 @@
 // The device path of the suite (real TCP sockets, real time, a station that is not made fresh for each case),
 // against the firmware serving on loopback as a controller on the network would. The cases that need a scanner
 // line, a board signal or a power switch on a device are left out here; the bench targets run them.
-import { startLoopbackStation, type LoopbackStation } from '../tools/src/build/host/loopback';
+import { startLoopbackStation, type LoopbackStation } from '../host-sim/bench/loopback';
 import { stationCases } from './cases';
 import { BENCH_SECRET, STATION_CONFIG } from './fixtures';
 import { deviceTarget } from './targets';

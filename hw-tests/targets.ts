@@ -1,13 +1,13 @@
 // The targets the suite runs against. Bench targets start a station on simulated devices (the firmware in Node,
-// in QuickJS, or in XS, all through tools/src/build/host, the same bundles `warden build` makes); device targets
+// in QuickJS, or in XS, through host-sim/bench, running the bundles `warden build` made); device targets
 // reach a real controller over TCP or a serial port and need only its address and key.
 import { execFileSync } from 'node:child_process';
-import { closeSync, createReadStream, openSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, openSync, writeSync } from 'node:fs';
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { fromHex } from '../protocol/src/hex';
-import { BenchStation } from '../tools/src/build/host/bench';
-import type { EngineKind } from '../tools/src/build/host/engines';
-import { xsnapBinary } from '../tools/src/build/host/xsnap';
+import { BenchStation, engineBundlePath } from '../host-sim/bench/bench';
+import type { EngineKind } from '../host-sim/bench/engines';
+import { xsnapBinary } from '../host-sim/bench/xsnap';
 import { BENCH_SECRET, KEY_ID, STATION_CONFIG, STATION_ID } from './fixtures';
 import type { Conn, Target } from './target';
 
@@ -34,9 +34,9 @@ export function isBenchTarget(spec: string): spec is BenchTarget {
   return (BENCH_TARGETS as readonly string[]).includes(spec);
 }
 
-/** Which bench targets this machine can run: XS only where the xsnap worker is built. */
+/** Which bench targets this machine can run: an engine once its bundle is built, XS where the xsnap worker is. */
 export function availableBenchTargets(): BenchTarget[] {
-  return BENCH_TARGETS.filter((t) => t !== 'xs' || xsnapBinary() !== undefined);
+  return BENCH_TARGETS.filter((t) => t === 'sim' || (existsSync(engineBundlePath(t)) && (t !== 'xs' || xsnapBinary() !== undefined)));
 }
 
 const ENGINE: Readonly<Record<BenchTarget, EngineKind>> = { sim: 'node', qjs: 'qjs', xs: 'xs' };

@@ -7,7 +7,6 @@ import type { ByteStream, ListenTcp, SerialPort, StreamCallbacks, TcpListener, T
 import { startRtuServer, startTcpServer, type ModbusRtuServer, type ModbusTcpServer } from '../modbus';
 import { HostPort } from '../runtime/host-port';
 import { Station, type Provisioning, type StationEvent, type StationHal } from '../runtime/station';
-import { stationBackend } from './modbus';
 import { ScanLines } from './scanner';
 
 /** A device a platform could not open, as a value: the firmware runs on without it and says why. */
@@ -150,7 +149,7 @@ const DEAD_PORT: SerialPort = { baud: 0, parity: 'none', stopBits: 1, write: () 
 
 function startModbus(board: Board, station: Station, faults: DeviceFault[]): Firmware['modbus'] {
   const c = station.config;
-  const backend = stationBackend(station);
+  const backend = station.modbusBackend();
   const clock = board.hal.clock;
   const out: { tcp?: ModbusTcpServer<TcpListener>; rtu?: ModbusRtuServer } = {};
   if (board.listen !== undefined && c['modbus.tcpPort'] > 0) {

@@ -50,8 +50,6 @@ export function stationView(s: CoreState, p: PermitView, f: Facts, mono: number)
     ...(s.config['timeouts.plcHeartbeatMs'] > 0 ? { plcHeartbeat: { value: s.plc.lastValue ?? 0, lost: s.plc.lost } } : {}),
     ...(h === undefined ? {} : { workOrder: { identifier: h.workOrderIdentifier, bomRevision: h.bomRevision, recipeName: h.recipeName, recipeRevision: h.recipeRevision } }),
     slots,
-    // The PLC watchdog, once there is something to say (a heartbeat taken, or a watchdog configured).
-    ...(s.plc.lastValue === undefined && s.config['timeouts.plcHeartbeatMs'] === 0 ? {} : { plcHeartbeat: { value: s.plc.lastValue ?? 0, lost: s.plc.lost } }),
   };
 }
 

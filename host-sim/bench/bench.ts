@@ -2,9 +2,10 @@
 // to it, and the outside ends a test holds: the scanner line, the serial host link, TCP connections, the relay.
 // Every way into the firmware goes through one queue, in order, so the firmware never runs twice at once, just
 // as on the controller's single event loop.
-import { CMD, MAX_CHUNK, PORT, Writer } from '../../../../firmware/platform/bridge/abi';
-import { utf8Decode, utf8Encode } from '../../../../protocol/src/utf8';
-import { buildFirmware } from '../firmware';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CMD, MAX_CHUNK, PORT, Writer } from '../../firmware/platform/bridge/abi';
+import { utf8Decode, utf8Encode } from '../../protocol/src/utf8';
 import { BridgedDevices } from './devices';
 import { nodeEngine, qjsEngine, xsEngine, type Engine, type EngineKind, type EngineMemory } from './engines';
 import { Link, World, type WorldOptions } from './world';
@@ -15,7 +16,7 @@ export interface BenchOptions extends WorldOptions {
   readonly provision?: { readonly config: unknown; readonly secret?: Uint8Array };
   /** The firmware's tick, ms (default 1000). */
   readonly tickMs?: number;
-  /** The engine bundle's code (default: `warden build --target qjs|xs`, built once per process). */
+  /** The engine bundle's code (default: what `warden build --target qjs|xs` left in dist/). */
   readonly code?: string;
   /** Devices to use instead of new ones: another bench's world, its flash as that bench left it (power it off first). */
   readonly world?: World;
@@ -31,12 +32,21 @@ export interface BenchStatus {
   readonly bootCount?: number;
 }
 
-const bundles = new Map<EngineKind, Promise<string>>();
+/** Where `warden build --target qjs|xs` leaves the engine bundles (the jest setup builds them before the suites). */
+export function engineBundlePath(kind: 'qjs' | 'xs'): string {
+  return join(__dirname, '..', '..', 'dist', kind, `warden-${kind}.js`);
+}
 
-/** The `qjs` or `xs` bundle, built once per process. */
-export function engineBundle(kind: 'qjs' | 'xs'): Promise<string> {
+const bundles = new Map<EngineKind, string>();
+
+/** The `qjs` or `xs` bundle as `warden build` made it, read once per process. */
+export function engineBundle(kind: 'qjs' | 'xs'): string {
   let b = bundles.get(kind);
-  if (b === undefined) bundles.set(kind, (b = buildFirmware(kind).then((r) => r.files[0]!.code)));
+  if (b === undefined) {
+    const path = engineBundlePath(kind);
+    if (!existsSync(path)) throw new Error(`no ${kind} bundle at ${path}: run \`npx warden build --target ${kind}\` first`);
+    bundles.set(kind, (b = readFileSync(path, 'utf8')));
+  }
   return b;
 }
 
@@ -177,7 +187,7 @@ export class BenchStation {
         return devices.handle(req);
       };
       const k = this.o.engine;
-      this.engine = k === 'node' ? nodeEngine(onCommand) : k === 'qjs' ? await qjsEngine(this.o.code ?? (await engineBundle('qjs')), onCommand) : await xsEngine(this.o.code ?? (await engineBundle('xs')), onCommand);
+      this.engine = k === 'node' ? nodeEngine(onCommand) : k === 'qjs' ? await qjsEngine(this.o.code ?? engineBundle('qjs'), onCommand) : await xsEngine(this.o.code ?? engineBundle('xs'), onCommand);
       this.boots++;
     }
   }

@@ -2,10 +2,10 @@
 // XS the live chunk bytes and slots of a snapshot after a collection, for QuickJS its own memory accounting. The
 // baseline is the engine with the bundle loaded and nothing run: on a device the bytecode and the tables the
 // modules build at load are preloaded into flash, so what the station adds above it is what needs RAM.
-import { ModbusClient } from '../../../../hw-tests/modbus';
-import { benchAsTarget } from '../../../../hw-tests/targets';
-import { BenchStation } from './bench';
-import type { EngineMemory } from './engines';
+import { ModbusClient } from '../../../hw-tests/modbus';
+import { benchAsTarget } from '../../../hw-tests/targets';
+import { BenchStation } from '../../../host-sim/bench/bench';
+import type { EngineMemory } from '../../../host-sim/bench/engines';
 import { buildStandardLoad, LOAD_CONFIG, LOAD_SECRET, loadLabel, loadPosition, reconnectLoad, STANDARD_LOAD, type LoadBuilt } from './load';
 
 /** A classic ESP32's XS machine (firmware/platform/moddable/README.md, tools/src/build/moddable.ts CREATION). */

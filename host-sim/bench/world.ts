@@ -3,11 +3,11 @@
 // network, all simulated and deterministic from a seed. Whichever engine runs the firmware (Node, QuickJS, XS),
 // it runs against this world, and a test reaches the station only through the world's outside ends: the links,
 // the TCP ports and the relay contacts.
-import type { Flash, RandomBytes } from '../../../../firmware/platform/hal';
-import { SimClock } from '../../../../firmware/platform/sim/clock';
-import { seededRandom, SimOutput, simStackLight, SimSensor } from '../../../../firmware/platform/sim/devices';
-import { SimFlash } from '../../../../firmware/platform/sim/flash';
-import { PowerDomain } from '../../../../firmware/platform/sim/power';
+import type { Flash, RandomBytes } from '../../firmware/platform/hal';
+import { SimClock } from '../../firmware/platform/sim/clock';
+import { seededRandom, SimOutput, simStackLight, SimSensor } from '../../firmware/platform/sim/devices';
+import { SimFlash } from '../../firmware/platform/sim/flash';
+import { PowerDomain } from '../../firmware/platform/sim/power';
 
 export interface WorldOptions {
   readonly seed?: number;

@@ -4,11 +4,11 @@
 // every 3 minutes (480, as the journal sizing in firmware/runtime/README.md assumes), the sensor and interlock
 // records between. Then, in the engine being measured,
 // the station boots from that flash and the host pushes its reel records again (they are not kept in the store).
-import type { WorkOrder } from '../../../../protocol/src/workorder';
-import { HostClient } from '../../../../hw-tests/host';
-import { benchAsTarget } from '../../../../hw-tests/targets';
-import type { Target } from '../../../../hw-tests/target';
-import type { BenchStation } from './bench';
+import type { WorkOrder } from '../../../protocol/src/workorder';
+import { HostClient } from '../../../hw-tests/host';
+import { benchAsTarget } from '../../../hw-tests/targets';
+import type { Target } from '../../../hw-tests/target';
+import type { BenchStation } from '../../../host-sim/bench/bench';
 
 export const STANDARD_LOAD = {
   slots: 40,

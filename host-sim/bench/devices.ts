@@ -1,12 +1,12 @@
 // The host end of the engine bridge (firmware/platform/bridge/abi.ts): answers the firmware's device calls from
 // the world's devices. One instance per boot; the world outlives it.
-import { utf8Encode } from '../../../../protocol/src/utf8';
-import { FLASH_DEV, FLASH_STATUS, OP, PIN, PORT, Reader, RTC, Writer } from '../../../../firmware/platform/bridge/abi';
+import { utf8Encode } from '../../protocol/src/utf8';
+import { FLASH_DEV, FLASH_STATUS, OP, PIN, PORT, Reader, RTC, Writer } from '../../firmware/platform/bridge/abi';
 
 /** What each wire's adapter on the bench is set to when the firmware does not ask (baud, parity index, stop bits). */
 const DEFAULT_LINE: Readonly<Record<number, readonly [number, number, number]>> = { [PORT.scanner]: [9600, 0, 1], [PORT.hostSerial]: [115200, 0, 1], [PORT.rs485]: [19200, 1, 1] };
 const PORT_NAMES: Readonly<Record<number, string>> = { [PORT.scanner]: 'scanner', [PORT.hostSerial]: 'serial host link', [PORT.rs485]: 'RS-485 line' };
-import type { DigitalOut, Flash, FlashResult } from '../../../../firmware/platform/hal';
+import type { DigitalOut, Flash, FlashResult } from '../../firmware/platform/hal';
 import type { Link, World } from './world';
 
 /** What the devices need from the bench: streams and listeners live there, beyond one boot's devices. */

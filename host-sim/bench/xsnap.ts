@@ -32,7 +32,7 @@ export interface XsHeap {
   readonly slotBytes: number;
 }
 
-const PKG = join(__dirname, '..', '..', '..', '..', 'node_modules', '@agoric', 'xsnap');
+const PKG = join(__dirname, '..', '..', 'node_modules', '@agoric', 'xsnap');
 
 /** The worker binary, if the package's install script built it. */
 export function xsnapBinary(): string | undefined {

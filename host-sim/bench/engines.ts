@@ -1,8 +1,8 @@
 // The engines a bench can run the firmware in, each behind the same two calls: deliver a command to the
 // firmware's handleCommand, and read the engine's memory. The firmware inside is the same bridge module
 // (firmware/platform/bridge) in all three; only how its `issueCommand` reaches the devices differs.
-import { bridge } from '../../../../firmware/platform/bridge/engine';
-import { loadQuickJS } from '../quickjs';
+import { bridge } from '../../firmware/platform/bridge/engine';
+import { loadQuickJS } from './quickjs';
 import { XsnapWorker, type XsHeap, type XsMeter } from './xsnap';
 
 export const ENGINES = ['node', 'qjs', 'xs'] as const;

@@ -2,9 +2,9 @@
 // with real time and node:net sockets (host-sim/node). It stands in for a controller on the network, so the
 // device path of the hw-test suite (`tcp://HOST:PORT`) is exercised without hardware.
 import { createServer } from 'node:net';
-import { nodeClock, nodeListenTcp, nodeTimers } from '../../../../host-sim/node';
-import { startFirmware, type Firmware } from '../../../../firmware/main/firmware';
-import { seededRandom } from '../../../../firmware/platform/sim/devices';
+import { nodeClock, nodeListenTcp, nodeTimers } from '../node';
+import { startFirmware, type Firmware } from '../../firmware/main/firmware';
+import { seededRandom } from '../../firmware/platform/sim/devices';
 import { World } from './world';
 
 export interface LoopbackStation {
