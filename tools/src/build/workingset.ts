@@ -30,7 +30,8 @@ export interface Garbage {
 
 export interface WorkingSet {
   readonly engine: 'xs' | 'qjs';
-  readonly load: LoadBuilt & { readonly journalKiB: number };
+  /** What was loaded, and what the station in the engine restored of it (verified slots, MSD reels). */
+  readonly load: LoadBuilt & { readonly journalKiB: number; readonly slotsVerified: number; readonly msdReels: number };
   readonly baseline: EngineMemory;
   readonly steps: readonly WorkingSetStep[];
   readonly garbage: readonly Garbage[];
@@ -42,8 +43,20 @@ function above(m: EngineMemory, base: EngineMemory, step: string): WorkingSetSte
   throw new Error('mixed engines');
 }
 
+export interface MeasureOptions {
+  /** Boards in the day of journal (default the standard day, 4 320). */
+  readonly boards?: number;
+  /** Boards of the "hour more of production" step (default 180). */
+  readonly production?: number;
+  /** Events per garbage figure (default 5; 20 ticks). */
+  readonly rounds?: number;
+}
+
 /** Builds the standard load in Node (fast), then boots it in `engine` and measures each step there. */
-export async function measureWorkingSet(engine: 'xs' | 'qjs', boards: number = STANDARD_LOAD.boards): Promise<WorkingSet> {
+export async function measureWorkingSet(engine: 'xs' | 'qjs', o: MeasureOptions = {}): Promise<WorkingSet> {
+  const boards = o.boards ?? STANDARD_LOAD.boards;
+  const production = o.production ?? 180;
+  const rounds = o.rounds ?? 5;
   const provision = { config: LOAD_CONFIG, secret: LOAD_SECRET };
   // Ticks every 20 s while the day is built (one per board): the state is the same, the day is built faster.
   const builder = await BenchStation.start({ engine: 'node', tickMs: 20_000, provision });
@@ -57,6 +70,7 @@ export async function measureWorkingSet(engine: 'xs' | 'qjs', boards: number = S
   const step = async (name: string) => steps.push(above((await bench.memory())!, baseline, name));
   await bench.start();
   await step('booted from flash: order, 40 slots, 10 MSD trackers, a day of journal');
+  const restored = await bench.status();
   const h = await reconnectLoad(bench);
   await step('host session up, 200 reel records pushed again, program reported');
   const target = benchAsTarget(bench, LOAD_SECRET);
@@ -84,11 +98,11 @@ export async function measureWorkingSet(engine: 'xs' | 'qjs', boards: number = S
   await bench.advance(STANDARD_LOAD.boardEveryMs);
   await bench.machineBoard();
   await step('a board built');
-  for (let i = 0; i < 180; i++) {
+  for (let i = 0; i < production; i++) {
     await bench.advance(STANDARD_LOAD.boardEveryMs);
     await bench.machineBoard();
   }
-  await step('an hour more of production (180 boards)');
+  await step(`${production} more boards (${Math.round((production * STANDARD_LOAD.boardEveryMs) / 60_000)} min of production)`);
 
   // Garbage per event: the slot count between collections (XS only; QuickJS frees as it goes).
   const garbage: Garbage[] = [];
@@ -105,16 +119,55 @@ export async function measureWorkingSet(engine: 'xs' | 'qjs', boards: number = S
       const after = (await bench.memory()) as Extract<EngineMemory, { engine: 'xs' }>;
       garbage.push({ event, allocatedSlots: Math.round((peak - before.meter.currentHeapCount) / k), retainedSlots: Math.round((after.slots - before.slots) / k), bridgeCalls: Math.round(perCalls) });
     };
-    await per('a PLC poll (header, reasons, 40 slots: 7 requests)', 5, poll);
-    await per('a splice (three scans)', 5, splice);
-    await per('a board (with its 20 s of ticks)', 5, async () => {
+    await per('a PLC poll (header, reasons, 40 slots: 7 requests)', rounds, poll);
+    await per('a splice (three scans)', rounds, splice);
+    await per('a board (with its 20 s of ticks)', rounds, async () => {
       await bench.advance(STANDARD_LOAD.boardEveryMs);
       await bench.machineBoard();
     });
-    await per('a tick (1 s, nothing due)', 20, () => bench.advance(1000));
+    await per('a tick (1 s, nothing due)', 4 * rounds, () => bench.advance(1000));
   }
   await m.conn.close();
   await h.close();
   await bench.stop();
-  return { engine, load: { ...built, journalKiB }, baseline, steps, garbage };
+  const view = restored.view as { slotsVerified?: number; msdReels?: number } | undefined;
+  return { engine, load: { ...built, journalKiB, slotsVerified: view?.slotsVerified ?? 0, msdReels: view?.msdReels ?? 0 }, baseline, steps, garbage };
+}
+
+/**
+ * The XS figures against a classic ESP32's machine. Slot counts carry over from this 64-bit host (one slot per
+ * value either way); chunk bytes do not quite: on a 32-bit MCU the slot arrays inside chunks take half the room,
+ * strings and byte buffers the same, so the host's figure is an upper bound and half of it a lower one.
+ */
+export interface Esp32Verdict {
+  /** The largest figures of any step (the working set the machine must hold at once). */
+  readonly slots: number;
+  readonly chunkBytesUpper: number;
+  readonly chunkBytesLower: number;
+  readonly slotsFit: boolean;
+  /** True, false, or undefined when the chunk figure's range straddles the budget. */
+  readonly chunksFit: boolean | undefined;
+}
+
+export function esp32Verdict(ws: WorkingSet): Esp32Verdict {
+  const slots = Math.max(...ws.steps.map((s) => s.slots ?? 0));
+  const upper = Math.max(...ws.steps.map((s) => s.chunkBytes ?? 0));
+  const lower = Math.round(upper / 2);
+  return {
+    slots,
+    chunkBytesUpper: upper,
+    chunkBytesLower: lower,
+    slotsFit: slots <= ESP32_XS.slots,
+    chunksFit: upper <= ESP32_XS.chunkBytes ? true : lower > ESP32_XS.chunkBytes ? false : undefined,
+  };
+}
+
+/** The peer of the standard load: a station on fresh flash, nothing loaded, in the same engine. */
+export async function emptyStation(engine: 'xs' | 'qjs'): Promise<WorkingSetStep> {
+  const bench = await BenchStation.loaded({ engine, provision: { config: LOAD_CONFIG, secret: LOAD_SECRET } });
+  const base = (await bench.memory())!;
+  await bench.start();
+  const m = (await bench.memory())!;
+  await bench.stop();
+  return above(m, base, 'an empty station (fresh flash, no work order)');
 }
