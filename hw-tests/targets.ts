@@ -6,6 +6,7 @@ import { closeSync, createReadStream, existsSync, openSync, writeSync } from 'no
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { fromHex } from '../protocol/src/hex';
 import { BenchStation, engineBundlePath } from '../host-sim/bench/bench';
+import { Link } from '../host-sim/bench/world';
 import type { EngineKind } from '../host-sim/bench/engines';
 import { xsnapBinary } from '../host-sim/bench/xsnap';
 import { BENCH_SECRET, KEY_ID, STATION_CONFIG, STATION_ID } from './fixtures';
@@ -67,51 +68,12 @@ export function benchAsTarget(bench: BenchStation, secret: Uint8Array, name: str
   };
 }
 
-/** A byte stream over a Node socket or file descriptor, shaped as the suite's Conn. */
-class StreamConn implements Conn {
-  private buffered: Uint8Array[] = [];
-  private readonly listeners: ((b: Uint8Array) => void)[] = [];
-  private readonly closers: (() => void)[] = [];
-  open = true;
-  constructor(
-    private readonly send: (b: Uint8Array) => Promise<void>,
-    private readonly end: () => void,
-  ) {}
-  data(b: Uint8Array): void {
-    if (this.listeners.length === 0) this.buffered.push(b);
-    for (const l of this.listeners) l(b);
-  }
-  ended(): void {
-    if (!this.open) return;
-    this.open = false;
-    for (const c of this.closers) c();
-  }
-  write(bytes: Uint8Array): Promise<void> {
-    return this.open ? this.send(bytes) : Promise.resolve();
-  }
-  onData(fn: (b: Uint8Array) => void): void {
-    this.listeners.push(fn);
-    for (const b of this.buffered) fn(b);
-    this.buffered = [];
-  }
-  onClose(fn: () => void): void {
-    this.closers.push(fn);
-  }
-  async close(): Promise<void> {
-    this.end();
-    this.ended();
-  }
-}
-
 function tcpConn(host: string, port: number): Promise<Conn | undefined> {
   return new Promise((resolve) => {
     const s: Socket = tcpConnect({ host, port, noDelay: true });
-    const c = new StreamConn(
-      (b) => new Promise((ok) => s.write(b, () => ok())),
-      () => s.destroy(),
-    );
-    s.on('data', (d: Buffer) => c.data(new Uint8Array(d)));
-    s.on('close', () => c.ended());
+    const c = new Link(0, `tcp ${host}:${port}`, (_, b) => new Promise((ok) => s.write(b, () => ok())), async () => void s.destroy());
+    s.on('data', (d: Buffer) => c.received(new Uint8Array(d)));
+    s.on('close', () => c.closedByStation());
     s.once('connect', () => resolve(c));
     s.once('error', () => resolve(undefined));
   });
@@ -134,15 +96,12 @@ export function serialConn(spec: string): Conn {
   execFileSync('stty', ['-F', path, baud, 'raw', '-echo', 'cs8', ...LINE_FLAGS[m[3] ?? '8N1']!, 'clocal']);
   const fd = openSync(path, 'r+');
   const rd = createReadStream('', { fd, autoClose: false });
-  const c = new StreamConn(
-    async (b) => void writeSync(fd, b),
-    () => {
-      rd.destroy();
-      closeSync(fd);
-    },
-  );
-  rd.on('data', (d) => c.data(new Uint8Array(d as Buffer)));
-  rd.on('close', () => c.ended());
+  const c = new Link(0, path, async (_, b) => void writeSync(fd, b), async () => {
+    rd.destroy();
+    closeSync(fd);
+  });
+  rd.on('data', (d) => c.received(new Uint8Array(d as Buffer)));
+  rd.on('close', () => c.closedByStation());
   return c;
 }
 

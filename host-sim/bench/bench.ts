@@ -164,14 +164,14 @@ export class BenchStation {
         streamWrite: (id, bytes) => {
           const l = this.links.get(id);
           if (l === undefined || !l.open) return false;
-          l.fromFirmware(bytes);
+          l.received(bytes);
           return true;
         },
         streamClose: (id) => {
           const l = this.links.get(id);
           if (l !== undefined && !this.isWire(l)) {
             this.links.delete(id);
-            l.firmwareClosed();
+            l.closedByStation();
           }
         },
         listen: (port) => {
@@ -206,7 +206,7 @@ export class BenchStation {
       const r = await this.engine.command(new Writer(9 + rem.length).u8(CMD.ACCEPT).u32(lid).u32(link.id).put(rem).bytes);
       if (r[0] !== 1) {
         this.links.delete(link.id);
-        link.firmwareClosed();
+        link.closedByStation();
         return undefined;
       }
       return link;
@@ -263,7 +263,7 @@ export class BenchStation {
       for (const [id, l] of this.links) {
         if (this.isWire(l)) continue;
         this.links.delete(id);
-        l.firmwareClosed();
+        l.closedByStation();
       }
     });
   }

@@ -26,7 +26,7 @@ export interface WorldOptions {
 
 export const DEFAULT_EPOCH_MS = Date.UTC(2026, 0, 5, 6, 0, 0);
 
-/** One end-to-end byte stream: the firmware at one end, a test (or peer) at the other. */
+/** One end-to-end byte stream: the station at one end (the firmware on a bench, a socket to a device), a test at the other. */
 export class Link {
   /** What the firmware sent before anyone listened, not yet taken. */
   private inbox: Uint8Array[] = [];
@@ -37,15 +37,15 @@ export class Link {
   constructor(
     readonly id: number,
     readonly name: string,
-    /** Delivers bytes to the firmware; resolves once the firmware has handled them. */
-    private readonly toFirmware: (link: Link, bytes: Uint8Array) => Promise<void>,
-    private readonly closeFirmwareEnd: (link: Link) => Promise<void>,
+    /** Delivers bytes to the station; on a bench it resolves once the firmware has handled them. */
+    private readonly toStation: (link: Link, bytes: Uint8Array) => Promise<void>,
+    private readonly closeStationEnd: (link: Link) => Promise<void>,
   ) {}
 
   /** The outside end writes (a scanner read, a host frame, a Modbus request). */
   write(bytes: Uint8Array): Promise<void> {
     if (!this.open) return Promise.resolve();
-    return this.toFirmware(this, bytes);
+    return this.toStation(this, bytes);
   }
 
   /** Calls `fn` for every chunk the firmware sends; what arrived before anyone listened is handed over first. */
@@ -77,19 +77,19 @@ export class Link {
   close(): Promise<void> {
     if (!this.open) return Promise.resolve();
     this.open = false;
-    return this.closeFirmwareEnd(this);
+    return this.closeStationEnd(this);
   }
 
-  /** @internal the firmware sent bytes. */
-  fromFirmware(bytes: Uint8Array): void {
+  /** The station's end sent bytes (the firmware on a bench; a socket's data on a device). */
+  received(bytes: Uint8Array): void {
     if (!this.open) return;
     const copy = bytes.slice();
     if (this.listeners.length === 0) this.inbox.push(copy);
     for (const l of this.listeners) l(copy);
   }
 
-  /** @internal the firmware end closed (or lost power). */
-  firmwareClosed(): void {
+  /** The station's end closed (or lost power). */
+  closedByStation(): void {
     if (!this.open) return;
     this.open = false;
     for (const l of this.closeListeners) l();
