@@ -168,6 +168,11 @@ export const REASONS = {
   CONFIG_INVALID: { code: 609, category: 'system', meaning: 'A configuration document is malformed or out of range.' },
   COMMAND_TIMEOUT: { code: 610, category: 'system', meaning: 'A command barcode was not followed by the scan it needs in time.' },
   PLC_HEARTBEAT_LOST: { code: 620, category: 'system', meaning: 'The line PLC stopped writing its Modbus heartbeat register within the configured time.' },
+  DEVICE_OPEN_FAILED: { code: 680, category: 'system', meaning: 'A device the board needs (serial port, pin, I²C sensor, TCP port) could not be opened; the station runs without it and names it.' },
+  PLATFORM_UNSUPPORTED: { code: 681, category: 'system', meaning: 'The platform driver cannot apply a setting the configuration asks for (e.g. a UART parity); change the setting or the driver.' },
+  BUDGET_EXCEEDED: { code: 682, category: 'system', meaning: 'A firmware bundle or its working set is larger than the controller\'s budget.' },
+  TOOLCHAIN_MISSING: { code: 683, category: 'system', meaning: 'A device build tool is not installed (the Moddable SDK: set $MODDABLE and put mcconfig on the PATH).' },
+  TOOLCHAIN_FAILED: { code: 684, category: 'system', meaning: 'The device build or flash tool failed; its own output says why.' },
 
   BAD_ARGUMENT: { code: 700, category: 'input', meaning: 'A command-line argument is missing or invalid.' },
   BAD_DOCUMENT: { code: 701, category: 'input', meaning: 'An input document is not valid JSON or misses a field.' },
