@@ -2,6 +2,7 @@
 // as host-loaded layouts. Each was checked on the real payloads in firmware/test/label/fixtures/layouts.json;
 // what a field means is taken from the sources cited there, and a field whose meaning no source confirms is an
 // anchor (`check`), never reported.
+import { frozen } from '../../../protocol/src/frozen';
 import { readLayoutDocument } from './layout-doc';
 import type { CompiledLayout } from './layout';
 
@@ -244,19 +245,19 @@ const DOCS: readonly Record<string, unknown>[] = [
   },
 ];
 
-let compiled: readonly CompiledLayout[] | undefined;
+/**
+ * The built-in layouts, compiled once at module load and frozen: on a device they are preloaded into flash with
+ * the bytecode and cost no RAM (a document that fails its own check is left out: tests catch it).
+ */
+const COMPILED: readonly CompiledLayout[] = frozen(
+  DOCS.flatMap((d) => {
+    const c = readLayoutDocument(d);
+    return c.ok ? [c.layout] : [];
+  }),
+);
 
-/** The built-in layouts, compiled on first use (a document that fails its own check is left out: tests catch it). */
 export function builtinLayouts(): readonly CompiledLayout[] {
-  if (compiled === undefined) {
-    const out: CompiledLayout[] = [];
-    for (const d of DOCS) {
-      const c = readLayoutDocument(d);
-      if (c.ok) out.push(c.layout);
-    }
-    compiled = out;
-  }
-  return compiled;
+  return COMPILED;
 }
 
 /** The built-in layout documents, for tests and tools (`warden label test --builtin`). */
