@@ -5,9 +5,9 @@
 import type { ReasonName } from '../../../protocol/src/reasons';
 import { utf8Length } from '../../../protocol/src/utf8';
 import type { ReelLabel } from '../label/types';
-import { cachedRecord, type ReelCache } from './reel-cache';
+import { cachedRecord, type HostReel, type ReelCache } from './reel-cache';
 import { fnv64hex, normLot, normMpn } from './normalize';
-import type { ReelFacts, ReelRecordBody, SetupConfig } from './types';
+import type { ReelFacts, SetupConfig } from './types';
 
 /** Wire limits of the fields the station sends about a reel (uniqueIdentifier, manufacturerLotCode). */
 const MAX_REEL_ID_BYTES = 32;
@@ -105,7 +105,7 @@ export function identify(label: ReelLabel, reels: ReelCache, config: SetupConfig
   return { ok: true, facts };
 }
 
-function expiryOf(label: ReelLabel, record: ReelRecordBody | undefined): { expiresAt?: number; expiryUnreadable?: string } {
+function expiryOf(label: ReelLabel, record: HostReel | undefined): { expiresAt?: number; expiryUnreadable?: string } {
   const host = record?.expiryDate === undefined ? undefined : record.expiryDate * 1000;
   const text = present(label.expiryDate);
   const fromLabel = text === undefined ? undefined : labelExpiry(text);
