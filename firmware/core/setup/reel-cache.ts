@@ -3,8 +3,8 @@
 //
 // A station reads a cached record only to identify a scanned reel, so only what identification uses is kept: part
 // number, lot, maker, quantity and expiry (the MSD part of a record becomes the reel's tracker when it arrives).
-// Each record is one JSON text, beside its id: on XS a string costs no slot, where a decoded record costs one per
-// property and its map entry two more (about 10 slots a record, 2 000 for the standard 200).
+// Each record is packed into one string, its id first: on XS a string costs no slot and one chunk, where a decoded
+// record costs a slot per property and a map entry two more (about 10 slots a record, 2 000 for the standard 200).
 import type { ReelRecordBody } from './types';
 
 /** What identification takes from a host record. */
@@ -19,39 +19,60 @@ export interface HostReel {
 
 export interface ReelCache {
   readonly max: number;
-  /** Trimmed ids, oldest first (a replaced record counts as newest). */
-  readonly ids: readonly string[];
-  /** Parallel to `ids`: each record's HostReel fields as a JSON array. */
+  /** Packed records (`pack`), oldest first: a replaced record counts as newest. */
   readonly records: readonly string[];
 }
 
 export function emptyReelCache(max: number): ReelCache {
-  return { max, ids: [], records: [] };
+  return { max, records: [] };
+}
+
+// A packed record: each field is one character holding its length, then its text. Field 0 is the trimmed id;
+// wire strings are at most 255 bytes, so a length always fits one character.
+function pack(fields: readonly string[]): string {
+  let out = '';
+  for (const f of fields) out += String.fromCharCode(f.length) + f;
+  return out;
+}
+
+function unpack(record: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < record.length; ) {
+    const n = record.charCodeAt(i);
+    out.push(record.slice(i + 1, i + 1 + n));
+    i += 1 + n;
+  }
+  return out;
+}
+
+function isFor(record: string, id: string): boolean {
+  return record.charCodeAt(0) === id.length && record.startsWith(id, 1);
+}
+
+function find(cache: ReelCache, id: string): number {
+  for (let i = 0; i < cache.records.length; i++) if (isFor(cache.records[i]!, id)) return i;
+  return -1;
 }
 
 export function cachedRecord(cache: ReelCache, id: string): HostReel | undefined {
-  const i = cache.ids.indexOf(id.trim());
+  const i = find(cache, id.trim());
   if (i < 0) return undefined;
-  const [mpn, lot, maker, quantity, expiry] = JSON.parse(cache.records[i]!) as [string, string, string, number, number | null];
-  return { manufacturerPartNumber: mpn, manufacturerLotCode: lot, manufacturer: maker, quantity, ...(expiry === null ? {} : { expiryDate: expiry }) };
+  const [, mpn, lot, maker, quantity, expiry] = unpack(cache.records[i]!);
+  return { manufacturerPartNumber: mpn!, manufacturerLotCode: lot!, manufacturer: maker!, quantity: Number(quantity), ...(expiry === '' ? {} : { expiryDate: Number(expiry) }) };
 }
 
 /** The ids cached, oldest first. */
 export function cachedIds(cache: ReelCache): readonly string[] {
-  return cache.ids;
+  return cache.records.map((r) => unpack(r)[0]!);
 }
 
 /** Adds or replaces a record (a replacement counts as newest); returns the ids dropped to stay within max. */
 export function putRecord(cache: ReelCache, record: ReelRecordBody): { cache: ReelCache; dropped: readonly string[] } {
   const id = record.uniqueIdentifier.trim();
-  const packed = JSON.stringify([record.manufacturerPartNumber, record.manufacturerLotCode, record.manufacturer, record.quantity, record.expiryDate ?? null]);
-  const i = cache.ids.indexOf(id);
-  const ids = i < 0 ? [...cache.ids] : cache.ids.filter((_, j) => j !== i);
+  const packed = pack([id, record.manufacturerPartNumber, record.manufacturerLotCode, record.manufacturer, String(record.quantity), record.expiryDate === undefined ? '' : String(record.expiryDate)]);
+  const i = find(cache, id);
   const records = i < 0 ? [...cache.records] : cache.records.filter((_, j) => j !== i);
-  ids.push(id);
   records.push(packed);
-  const over = Math.max(0, ids.length - cache.max);
-  const dropped = ids.splice(0, over);
-  records.splice(0, over);
-  return { cache: { max: cache.max, ids, records }, dropped };
+  const dropped = records.splice(0, Math.max(0, records.length - cache.max)).map((r) => unpack(r)[0]!);
+  return { cache: { max: cache.max, records }, dropped };
 }
