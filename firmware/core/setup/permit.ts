@@ -2,6 +2,7 @@
 // with an approved reel, and no override it relies on has lapsed. Each "no" names its reason.
 import { REASONS, type ReasonName } from '../../../protocol/src/reasons';
 import { slotAt } from './order';
+import { historyEntries } from './history';
 import type { SetupState } from './types';
 
 export interface SlotBlock {
@@ -49,6 +50,6 @@ export function reelAt(state: SetupState, position: string, t: number): string |
   const s = i === undefined ? undefined : state.slots[i];
   if (s === undefined || s.status !== 'verified') return undefined;
   let found: string | undefined;
-  for (const h of s.reel.history) if (h.from <= t) found = h.reelKey;
+  for (const h of historyEntries(s.reel.history)) if (h.from <= t) found = h.reelKey;
   return found;
 }

@@ -3,8 +3,9 @@
 //
 // A station reads a cached record only to identify a scanned reel, so only what identification uses is kept: part
 // number, lot, maker, quantity and expiry (the MSD part of a record becomes the reel's tracker when it arrives).
-// Each record is packed into one string, its id first: on XS a string costs no slot and one chunk, where a decoded
-// record costs a slot per property and a map entry two more (about 10 slots a record, 2 000 for the standard 200).
+// Each record is packed into one string, its id first (./packed.ts): a decoded record in a map costs about 10 XS
+// slots, 2 000 for the standard 200.
+import { pack, startsWithItem, unpack } from './packed';
 import type { ReelRecordBody } from './types';
 
 /** What identification takes from a host record. */
@@ -19,7 +20,7 @@ export interface HostReel {
 
 export interface ReelCache {
   readonly max: number;
-  /** Packed records (`pack`), oldest first: a replaced record counts as newest. */
+  /** Packed records (id, MPN, lot, maker, quantity, expiry), oldest first: a replaced record counts as newest. */
   readonly records: readonly string[];
 }
 
@@ -27,30 +28,8 @@ export function emptyReelCache(max: number): ReelCache {
   return { max, records: [] };
 }
 
-// A packed record: each field is one character holding its length, then its text. Field 0 is the trimmed id;
-// wire strings are at most 255 bytes, so a length always fits one character.
-function pack(fields: readonly string[]): string {
-  let out = '';
-  for (const f of fields) out += String.fromCharCode(f.length) + f;
-  return out;
-}
-
-function unpack(record: string): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < record.length; ) {
-    const n = record.charCodeAt(i);
-    out.push(record.slice(i + 1, i + 1 + n));
-    i += 1 + n;
-  }
-  return out;
-}
-
-function isFor(record: string, id: string): boolean {
-  return record.charCodeAt(0) === id.length && record.startsWith(id, 1);
-}
-
 function find(cache: ReelCache, id: string): number {
-  for (let i = 0; i < cache.records.length; i++) if (isFor(cache.records[i]!, id)) return i;
+  for (let i = 0; i < cache.records.length; i++) if (startsWithItem(cache.records[i]!, id)) return i;
   return -1;
 }
 

@@ -7,6 +7,7 @@ import { checkReel, obsoleteKey, type Checked, type CheckView } from './check';
 import { DEFAULT_SETUP_CONFIG } from './config';
 import { limitAlarm, slotLoaded, slotRejected, slotUnloaded, slotVerified, spliced } from './effects';
 import { identify } from './identify';
+import { historyOf, historyWith } from './history';
 import { normPosition, reelIndexKey } from './normalize';
 import { indexOrder, sameRequirement, slotAt, slotsApproving, type OrderIndex } from './order';
 import { emptyReelCache, putRecord } from './reel-cache';
@@ -293,7 +294,7 @@ function accept(
     permission: c.permission,
     approvedMpn: c.part.manufacturerPartNumber.trim(),
     ...(c.overrideUntil === undefined ? {} : { overrideUntil: c.overrideUntil }),
-    history: same ? old.history : [{ reelKey: facts.key, from: now }],
+    history: same ? old.history : historyOf({ reelKey: facts.key, from: now }),
   };
   d.set(i, { status: 'verified', reel });
   if (!same) d.effects.push(slotLoaded(now, slot, facts));
@@ -396,7 +397,7 @@ function splice(state: SetupState, order: OrderIndex, pos: string, scan: LabelRe
     const verdict = accept(d, order, at.i, id.facts, c, now, 'splice: ', scan.label);
     return { state: d.finish(), verdict: { ...verdict, ...(verdict.ok ? { outcome: 'spliced' as const } : {}) }, effects: d.effects };
   }
-  const history = [...running.history, { reelKey: id.facts.key, from: now }].slice(-state.config.maxHistory);
+  const history = historyWith(running.history, { reelKey: id.facts.key, from: now }, state.config.maxHistory);
   const reel: LoadedReel = {
     facts: id.facts,
     label: scan.label,

@@ -85,8 +85,8 @@ export interface LoadedReel {
   readonly approvedMpn: string;
   /** Set when the reel feeds under a supervisor override: it lapses at this time (epoch ms). */
   readonly overrideUntil?: number;
-  /** Which reel fed the slot from when, oldest first, bounded by maxHistory. */
-  readonly history: readonly TraceEntry[];
+  /** Which reel fed the slot from when, oldest first, bounded by maxHistory: packed (history.ts, `historyEntries`). */
+  readonly history: string;
 }
 
 export type SlotState =

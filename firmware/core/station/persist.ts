@@ -11,7 +11,8 @@ import { TRACKER_VERSION, type TrackerState } from '../msl/tracker';
 import { indexOrder } from '../setup/order';
 import { reelIndexKey } from '../setup/normalize';
 import { createSetup, heldReel } from '../setup/setup';
-import type { SetupState, SlotState } from '../setup/types';
+import { historyFrom } from '../setup/history';
+import type { SetupState, SlotState, TraceEntry } from '../setup/types';
 import type { StationConfig } from './config';
 import { setupConfigOf } from './station';
 import type { Alarm, Badge, CoreState, FirstOff, MsdReel, OrderTerms } from './types';
@@ -135,6 +136,14 @@ export function decodeSlot(bytes: Uint8Array): Decoded<Stamped<SlotState>> {
   if (!isObj(x) || typeof x['status'] !== 'string') return { ok: false, detail: 'slot: malformed' };
   if (x['status'] === 'verified' && !(isObj(x['reel']) && isObj((x['reel'] as Record<string, unknown>)['facts']) && isObj((x['reel'] as Record<string, unknown>)['label']))) {
     return { ok: false, detail: 'slot: verified without a reel' };
+  }
+  for (const k of ['reel', 'previous'] as const) {
+    const r = x[k];
+    if (!isObj(r) || typeof r['history'] === 'string') continue;
+    // Written before histories were packed: a list of { reelKey, from }.
+    const h = r['history'];
+    if (!Array.isArray(h) || !h.every((e) => isObj(e) && typeof e['reelKey'] === 'string' && typeof e['from'] === 'number')) return { ok: false, detail: 'slot: malformed reel history' };
+    x[k] = { ...r, history: historyFrom(h as unknown as TraceEntry[]) };
   }
   return { ok: true, value: { seq: d.value.seq, value: x as unknown as SlotState } };
 }

@@ -4,6 +4,7 @@ import { decodePayload, encodePayload } from '../../../protocol/src/frame';
 import { MESSAGES } from '../../../protocol/src/messages';
 import { createSetup, permit, reelAt, reelIndexKey, step } from '../../core/setup';
 import { cachedIds } from '../../core/setup/reel-cache';
+import { historyEntries } from '../../core/setup/history';
 import type { SetupState } from '../../core/setup';
 import { cl21, config, demoOrder, encodable, liteon, mcp, ok, order, pair, part, READY, record, run, slot, started, T0, ti, wurth } from './helpers';
 
@@ -185,7 +186,7 @@ describe('splice', () => {
     let s = pair(started({ maxHistory: 3 }), 'B1.F.2', wurth).state;
     for (let k = 1; k <= 5; k++) s = step(s, { kind: 'splice', position: 'B1.F.2', scan: ok({ ...wurth, lot: `L${k}` }) }, T0 + k * 1000, READY).state;
     const st = s.slots[1]!;
-    expect(st.status === 'verified' && st.reel.history.map((h) => h.from)).toEqual([T0 + 3000, T0 + 4000, T0 + 5000]);
+    expect(st.status === 'verified' && historyEntries(st.reel.history).map((h) => h.from)).toEqual([T0 + 3000, T0 + 4000, T0 + 5000]);
   });
 
   it('a reel that does not satisfy the slot is SPLICE_MISMATCH with the cause, and the slot stops', () => {
