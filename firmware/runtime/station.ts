@@ -182,14 +182,15 @@ export class Station {
 
     // Restore the parts.
     const lostParts: string[] = [];
-    const read = <T>(key: number, what: string, decode: (b: Uint8Array) => persist.Decoded<T>): T | undefined => {
+    const strings: persist.SharedStrings = new Map();
+    const read = <T>(key: number, what: string, decode: (b: Uint8Array, strings: persist.SharedStrings) => persist.Decoded<T>): T | undefined => {
       const g = store.get(key);
       if (!g.ok) {
         lostParts.push(`${what}: ${g.detail}`);
         return undefined;
       }
       if (g.value === undefined) return undefined;
-      const d = decode(g.value);
+      const d = decode(g.value, strings);
       if (!d.ok) lostParts.push(d.detail);
       return d.ok ? d.value : undefined;
     };

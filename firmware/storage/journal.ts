@@ -195,9 +195,12 @@ export class Journal {
   private readonly maxPayload: number;
   private readonly highWater: number;
   private readonly recordBytes: number;
-  /** Per sector: part of the live run, its epoch, first and next sequence numbers, and its fill offset. */
+  /**
+   * Per sector: part of the live run, its epoch (u32 in the sector header, and here), first and next sequence
+   * numbers (2^32 once the last number is used), and its fill offset.
+   */
   private readonly inRun: Uint8Array;
-  private readonly epochs: Float64Array;
+  private readonly epochs: Uint32Array;
   private readonly firstSeq: Float64Array;
   private readonly endSeq: Float64Array;
   private readonly fillTo: Uint32Array;
@@ -222,7 +225,7 @@ export class Journal {
     this.highWater = highWater;
     this.recordBytes = entrySize(typical, this.io.w);
     this.inRun = new Uint8Array(n);
-    this.epochs = new Float64Array(n);
+    this.epochs = new Uint32Array(n);
     this.firstSeq = new Float64Array(n);
     this.endSeq = new Float64Array(n);
     this.fillTo = new Uint32Array(n);

@@ -25,12 +25,26 @@ export function toBytes(value: unknown): Uint8Array {
   return utf8Encode(JSON.stringify({ v: V, value }));
 }
 
-function fromBytes(bytes: Uint8Array, what: string): Decoded<unknown> {
+/**
+ * Strings the parts restored at one boot share. JSON.parse makes a new string of every value, each its own chunk on
+ * XS, and the state repeats many: every verified slot's status, format and permission; a reel's id, part number and
+ * lot in both its facts and its label. With one table for the boot each text is kept once (the table is dropped
+ * after the boot; without one, repeats are shared within the part).
+ */
+export type SharedStrings = Map<string, string>;
+
+function fromBytes(bytes: Uint8Array, what: string, strings: SharedStrings = new Map()): Decoded<unknown> {
   const text = utf8Decode(bytes);
   if (text === undefined) return { ok: false, detail: `${what}: not UTF-8` };
   let doc: unknown;
   try {
-    doc = JSON.parse(text);
+    doc = JSON.parse(text, (_k, v: unknown) => {
+      if (typeof v !== 'string') return v;
+      const seen = strings.get(v);
+      if (seen !== undefined) return seen;
+      strings.set(v, v);
+      return v;
+    });
   } catch {
     return { ok: false, detail: `${what}: not JSON` };
   }
@@ -82,12 +96,12 @@ export function orderBytes(o: StoredOrder): Uint8Array | undefined {
   return out;
 }
 
-export function decodeOrder(bytes: Uint8Array): Decoded<StoredOrder> {
+export function decodeOrder(bytes: Uint8Array, strings?: SharedStrings): Decoded<StoredOrder> {
   const bad = { ok: false, detail: 'work order: malformed' } as const;
   if (bytes.length < 4) return bad;
   const headLen = bytes[0]! | (bytes[1]! << 8) | (bytes[2]! << 16) | (bytes[3]! << 24);
   if (headLen < 0 || 4 + headLen > bytes.length) return bad;
-  const d = fromBytes(bytes.subarray(4, 4 + headLen), 'work order');
+  const d = fromBytes(bytes.subarray(4, 4 + headLen), 'work order', strings);
   if (!d.ok) return d;
   const x = d.value;
   if (!isObj(x) || !isObj(x['header']) || !isObj(x['terms']) || typeof x['digest'] !== 'number' || typeof x['activatedAt'] !== 'number') return bad;
@@ -121,16 +135,16 @@ export function stampedBytes(seq: number, value: unknown): Uint8Array {
   return toBytes({ seq, part: value });
 }
 
-function stamped(bytes: Uint8Array, what: string): Decoded<Stamped<unknown>> {
-  const d = fromBytes(bytes, what);
+function stamped(bytes: Uint8Array, what: string, strings?: SharedStrings): Decoded<Stamped<unknown>> {
+  const d = fromBytes(bytes, what, strings);
   if (!d.ok) return d;
   const x = d.value;
   if (!isObj(x) || typeof x['seq'] !== 'number' || !Number.isInteger(x['seq']) || x['seq'] < 0) return { ok: false, detail: `${what}: malformed` };
   return { ok: true, value: { seq: x['seq'], value: x['part'] } };
 }
 
-export function decodeSlot(bytes: Uint8Array): Decoded<Stamped<SlotState>> {
-  const d = stamped(bytes, 'slot');
+export function decodeSlot(bytes: Uint8Array, strings?: SharedStrings): Decoded<Stamped<SlotState>> {
+  const d = stamped(bytes, 'slot', strings);
   if (!d.ok) return d;
   const x = d.value.value;
   if (!isObj(x) || typeof x['status'] !== 'string') return { ok: false, detail: 'slot: malformed' };
@@ -150,8 +164,8 @@ export function decodeSlot(bytes: Uint8Array): Decoded<Stamped<SlotState>> {
 
 // ---- MSD trackers ------------------------------------------------------------------------------------------
 
-export function decodeReel(bytes: Uint8Array): Decoded<Stamped<MsdReel>> {
-  const d = stamped(bytes, 'MSD reel');
+export function decodeReel(bytes: Uint8Array, strings?: SharedStrings): Decoded<Stamped<MsdReel>> {
+  const d = stamped(bytes, 'MSD reel', strings);
   if (!d.ok) return d;
   const x = d.value.value;
   if (!isObj(x) || typeof x['key'] !== 'string' || !isObj(x['tracker']) || (x['tracker'] as { v?: unknown }).v !== TRACKER_VERSION) {
@@ -197,8 +211,8 @@ export function coreOf(s: CoreState, journalSeq: number, bootCount: number): Sto
   };
 }
 
-export function decodeCore(bytes: Uint8Array): Decoded<StoredCore> {
-  const d = fromBytes(bytes, 'station state');
+export function decodeCore(bytes: Uint8Array, strings?: SharedStrings): Decoded<StoredCore> {
+  const d = fromBytes(bytes, 'station state', strings);
   if (!d.ok) return d;
   const x = d.value;
   const nums = ['journalSeq', 'generation', 'boards', 'orderBoards', 'bootCount'];
@@ -208,8 +222,8 @@ export function decodeCore(bytes: Uint8Array): Decoded<StoredCore> {
   return { ok: true, value: x as unknown as StoredCore };
 }
 
-export function decodeBadges(bytes: Uint8Array): Decoded<ReadonlyMap<string, Badge>> {
-  const d = fromBytes(bytes, 'badges');
+export function decodeBadges(bytes: Uint8Array, strings?: SharedStrings): Decoded<ReadonlyMap<string, Badge>> {
+  const d = fromBytes(bytes, 'badges', strings);
   if (!d.ok) return d;
   if (!Array.isArray(d.value)) return { ok: false, detail: 'badges: malformed' };
   const m = new Map<string, Badge>();
