@@ -423,7 +423,10 @@ export class Station {
         this.emit({ kind: 'fault', reason: r.reason, detail: `state store key ${key}: ${r.detail}` });
       }
     };
-    const orderChanged = s.setup.order !== p.setup.order || s.order !== p.order;
+    // The order's own board count waits for the periodic checkpoint like the station's (the persisted copy keeps
+    // the count last written), so only the order itself, its terms and digest count as a change here.
+    const orderChanged =
+      s.setup.order !== p.setup.order || s.order?.terms !== p.order?.terms || s.order?.digest !== p.order?.digest || s.order?.activatedAt !== p.order?.activatedAt;
     if (orderChanged) {
       if (s.setup.order === undefined || s.order === undefined) put(K.order, undefined);
       else if (s.setup.order?.order !== p.setup.order?.order || s.order.digest !== p.order?.digest || s.order.terms !== p.order?.terms) {
@@ -442,12 +445,16 @@ export class Station {
       if (a === p.setup.slots[i] && sameOrder) continue;
       put(K.slot0 + i, a === undefined ? undefined : persist.stampedBytes(seq, a));
     }
-    if (s.msd !== p.msd) {
+    if (s.msd !== p.msd || full) {
       for (const [k, r] of s.msd) {
-        const before = p.msd.get(k);
-        if (before === r) continue;
+        const before = this.seenReels.get(k);
+        if (before === r && !(full && this.lagging.has(k))) continue;
         // A tracker only integrated by samples and time (no event, no host fact) waits for the periodic checkpoint.
-        if (!full && before !== undefined && before.hostBlock === r.hostBlock && before.tracker.place === r.tracker.place && sameFacts(before, r)) continue;
+        if (!full && before !== undefined && before.hostBlock === r.hostBlock && before.tracker.place === r.tracker.place && sameFacts(before, r)) {
+          this.seenReels.set(k, r);
+          this.lagging.add(k);
+          continue;
+        }
         let key = this.msdKeys.get(k);
         if (key === undefined) {
           const used = new Set(this.msdKeys.values());
@@ -456,13 +463,15 @@ export class Station {
           this.msdKeys.set(k, key);
         }
         put(key, persist.stampedBytes(seq, r));
-        this.persistedReels.set(k, r);
+        this.seenReels.set(k, r);
+        this.lagging.delete(k);
       }
       for (const [k, key] of this.msdKeys) {
         if (s.msd.has(k)) continue;
         put(key, undefined);
         this.msdKeys.delete(k);
-        this.persistedReels.delete(k);
+        this.seenReels.delete(k);
+        this.lagging.delete(k);
       }
     }
     if (s.badges !== p.badges) put(K.badges, persist.badgesBytes(s.badges));
@@ -480,20 +489,17 @@ export class Station {
     // What was not written stays "changed" for the next checkpoint: keep the old references for those parts.
     this.persisted = full
       ? s
-      : { ...s, msd: this.mergedReels(s), boards: coreChanged ? s.boards : p.boards, order: coreChanged || s.order === undefined || p.order === undefined ? s.order : { ...s.order, boards: p.order.boards } };
+      : { ...s, boards: coreChanged ? s.boards : p.boards, order: coreChanged || s.order === undefined || p.order === undefined ? s.order : { ...s.order, boards: p.order.boards } };
     if (full) this.lastCheckpointMono = this.hal.clock.monotonicMs();
   }
 
-  /** The trackers as last written, for the parts a partial checkpoint left for later. */
-  private persistedReels = new Map<string, MsdReel>();
-  private mergedReels(s: CoreState): ReadonlyMap<string, MsdReel> {
-    const out = new Map<string, MsdReel>();
-    for (const k of s.msd.keys()) {
-      const w = this.persistedReels.get(k);
-      if (w !== undefined) out.set(k, w);
-    }
-    return out;
-  }
+  /**
+   * Each tracker as the last checkpoint saw it, and the ones whose flash copy lags it (a partial checkpoint left a
+   * sample-only change for the periodic one). What lags differs from flash only in what samples and time change, so
+   * the next change is judged against what was seen; only current trackers are held, never a second copy of one.
+   */
+  private seenReels = new Map<string, MsdReel>();
+  private lagging = new Set<string>();
 
   /** Periodic work before a tick: the sensor, and MSD floor life integrated and checkpointed. */
   private housekeeping(): void {
