@@ -78,7 +78,7 @@ describe('the host end of a station link', () => {
     }
     expect(client.queued).toBe(0);
     expect(acked).toBe(120);
-    expect(r.station.state.setup.reels.byId.size).toBe(120);
+    expect(r.station.state.setup.reels.records.length).toBe(120);
   });
 
   it('a refused work order is reported with the station\'s reason and the old one is kept', () => {

@@ -6,7 +6,7 @@ export { RIGHTS, ROLE_RANK, mayDo } from './operators';
 export { COMMANDS, classify } from './scan';
 export { classifyReading } from './sensor';
 export { rollForward } from './recover';
-export { reelView, remainingMinutes, advanced, broadcast, mslEnv } from './msd';
+export { reelView, remainingMinutes, advanced, broadcast, mslEnv, sharingReelViews } from './msd';
 export * as persist from './persist';
 export type * from './types';
 export { NO_TERMS } from './types';

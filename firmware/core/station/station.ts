@@ -20,7 +20,7 @@ import { fit } from '../setup/effects';
 import type { SetupEvent, SetupState, StepResult } from '../setup/types';
 import { acknowledge, clear, raise, unackedCritical } from './alarms';
 import type { StationConfig } from './config';
-import { bagOpened, broadcast, disposition, fromHostEvent, fromHostRecord, msdLookup, reelView, type BookResult } from './msd';
+import { bagOpened, broadcast, disposition, fromHostEvent, fromHostRecord, msdLookup, reelView, sharingReelViews, type BookResult } from './msd';
 import { login, mayDo, mayLoad, operatorId, putBadge, type Right } from './operators';
 import { evaluate, msdWarnings, OVERRIDABLE, sensorStale } from './permit';
 import { firstOffAgain, sameProgram } from './program';
@@ -86,6 +86,10 @@ const no = (reason: Reject, detail: string, extra: Partial<Reply> = {}): Reply =
  * After every input the permit is decided again; a change journals InterlockChanged.
  */
 export function decide(s: CoreState, input: StationInput, f: Facts): Decision {
+  return sharingReelViews(() => decided(s, input, f));
+}
+
+function decided(s: CoreState, input: StationInput, f: Facts): Decision {
   try {
     const d: Draft = { state: s, records: [] };
     const reply = dispatch(d, input, f);
