@@ -19,7 +19,7 @@ import type { SlotState } from '../core/setup/types';
 import type { Clock, DigitalOut, Flash, RandomBytes, StackLight, ThSensor } from '../platform/hal';
 import { Journal, type CursorItem, type JournalMountReport, type JournalStatus } from '../storage/journal';
 import { StateStore, type StoreMountReport } from '../storage/store';
-import { boardTrace, whereUsed, type BoardTrace, type JournalEntry, type OrderSlots } from '../core/trace/replay';
+import type { JournalEntry } from '../core/trace/replay';
 import { K, MAX_VALUE_BYTES, MSD0, STORE_KEYS } from './layout';
 import { stationView } from './view';
 import { decodeLayoutSet, encodeLayoutSet } from '../core/label/layout-store';
@@ -640,23 +640,6 @@ export class Station {
       const m = decodePayload(it.type, it.payload);
       if (m.ok) yield { seq: it.seq, at: it.at, message: m.message };
     }
-  }
-
-  /** The slot positions of an order this station holds (the active one), for trace replays. */
-  private orderSlots(): OrderSlots {
-    const o = this.core.setup.order?.order;
-    const digest = this.core.order?.digest;
-    return (a) => (o !== undefined && a.digest === digest ? o.slots.map((x) => x.position.trim()) : undefined);
-  }
-
-  /** The recall query on this station's journal: every board built with the lot. */
-  whereUsed(lot: string, mpn?: string): BoardTrace[] {
-    return whereUsed(this.entries(), lot, mpn, this.orderSlots());
-  }
-
-  /** What a board was built from, from this station's journal. */
-  boardTrace(unitId: string): BoardTrace | undefined {
-    return boardTrace(this.entries(), unitId, this.orderSlots());
   }
 
   /** Records from `from` on, at most `max` (stops early at `stop`), for the host link. */

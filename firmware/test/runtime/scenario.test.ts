@@ -1,5 +1,6 @@
 // The station through its public interface: a whole setup to the run permit, the first-off, and production.
 import { demoOrder } from '../setup/helpers';
+import { boardTraceOn, whereUsedOn } from '../../runtime/trace';
 import { host, recorded, rig, setUp } from './rig';
 
 describe('a station from boot to production', () => {
@@ -40,10 +41,10 @@ describe('traceability on the station journal', () => {
     r.station.input(host({ type: 'FirstOffResult', body: { at: 0, unitIdentifier: 'SN-0001', passed: true, inspector: 'QA-7', reason: 'OK', comment: '' } }));
     r.station.input({ kind: 'board', unitId: 'SN-0002' });
     // The CL21 capacitor on B1.F.1 is lot BI1BT6B; B1.F.6 holds lot BI1BT7C.
-    expect(r.station.whereUsed('BI1BT6B').map((b) => b.unitId)).toEqual(['SN-0001', 'SN-0002']);
-    expect(r.station.whereUsed('bi1bt7c', 'CL21A475KAQNNNE').map((b) => b.unitId)).toEqual(['SN-0001', 'SN-0002']);
-    expect(r.station.whereUsed('NO-SUCH-LOT')).toEqual([]);
-    const b = r.station.boardTrace('SN-0002')!;
+    expect(whereUsedOn(r.station, 'BI1BT6B').map((b) => b.unitId)).toEqual(['SN-0001', 'SN-0002']);
+    expect(whereUsedOn(r.station, 'bi1bt7c', 'CL21A475KAQNNNE').map((b) => b.unitId)).toEqual(['SN-0001', 'SN-0002']);
+    expect(whereUsedOn(r.station, 'NO-SUCH-LOT')).toEqual([]);
+    const b = boardTraceOn(r.station, 'SN-0002')!;
     expect(b).toMatchObject({ workOrder: 'WO-2026-11873', bomRevision: 'C', operator: 'OP-1', permitOn: true, firstOff: false, missing: [], recipe: { name: 'PCBA-4711-TOP', revision: '12' } });
     expect(b.slots.map((s) => s.position)).toEqual(['B1.F.1', 'B1.F.2', 'B1.F.3', 'B1.F.4', 'B1.F.5', 'B1.F.6']);
     expect(b.slots[3]).toMatchObject({ mpn: 'TPS548D22RVFR', msdRemainingS: expect.any(Number) });
