@@ -1,8 +1,7 @@
-// Bounded, validating field schemas on top of typed-binary. typed-binary's own leaves write whatever they are
-// given (a u8 of 300 wraps silently, strings are NUL-terminated and unbounded, arrays carry a u32 count).
-// A station must refuse such values with a reason, so every leaf here checks its range on write and on read,
-// carries its wire description for the generated docs, and fails with a FieldError naming the field.
-import { Measurer, MaxValue, Schema, type IMeasurer, type ISerialInput, type ISerialOutput, type Parsed } from 'typed-binary';
+// Bounded, validating field schemas: the one description of every message's bytes (messages.ts builds on them).
+// A station must refuse a value out of its range with a reason, so every leaf checks its range on write and on
+// read, carries its wire description for the generated docs, and fails with a FieldError naming the field.
+import { ByteReader, ByteWriter, Measurer, MaxValue } from './binary';
 import { Reason, REASONS, reasonName, type ReasonCode, type ReasonName } from './reasons';
 import { utf8Decode, utf8Length, utf8Write } from './utf8';
 
@@ -25,7 +24,12 @@ export class FieldError extends Error {
 }
 
 /** Every schema of the protocol can describe itself for PROTOCOL.md. */
-export abstract class Field<T> extends Schema<T> {
+export abstract class Field<T> {
+  /** The value type, for `Infer` (types only: nothing at run time). */
+  declare readonly __unwrapped: T;
+  abstract write(out: ByteWriter, v: T): void;
+  abstract read(inp: ByteReader): T;
+  abstract measure(v: T | MaxValue, m?: Measurer): Measurer;
   /** Wire layout, e.g. `u16`, `str ≤ 40 B`. */
   abstract readonly wire: string;
   /** What the field means, for the generated docs. */
@@ -36,8 +40,8 @@ export abstract class Field<T> extends Schema<T> {
   }
 }
 
-/** The value type a schema describes, inferred through typed-binary. */
-export type Infer<S extends Schema<unknown>> = Parsed<S['__unwrapped']>;
+/** The value type a schema describes. */
+export type Infer<S extends Field<unknown>> = S['__unwrapped'];
 
 const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 export { hasOwn };
@@ -58,7 +62,7 @@ export class UIntField extends Field<number> {
     const full = size === 1 ? 0xff : size === 2 ? 0xffff : 0xffffffff;
     this.wire = max < full ? `u${size * 8} ≤ ${max}` : `u${size * 8}`;
   }
-  write(out: ISerialOutput, v: number): void {
+  write(out: ByteWriter, v: number): void {
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > this.max) {
       throw outOfRange(`expected an integer 0..${this.max}, got ${String(v)}`);
     }
@@ -66,12 +70,12 @@ export class UIntField extends Field<number> {
     else if (this.size === 2) out.writeUint16(v);
     else out.writeUint32(v);
   }
-  read(inp: ISerialInput): number {
+  read(inp: ByteReader): number {
     const v = this.size === 1 ? inp.readUint8() : this.size === 2 ? inp.readUint16() : inp.readUint32();
     if (v > this.max) throw outOfRange(`${v} exceeds ${this.max}`);
     return v;
   }
-  measure(_: number | MaxValue, m: IMeasurer = new Measurer()): IMeasurer {
+  measure(_: number | MaxValue, m: Measurer = new Measurer()): Measurer {
     return m.add(this.size);
   }
 }
@@ -94,7 +98,7 @@ export class ScaledField extends Field<number> {
     this.hi = signed ? 2 ** (bits - 1) - 1 : 2 ** bits - 1;
     this.wire = `${signed ? 'i' : 'u'}${bits} ×${scale}`;
   }
-  write(out: ISerialOutput, v: number): void {
+  write(out: ByteWriter, v: number): void {
     const raw = typeof v === 'number' ? Math.round(v * this.scale) : NaN;
     if (!Number.isFinite(raw) || Math.abs(raw - v * this.scale) > 1e-6 || raw < this.lo || raw > this.hi) {
       throw outOfRange(`${String(v)} is not a multiple of 1/${this.scale} in ${this.lo / this.scale}..${this.hi / this.scale}`);
@@ -105,7 +109,7 @@ export class ScaledField extends Field<number> {
     } else if (this.signed) out.writeInt32(raw);
     else out.writeUint32(raw);
   }
-  read(inp: ISerialInput): number {
+  read(inp: ByteReader): number {
     const raw =
       this.size === 2
         ? this.signed
@@ -116,23 +120,23 @@ export class ScaledField extends Field<number> {
           : inp.readUint32();
     return raw / this.scale;
   }
-  measure(_: number | MaxValue, m: IMeasurer = new Measurer()): IMeasurer {
+  measure(_: number | MaxValue, m: Measurer = new Measurer()): Measurer {
     return m.add(this.size);
   }
 }
 
 export class BoolField extends Field<boolean> {
   readonly wire = 'u8 (0 or 1)';
-  write(out: ISerialOutput, v: boolean): void {
+  write(out: ByteWriter, v: boolean): void {
     if (typeof v !== 'boolean') throw outOfRange(`expected a boolean, got ${String(v)}`);
     out.writeUint8(v ? 1 : 0);
   }
-  read(inp: ISerialInput): boolean {
+  read(inp: ByteReader): boolean {
     const b = inp.readUint8();
     if (b > 1) throw outOfRange(`boolean byte ${b}`);
     return b === 1;
   }
-  measure(_: boolean | MaxValue, m: IMeasurer = new Measurer()): IMeasurer {
+  measure(_: boolean | MaxValue, m: Measurer = new Measurer()): Measurer {
     return m.add(1);
   }
 }
@@ -145,23 +149,21 @@ export class StrField extends Field<string> {
     if (maxBytes > 255) throw new Error('str maximum is 255 bytes');
     this.wire = `str ≤ ${maxBytes} B`;
   }
-  write(out: ISerialOutput, v: string): void {
+  write(out: ByteWriter, v: string): void {
     if (typeof v !== 'string') throw outOfRange(`expected a string, got ${String(v)}`);
     const n = utf8Length(v);
     if (n > this.maxBytes) throw outOfRange(`text is ${n} bytes, maximum ${this.maxBytes}`);
     out.writeUint8(n);
     utf8Write(v, (b) => out.writeUint8(b));
   }
-  read(inp: ISerialInput): string {
+  read(inp: ByteReader): string {
     const n = inp.readUint8();
     if (n > this.maxBytes) throw outOfRange(`text is ${n} bytes, maximum ${this.maxBytes}`);
-    const bytes = new Uint8Array(n);
-    for (let i = 0; i < n; i++) bytes[i] = inp.readUint8();
-    const s = utf8Decode(bytes);
+    const s = utf8Decode(inp.readView(n));
     if (s === undefined) throw new FieldError(Reason.BAD_UTF8, '', 'text is not valid UTF-8');
     return s;
   }
-  measure(v: string | MaxValue, m: IMeasurer = new Measurer()): IMeasurer {
+  measure(v: string | MaxValue, m: Measurer = new Measurer()): Measurer {
     return m.add(1 + (v === MaxValue ? this.maxBytes : utf8Length(v)));
   }
 }
@@ -175,21 +177,19 @@ export class BytesField extends Field<Uint8Array> {
     this.prefix = maxBytes > 255 ? 2 : 1;
     this.wire = `bytes ≤ ${maxBytes} B (u${this.prefix * 8} length)`;
   }
-  write(out: ISerialOutput, v: Uint8Array): void {
+  write(out: ByteWriter, v: Uint8Array): void {
     if (!(v instanceof Uint8Array)) throw outOfRange('expected bytes');
     if (v.length > this.maxBytes) throw outOfRange(`${v.length} bytes, maximum ${this.maxBytes}`);
     if (this.prefix === 1) out.writeUint8(v.length);
     else out.writeUint16(v.length);
     for (let i = 0; i < v.length; i++) out.writeUint8(v[i]!);
   }
-  read(inp: ISerialInput): Uint8Array {
+  read(inp: ByteReader): Uint8Array {
     const n = this.prefix === 1 ? inp.readUint8() : inp.readUint16();
     if (n > this.maxBytes) throw outOfRange(`${n} bytes, maximum ${this.maxBytes}`);
-    const bytes = new Uint8Array(n);
-    for (let i = 0; i < n; i++) bytes[i] = inp.readUint8();
-    return bytes;
+    return inp.readView(n).slice();
   }
-  measure(v: Uint8Array | MaxValue, m: IMeasurer = new Measurer()): IMeasurer {
+  measure(v: Uint8Array | MaxValue, m: Measurer = new Measurer()): Measurer {
     return m.add(this.prefix + (v === MaxValue ? this.maxBytes : v.length));
   }
 }
@@ -201,18 +201,18 @@ export class EnumField<V extends string> extends Field<V> {
     super();
     if (values.length > 256) throw new Error('enum has more than 256 values');
   }
-  write(out: ISerialOutput, v: Parsed<V>): void {
+  write(out: ByteWriter, v: V): void {
     const i = this.values.indexOf(v as V);
     if (i < 0) throw outOfRange(`${String(v)} is not one of ${this.values.join('|')}`);
     out.writeUint8(i);
   }
-  read(inp: ISerialInput): Parsed<V> {
+  read(inp: ByteReader): V {
     const i = inp.readUint8();
     const v = this.values[i];
     if (v === undefined) throw outOfRange(`enum index ${i} is undefined`);
-    return v as Parsed<V>;
+    return v as V;
   }
-  measure(_: Parsed<V> | MaxValue, m: IMeasurer = new Measurer()): IMeasurer {
+  measure(_: V | MaxValue, m: Measurer = new Measurer()): Measurer {
     return m.add(1);
   }
 }
@@ -226,7 +226,7 @@ export class OptField<T> extends Field<T | undefined> {
     super();
     this.wire = `opt ${inner.wire}`;
   }
-  write(out: ISerialOutput, v: Parsed<T> | undefined): void {
+  write(out: ByteWriter, v: T | undefined): void {
     if (v === undefined) {
       out.writeUint8(0);
       return;
@@ -234,12 +234,12 @@ export class OptField<T> extends Field<T | undefined> {
     out.writeUint8(1);
     this.inner.write(out, v);
   }
-  read(inp: ISerialInput): Parsed<T> | undefined {
+  read(inp: ByteReader): T | undefined {
     const flag = inp.readUint8();
     if (flag > 1) throw outOfRange(`presence byte ${flag}`);
     return flag === 1 ? this.inner.read(inp) : undefined;
   }
-  measure(v: Parsed<T> | undefined | MaxValue, m: IMeasurer = new Measurer()): IMeasurer {
+  measure(v: T | undefined | MaxValue, m: Measurer = new Measurer()): Measurer {
     m.add(1);
     if (v !== undefined) this.inner.measure(v, m);
     return m;
@@ -257,22 +257,22 @@ export class ListField<T> extends Field<T[]> {
     if (maxItems > 255) throw new Error('list maximum is 255 items');
     this.wire = `list ≤ ${maxItems} (u8 count)`;
   }
-  write(out: ISerialOutput, v: Parsed<T>[]): void {
+  write(out: ByteWriter, v: T[]): void {
     if (!Array.isArray(v)) throw outOfRange('expected a list');
     if (v.length > this.maxItems) throw outOfRange(`${v.length} items, maximum ${this.maxItems}`);
     out.writeUint8(v.length);
     for (let i = 0; i < v.length; i++) {
       try {
-        this.inner.write(out, v[i] as Parsed<T>);
+        this.inner.write(out, v[i] as T);
       } catch (e) {
         throw e instanceof FieldError ? e.within(`[${i}]`) : e;
       }
     }
   }
-  read(inp: ISerialInput): Parsed<T>[] {
+  read(inp: ByteReader): T[] {
     const n = inp.readUint8();
     if (n > this.maxItems) throw outOfRange(`${n} items, maximum ${this.maxItems}`);
-    const items: Parsed<T>[] = [];
+    const items: T[] = [];
     for (let i = 0; i < n; i++) {
       try {
         items.push(this.inner.read(inp));
@@ -282,7 +282,7 @@ export class ListField<T> extends Field<T[]> {
     }
     return items;
   }
-  measure(v: Parsed<T>[] | MaxValue, m: IMeasurer = new Measurer()): IMeasurer {
+  measure(v: T[] | MaxValue, m: Measurer = new Measurer()): Measurer {
     m.add(1);
     if (v === MaxValue) {
       const one = this.inner.measure(MaxValue).size;
@@ -296,19 +296,19 @@ export class ListField<T> extends Field<T[]> {
 /** A reason code: u16 on the wire, its name in TypeScript and JSON. Unknown numbers are refused. */
 export class ReasonField extends Field<ReasonName> {
   readonly wire = 'u16 reason';
-  write(out: ISerialOutput, v: ReasonName): void {
+  write(out: ByteWriter, v: ReasonName): void {
     // Own keys only: `REASONS['toString']` would find Object.prototype and be sent as code 0 (OK).
     const def = typeof v === 'string' && hasOwn(REASONS, v) ? (REASONS as Record<string, { code: number }>)[v] : undefined;
     if (def === undefined) throw outOfRange(`${String(v)} is not a reason name`);
     out.writeUint16(def.code);
   }
-  read(inp: ISerialInput): ReasonName {
+  read(inp: ByteReader): ReasonName {
     const code = inp.readUint16();
     const name = reasonName(code);
     if (name === undefined) throw outOfRange(`reason code ${code} is undefined`);
     return name;
   }
-  measure(_: ReasonName | MaxValue, m: IMeasurer = new Measurer()): IMeasurer {
+  measure(_: ReasonName | MaxValue, m: Measurer = new Measurer()): Measurer {
     return m.add(2);
   }
 }
@@ -335,21 +335,21 @@ export class FlagsField<V extends string> extends Field<(V | UnknownFlag)[]> {
     if (n < this.names.length) throw outOfRange(`${String(name)} is not one of ${this.names.join('|')} or bitN for an unnamed bit ${this.names.length}..31`);
     return n;
   }
-  write(out: ISerialOutput, v: Parsed<(V | UnknownFlag)[]>): void {
+  write(out: ByteWriter, v: (V | UnknownFlag)[]): void {
     if (!Array.isArray(v)) throw outOfRange('expected a list of flag names');
     let bits = 0;
     for (const name of v) bits |= 1 << this.bitOf(name);
     out.writeUint32(bits >>> 0);
   }
-  read(inp: ISerialInput): Parsed<(V | UnknownFlag)[]> {
+  read(inp: ByteReader): (V | UnknownFlag)[] {
     const bits = inp.readUint32();
     const out: (V | UnknownFlag)[] = [];
     for (let i = 0; i < 32; i++) {
       if (((bits >>> i) & 1) === 1) out.push(i < this.names.length ? this.names[i]! : (`bit${i}` as UnknownFlag));
     }
-    return out as Parsed<(V | UnknownFlag)[]>;
+    return out as (V | UnknownFlag)[];
   }
-  measure(_: Parsed<(V | UnknownFlag)[]> | MaxValue, m: IMeasurer = new Measurer()): IMeasurer {
+  measure(_: (V | UnknownFlag)[] | MaxValue, m: Measurer = new Measurer()): Measurer {
     return m.add(4);
   }
 }
@@ -361,16 +361,14 @@ export class FixedBytesField extends Field<Uint8Array> {
     super();
     this.wire = `bytes[${size}]`;
   }
-  write(out: ISerialOutput, v: Uint8Array): void {
+  write(out: ByteWriter, v: Uint8Array): void {
     if (!(v instanceof Uint8Array) || v.length !== this.size) throw outOfRange(`expected exactly ${this.size} bytes`);
     for (let i = 0; i < v.length; i++) out.writeUint8(v[i]!);
   }
-  read(inp: ISerialInput): Uint8Array {
-    const bytes = new Uint8Array(this.size);
-    for (let i = 0; i < this.size; i++) bytes[i] = inp.readUint8();
-    return bytes;
+  read(inp: ByteReader): Uint8Array {
+    return inp.readView(this.size).slice();
   }
-  measure(_: Uint8Array | MaxValue, m: IMeasurer = new Measurer()): IMeasurer {
+  measure(_: Uint8Array | MaxValue, m: Measurer = new Measurer()): Measurer {
     return m.add(this.size);
   }
 }
@@ -390,7 +388,7 @@ export class StructField<P extends FieldMap> extends Field<Flatten<StructValue<P
   constructor(readonly fields: P) {
     super();
   }
-  write(out: ISerialOutput, v: Parsed<Flatten<StructValue<P>>>): void {
+  write(out: ByteWriter, v: Flatten<StructValue<P>>): void {
     if (typeof v !== 'object' || v === null) throw outOfRange('expected an object');
     const rec = v as Record<string, unknown>;
     for (const key of Object.keys(this.fields)) {
@@ -401,7 +399,7 @@ export class StructField<P extends FieldMap> extends Field<Flatten<StructValue<P
       }
     }
   }
-  read(inp: ISerialInput): Parsed<Flatten<StructValue<P>>> {
+  read(inp: ByteReader): Flatten<StructValue<P>> {
     const rec: Record<string, unknown> = {};
     for (const key of Object.keys(this.fields)) {
       let value: unknown;
@@ -412,9 +410,9 @@ export class StructField<P extends FieldMap> extends Field<Flatten<StructValue<P
       }
       if (value !== undefined) rec[key] = value;
     }
-    return rec as Parsed<Flatten<StructValue<P>>>;
+    return rec as Flatten<StructValue<P>>;
   }
-  measure(v: Parsed<Flatten<StructValue<P>>> | MaxValue, m: IMeasurer = new Measurer()): IMeasurer {
+  measure(v: Flatten<StructValue<P>> | MaxValue, m: Measurer = new Measurer()): Measurer {
     const rec = v as Record<string, unknown>;
     for (const key of Object.keys(this.fields)) {
       (this.fields[key] as Field<unknown>).measure(v === MaxValue ? MaxValue : rec[key], m);

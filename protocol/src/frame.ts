@@ -2,7 +2,7 @@
 // The CRC tells line noise from forgery: a bad CRC is a damaged frame, a good CRC with a bad MAC is an attack
 // or a wrong key. The MAC is HMAC-SHA-256 over header and payload, truncated to 16 bytes. Which key makes the
 // MAC (a direction key or a session key) is the session's business (session.ts); this module only seals and opens.
-import { BufferReader, BufferWriter } from 'typed-binary';
+import { ByteReader, ByteWriter } from './binary';
 import { cobsEncodeInto, cobsMaxEncodedLength } from './cobs';
 import { crc32 } from './crc32';
 import { f, FieldError, hasOwn, type Infer } from './fields';
@@ -71,19 +71,17 @@ export type EncodeResult =
   | { readonly ok: true; readonly wire: Uint8Array; readonly body: Uint8Array }
   | { readonly ok: false; readonly reason: ReasonName; readonly detail: string };
 
-const LE = { endianness: 'little' } as const;
-
 /** Encodes a message payload alone (no header), or explains why it cannot be. */
 export function encodePayload(message: Message): { ok: true; payload: Uint8Array } | { ok: false; reason: ReasonName; detail: string } {
   const name = message.type;
   if (typeof name !== 'string' || !hasOwn(MESSAGES, name)) {
     return { ok: false, reason: 'UNKNOWN_MESSAGE_TYPE', detail: `no message named ${String(name)}` };
   }
-  const schema = MESSAGES[name].schema as unknown as { write(out: BufferWriter, v: unknown): void };
+  const schema = MESSAGES[name].schema as unknown as { write(out: ByteWriter, v: unknown): void };
   // Written straight into a buffer of the maximum payload size: one pass validates every field (errors name
   // it) and a payload that does not fit runs off the end instead of being measured first.
   const scratch = (payloadScratch ??= new ArrayBuffer(MAX_PAYLOAD));
-  const writer = new BufferWriter(scratch, LE);
+  const writer = new ByteWriter(scratch);
   try {
     schema.write(writer, message.body);
   } catch (e) {
@@ -93,7 +91,7 @@ export function encodePayload(message: Message): { ok: true; payload: Uint8Array
     }
     return { ok: false, reason: 'FIELD_OUT_OF_RANGE', detail: `${name}: ${String(e)}` };
   }
-  return { ok: true, payload: new Uint8Array(scratch.slice(0, writer.currentByteOffset)) };
+  return { ok: true, payload: new Uint8Array(scratch.slice(0, writer.offset)) };
 }
 
 /** Made on first use: XS freezes what a preloaded module creates at load time. */
@@ -150,7 +148,7 @@ export function encodeRawFrame(h: FrameHeader, payload: Uint8Array, key: MacKey)
   };
   const body = new Uint8Array(HEADER_BYTES + payload.length + MAC_BYTES + CRC_BYTES);
   try {
-    HeaderWire.write(new BufferWriter(body.buffer, LE), wireHeader);
+    HeaderWire.write(new ByteWriter(body.buffer), wireHeader);
   } catch (e) {
     return { ok: false, reason: 'FIELD_OUT_OF_RANGE', detail: `header.${e instanceof Error ? e.message : String(e)}` };
   }
@@ -204,7 +202,7 @@ export function unseal(body: Uint8Array): Unsealed {
   if (sent !== actual) {
     return { ok: false, reason: 'BAD_CRC', detail: `CRC ${hex32(sent)} on the wire, ${hex32(actual)} computed` };
   }
-  const w = HeaderWire.read(new BufferReader(body.slice(0, HEADER_BYTES).buffer, LE));
+  const w = HeaderWire.read(new ByteReader(body.subarray(0, HEADER_BYTES)));
   const header: FrameHeader = {
     versionMajor: w.version >> 4,
     versionMinor: w.version & 0x0f,
@@ -243,9 +241,9 @@ export function decodePayload(
   if (name === undefined) {
     return { ok: false, reason: 'UNKNOWN_MESSAGE_TYPE', detail: `message type 0x${messageType.toString(16).padStart(2, '0')}` };
   }
-  const schema = MESSAGES[name].schema as unknown as { read(inp: BufferReader): unknown };
-  // A fresh buffer: a reader on a subarray could read past the payload into the MAC.
-  const reader = new BufferReader(payload.slice().buffer, LE);
+  const schema = MESSAGES[name].schema as unknown as { read(inp: ByteReader): unknown };
+  // The reader ends where the payload ends: it can never read on into the MAC.
+  const reader = new ByteReader(payload);
   let body: unknown;
   try {
     body = schema.read(reader);
@@ -253,14 +251,11 @@ export function decodePayload(
     if (e instanceof FieldError) return { ok: false, reason: reasonOf(e), detail: `${name}.${e.message}` };
     return { ok: false, reason: 'MALFORMED_PAYLOAD', detail: `${name}: payload ends early (${payload.length} bytes)` };
   }
-  if (reader.currentByteOffset > payload.length) {
-    return { ok: false, reason: 'MALFORMED_PAYLOAD', detail: `${name}: payload ends early (${payload.length} bytes)` };
-  }
-  if (reader.currentByteOffset < payload.length && !allowTrailing) {
+  if (reader.offset < payload.length && !allowTrailing) {
     return {
       ok: false,
       reason: 'MALFORMED_PAYLOAD',
-      detail: `${name}: ${payload.length - reader.currentByteOffset} bytes after the last field`,
+      detail: `${name}: ${payload.length - reader.offset} bytes after the last field`,
     };
   }
   return { ok: true, message: { type: name, body } as Message };

@@ -1,4 +1,4 @@
-// The message catalogue: one typed-binary schema per message type. This table is the source of truth for the
+// The message catalogue: one schema (fields.ts) per message type. This table is the source of truth for the
 // payload layouts, the TypeScript types (inferred, never restated) and the message tables of PROTOCOL.md.
 // Field names follow IPC-CFX (camelCased) wherever the meaning is the same.
 import { f, type Infer } from './fields';

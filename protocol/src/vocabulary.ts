@@ -1,5 +1,5 @@
 // The enumerations the messages are written in, on their own so that domain code can use them without pulling
-// in every message schema (and typed-binary) with them. Order matters: a value's index is its wire encoding.
+// in every message schema with them. Order matters: a value's index is its wire encoding.
 export const MSD_LEVELS = ['1', '2', '2a', '3', '4', '5', '5a', '6'] as const;
 export type MsdLevel = (typeof MSD_LEVELS)[number];
 export const THICKNESS_CLASSES = ['unknown', 'thick', 'medium', 'thin'] as const;

@@ -274,7 +274,7 @@ export async function protocolBench(): Promise<Section> {
     '',
     'One operation = one message sent by one end\'s session and judged by the other\'s, in an established session. "Frame" includes',
     'the counter, HMAC-SHA-256 under the session key (pure TypeScript, as on the device), CRC-32, COBS and the full check sequence',
-    'of §4; "payload" is the typed-binary schema codec alone.',
+    'of §4; "payload" is the schema codec alone (fields.ts).',
     '',
     '| message | payload B | frame ops/s | payload ops/s | `JSON.stringify`+`parse` ops/s | payload vs JSON |',
     '|---|---|---|---|---|---|',
@@ -339,8 +339,8 @@ export async function protocolBench(): Promise<Section> {
   lines.push(
     '### Protocol bundle',
     '',
-    `esbuild, \`platform: "neutral"\`, ES2020, minified: **${(b.bytes / 1024).toFixed(1)} KiB** (${(gz / 1024).toFixed(1)} KiB gzipped), typed-binary and the`,
-    'field documentation strings included. Runs unchanged in QuickJS (`tools/test/engine.test.ts`).',
+    `esbuild, \`platform: "neutral"\`, ES2020, minified: **${(b.bytes / 1024).toFixed(1)} KiB** (${(gz / 1024).toFixed(1)} KiB gzipped), the field`,
+    'documentation strings included. Runs unchanged in QuickJS (`tools/test/engine.test.ts`).',
     '',
   );
   return { title: 'Station protocol', body: lines.join('\n') };

@@ -46,7 +46,7 @@ describe('the arrows point down', () => {
     const bad: string[] = [];
     for (const m of text.matchAll(IMPORT)) {
       const spec = m[1] ?? m[2]!;
-      if (!spec.startsWith('.')) continue; // packages (typed-binary in protocol; Node and npm in tools and tests)
+      if (!spec.startsWith('.')) continue; // packages (Node and npm in tools and tests)
       const target = relative(ROOT, resolve(dirname(join(ROOT, file)), spec));
       const to = layer(target);
       if (!(ALLOWED[from] ?? []).includes(to)) bad.push(`${spec} (${to})`);
@@ -54,7 +54,7 @@ describe('the arrows point down', () => {
     expect(bad).toEqual([]);
   });
 
-  it('firmware and protocol code imports no package but typed-binary', () => {
+  it('firmware and protocol code imports no package', () => {
     // The one exception: the Moddable main module opens the device (SDK modules that exist only on the controller).
     const sdk = (file: string, spec: string) => file === join('firmware', 'platform', 'moddable', 'main.ts') && /^(embedded:|timer$|time$|microseconds$|mc\/config$)/.test(spec);
     const bad: string[] = [];
@@ -65,7 +65,7 @@ describe('the arrows point down', () => {
       const text = readFileSync(join(ROOT, file), 'utf8');
       for (const m of text.matchAll(IMPORT)) {
         const spec = m[1] ?? m[2]!;
-        if (!spec.startsWith('.') && spec !== 'typed-binary' && !sdk(file, spec)) bad.push(`${file}: ${spec}`);
+        if (!spec.startsWith('.') && !sdk(file, spec)) bad.push(`${file}: ${spec}`);
       }
     }
     expect(bad).toEqual([]);

@@ -51,8 +51,7 @@ describe('protocol bundle in an embedded-class engine', () => {
   });
 
   it('builds for platform "neutral" and uses no host globals', () => {
-    // typed-binary's own string schema would reach for TextEncoder lazily; the protocol never uses it, and
-    // the QuickJS run below (an engine without TextEncoder) proves that.
+    // The protocol brings its own UTF-8 codec; the QuickJS run below (an engine without TextEncoder) proves it.
     for (const host of HOST_GLOBALS) expect(code).not.toMatch(host);
   });
 

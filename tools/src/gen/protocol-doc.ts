@@ -1,7 +1,7 @@
 // Renders the generated sections of protocol/PROTOCOL.md from the schemas, the reason table and the limits.
 // Prose lives in PROTOCOL.md itself; only the text between `<!-- BEGIN GENERATED: x -->` and
 // `<!-- END GENERATED: x -->` is replaced, so the tables can never drift from the code.
-import { MaxValue } from 'typed-binary';
+import { MaxValue } from '../../../protocol/src/binary';
 import {
   EnumField,
   FlagsField,
