@@ -4,16 +4,16 @@ import type { Badge, CoreState, Operator, Reject, Role } from './types';
 
 export const ROLE_RANK: { readonly [R in Role]: number } = { operator: 0, technician: 1, supervisor: 2, engineer: 3 };
 
-/** What each action needs. */
+/** What each action needs; `what` is its description for people (the docs, `warden station commands`). */
 export const RIGHTS = {
-  'load reels (scan slot and reel, splice, unload, move, open a bag)': 'operator',
-  'ask the host for an override': 'operator',
-  'enter a lot by hand (manual lot entry)': 'technician',
-  'acknowledge alarms': 'technician',
-  'grant an override at the station (time-limited, with a reason)': 'supervisor',
-  'record a first-off verdict, allow a new first-off after a failure': 'supervisor',
-  'release or scrap an MSD reel': 'supervisor',
-} as const satisfies Record<string, Role>;
+  load: { role: 'operator', what: 'load reels (scan slot and reel, splice, unload, move, open a bag)' },
+  requestOverride: { role: 'operator', what: 'ask the host for an override' },
+  manualLot: { role: 'technician', what: 'enter a lot by hand (manual lot entry)' },
+  ackAlarms: { role: 'technician', what: 'acknowledge raised alarms' },
+  grantOverride: { role: 'supervisor', what: 'grant an override at the station (time-limited, with a reason)' },
+  firstOff: { role: 'supervisor', what: 'record a first-off verdict, allow a new first-off after a failure' },
+  msdRelease: { role: 'supervisor', what: 'release or scrap an MSD reel' },
+} as const satisfies Record<string, { role: Role; what: string }>;
 
 export type Right = keyof typeof RIGHTS;
 
@@ -21,12 +21,12 @@ export type Right = keyof typeof RIGHTS;
 export function mayDo(s: CoreState, right: Right): Reject | undefined {
   const op = s.operator;
   if (op === undefined) return 'OPERATOR_REQUIRED';
-  return ROLE_RANK[op.role] >= ROLE_RANK[RIGHTS[right]] ? undefined : 'RIGHTS_INSUFFICIENT';
+  return ROLE_RANK[op.role] >= ROLE_RANK[RIGHTS[right].role] ? undefined : 'RIGHTS_INSUFFICIENT';
 }
 
 /** Loading rights, waived when the configuration does not ask for a login. */
 export function mayLoad(s: CoreState): Reject | undefined {
-  return s.config['operators.requireLogin'] ? mayDo(s, 'load reels (scan slot and reel, splice, unload, move, open a bag)') : undefined;
+  return s.config['operators.requireLogin'] ? mayDo(s, 'load') : undefined;
 }
 
 /** The operator id for records; '' when nobody is logged in. */

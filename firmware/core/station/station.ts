@@ -120,7 +120,7 @@ function dispatch(d: Draft, input: StationInput, f: Facts): Reply {
     case 'bag-opened':
       return loading(d, f) ?? openBag(d, readLabel(d, input.data), { ...(input.hic10 === undefined ? {} : { hic10: input.hic10 }), ...(input.hic60 === undefined ? {} : { hic60: input.hic60 }) }, f);
     case 'manual-lot': {
-      const who = mayDo(d.state, 'enter a lot by hand (manual lot entry)');
+      const who = mayDo(d.state, 'manualLot');
       return who !== undefined ? no(who, 'a technician or above must be logged in to enter a lot by hand') : manualLot(d, input.entry, operatorId(d.state), f);
     }
     case 'logout':
@@ -130,15 +130,15 @@ function dispatch(d: Draft, input: StationInput, f: Facts): Reply {
     case 'override-request':
       return requestOverride(d, input, f);
     case 'first-off': {
-      const who = mayDo(d.state, 'record a first-off verdict, allow a new first-off after a failure');
+      const who = mayDo(d.state, 'firstOff');
       return who !== undefined ? no(who, 'a supervisor must be logged in to record a first-off verdict') : firstOffVerdict(d, input.passed, operatorId(d.state), input.ncr ?? '', undefined, f);
     }
     case 'first-off-restart': {
-      const who = mayDo(d.state, 'record a first-off verdict, allow a new first-off after a failure');
+      const who = mayDo(d.state, 'firstOff');
       return who !== undefined ? no(who, 'a supervisor must be logged in to allow a new first-off') : restartFirstOff(d, operatorId(d.state), input.comment, f);
     }
     case 'ack-alarms': {
-      const who = mayDo(d.state, 'acknowledge alarms');
+      const who = mayDo(d.state, 'ackAlarms');
       return who !== undefined ? no(who, 'a technician or above must be logged in to acknowledge alarms') : ackAlarms(d, operatorId(d.state), f);
     }
     case 'plc': {
@@ -292,13 +292,13 @@ function command(d: Draft, name: NonNullable<CoreState['command']>['name'], arg:
       return logout(d, f);
     case 'ack': {
       d.state = { ...d.state, command: undefined };
-      const who = mayDo(d.state, 'acknowledge alarms');
+      const who = mayDo(d.state, 'ackAlarms');
       return who !== undefined ? no(who, 'a technician or above must be logged in to acknowledge alarms') : ackAlarms(d, operatorId(d.state), f);
     }
     case 'first-off-pass':
     case 'first-off-fail': {
       d.state = { ...d.state, command: undefined };
-      const who = mayDo(d.state, 'record a first-off verdict, allow a new first-off after a failure');
+      const who = mayDo(d.state, 'firstOff');
       if (who !== undefined) return no(who, 'a supervisor must be logged in to record a first-off verdict');
       if (name === 'first-off-fail' && (arg === undefined || arg === '')) return no('FIELD_OUT_OF_RANGE', 'a failed first-off needs its NCR reference: CMD:FIRSTOFF-FAIL:<NCR>');
       return firstOffVerdict(d, name === 'first-off-pass', operatorId(d.state), arg ?? '', undefined, f);
@@ -629,7 +629,7 @@ function nextRequestId(d: Draft): number {
 }
 
 function localOverride(d: Draft, o: Extract<StationInput, { kind: 'override' }>, f: Facts): Reply {
-  const who = mayDo(d.state, 'grant an override at the station (time-limited, with a reason)');
+  const who = mayDo(d.state, 'grantOverride');
   if (who !== undefined) return no(who, 'a supervisor must be logged in to grant an override');
   const bad = overrideCheck(d.state, o.reason, o.position, o.durationMs, o.comment);
   if (bad !== undefined) return bad;
@@ -643,7 +643,7 @@ function localOverride(d: Draft, o: Extract<StationInput, { kind: 'override' }>,
 }
 
 function requestOverride(d: Draft, o: Extract<StationInput, { kind: 'override-request' }>, f: Facts): Reply {
-  const who = mayDo(d.state, 'ask the host for an override');
+  const who = mayDo(d.state, 'requestOverride');
   if (who !== undefined) return no(who, 'scan your badge first');
   const bad = overrideCheck(d.state, o.reason, o.position, o.durationMs, o.comment);
   if (bad !== undefined) return bad;

@@ -23,6 +23,7 @@ export const DOC_PROPERTIES: Readonly<Record<string, readonly string[]>> = {
   'protocol/src/modbus/map.ts': ['meaning'],
   'protocol/src/modbus/device-id.ts': ['meaning'],
   'firmware/core/station/scan.ts': ['what'],
+  'firmware/core/station/operators.ts': ['what'],
 };
 
 /** Arguments that are documentation, by module and builder function (0-based position). */

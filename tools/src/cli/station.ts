@@ -255,7 +255,8 @@ export function registerStation(program: Command, write: (s: string) => void): v
     .option('--json', 'as JSON (the default when piped)')
     .action((opts: { json?: boolean }) => {
       const rows = Object.entries(COMMANDS).map(([code, c]) => [`CMD:${code}`, c.what]);
-      if (wantJson(opts)) write(`${JSON.stringify({ commands: Object.fromEntries(rows), rights: RIGHTS })}\n`);
-      else write(`${table(['barcode', 'what it does'], rows)}\n${table(['action', 'needs at least'], Object.entries(RIGHTS))}`);
+      const rights = Object.values(RIGHTS).map((r) => [r.what, r.role] as [string, string]);
+      if (wantJson(opts)) write(`${JSON.stringify({ commands: Object.fromEntries(rows), rights: Object.fromEntries(rights) })}\n`);
+      else write(`${table(['barcode', 'what it does'], rows)}\n${table(['action', 'needs at least'], rights)}`);
     });
 }

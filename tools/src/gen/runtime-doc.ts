@@ -60,7 +60,7 @@ export function renderRuntimeSections(): Record<string, string> {
   const sizing = journalSizing();
   return {
     config: ['| field | range | default | meaning |', '|---|---|---|---|', ...cfg.map((r) => `| \`${r.field}\` | ${r.range} | ${esc(r.def)} | ${esc(r.doc)} |`)].join('\n'),
-    rights: ['| action | needs at least |', '|---|---|', ...Object.entries(RIGHTS).map(([a, r]) => `| ${a} | ${r} |`)].join('\n'),
+    rights: ['| action | needs at least |', '|---|---|', ...Object.values(RIGHTS).map((r) => `| ${r.what} | ${r.role} |`)].join('\n'),
     commands: ['| barcode | what it does |', '|---|---|', ...Object.entries(COMMANDS).map(([c, x]) => `| \`CMD:${c}\` | ${esc(x.what)} |`)].join('\n'),
     overridable: OVERRIDABLE.map((r) => `\`${r}\``).join(', '),
     sizing: [
