@@ -3,6 +3,7 @@
 // or a wrong key. The MAC is HMAC-SHA-256 over header and payload, truncated to 16 bytes. Which key makes the
 // MAC (a direction key or a session key) is the session's business (session.ts); this module only seals and opens.
 import { ByteReader, ByteWriter } from './binary';
+import { frozen } from './frozen';
 import { cobsEncodeInto, cobsMaxEncodedLength } from './cobs';
 import { crc32 } from './crc32';
 import { f, FieldError, hasOwn, type Infer } from './fields';
@@ -31,6 +32,7 @@ export const HeaderWire = f.struct({
   flags: f.u8().about('Bit 0: direction (0 station→host, 1 host→station). Bit 1: ack requested. Bits 2–7: zero.'),
   keyId: f.u8().about('Which of the station\'s provisioned secrets the MAC key derives from.'),
 });
+frozen(HeaderWire);
 type HeaderWire = Infer<typeof HeaderWire>;
 
 export type Direction = 'station-to-host' | 'host-to-station';

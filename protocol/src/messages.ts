@@ -20,6 +20,7 @@ import {
   STATION_ROLES,
   THICKNESS_CLASSES,
 } from './vocabulary';
+import { frozen } from './frozen';
 export * from './vocabulary';
 
 // Shared field shapes.
@@ -779,6 +780,8 @@ export const MESSAGES = {
     }),
   },
 } as const satisfies Record<string, MessageDef>;
+// Preloaded into flash on a device: frozen, so XS keeps no RAM pointer for each of its objects (frozen.ts).
+frozen(MESSAGES);
 
 export type MessageName = keyof typeof MESSAGES;
 export type MessageBody<N extends MessageName> = Infer<(typeof MESSAGES)[N]['schema']>;

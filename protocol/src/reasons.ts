@@ -1,6 +1,7 @@
 // The one reason-code enumeration of SMT Warden. Interlocks, Nacks, Modbus registers, the journal and the CLI
 // all carry these numbers. A code's number and name never change once released; new codes are appended in
 // free numbers of their range. Docs (PROTOCOL.md) and the register map are generated from this table.
+import { frozen } from './frozen';
 
 export type ReasonCategory =
   | 'general'
@@ -189,14 +190,15 @@ export const REASONS = {
 
   MODBUS_CONFIG_INVALID: { code: 800, category: 'modbus', meaning: 'A Modbus server setting is out of range (unit address, line settings, connection limits, timeouts).' },
 } as const satisfies Record<string, ReasonDef>;
+frozen(REASONS);
 
 export type ReasonName = keyof typeof REASONS;
 export type ReasonCode = (typeof REASONS)[ReasonName]['code'];
 
 /** Name → number, for code that writes `Reason.BAD_MAC`. */
-export const Reason = Object.fromEntries(
+export const Reason = frozen(Object.fromEntries(
   Object.entries(REASONS).map(([name, def]) => [name, def.code]),
-) as { readonly [N in ReasonName]: (typeof REASONS)[N]['code'] };
+)) as { readonly [N in ReasonName]: (typeof REASONS)[N]['code'] };
 
 const BY_CODE: ReadonlyMap<number, ReasonName> = new Map(
   (Object.keys(REASONS) as ReasonName[]).map((name) => [REASONS[name].code, name]),

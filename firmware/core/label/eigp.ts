@@ -6,6 +6,7 @@ import type { DiField } from './di';
 import { accept, put, reject, type LabelDraft } from './result';
 import type { LabelResult } from './types';
 import { mslFromTi3z, mslLevel, parseQuantity } from './values';
+import { frozen } from '../../../protocol/src/frozen';
 
 export type Vendor = 'digikey' | 'mouser' | 'farnell' | 'manufacturer';
 
@@ -24,7 +25,7 @@ const DIGIKEY_CLUES = ['11Z', '12Z', '13Z', '14Z', '15Z', '20Z', 'J'];
 const MOUSER_CLUES = ['14K', '1V'];
 
 /** Structured Digi-Key / Mouser fields: a value outside these shapes means a separator was lost inside it. */
-const SHAPES: Readonly<Record<Vendor, Readonly<Record<string, RegExp>>>> = {
+const SHAPES: Readonly<Record<Vendor, Readonly<Record<string, RegExp>>>> = frozen({
   digikey: {
     '1K': /^[A-Z]{0,2}[0-9]*$/,
     '10K': /^[A-Z]{0,2}[0-9]*$/,
@@ -38,7 +39,7 @@ const SHAPES: Readonly<Record<Vendor, Readonly<Record<string, RegExp>>>> = {
   mouser: { '14K': /^[0-9]*$/, '11K': /^[0-9]*$/, '4L': /^([A-Z]{2,3})?$/ },
   farnell: { '4L': /^([A-Z]{2,3})?$/ },
   manufacturer: {},
-};
+});
 
 /**
  * A scanner that drops one GS merges two fields: `1PXAF4444` + `Q3` arrives as `1PXAF4444Q3`, and the second

@@ -5,6 +5,7 @@
 import type { MessageBody } from '../../../protocol/src/messages';
 import type { ReasonName } from '../../../protocol/src/reasons';
 import { compileLayout, isReservedId, type CompiledLayout } from './layout';
+import { frozen } from '../../../protocol/src/frozen';
 
 /** Most layouts a station holds besides its built-in ones. */
 export const MAX_LOADED_LAYOUTS = 16;
@@ -14,7 +15,7 @@ export interface LayoutSet {
   readonly layouts: readonly CompiledLayout[];
 }
 
-export const EMPTY_LAYOUT_SET: LayoutSet = { layouts: [] };
+export const EMPTY_LAYOUT_SET: LayoutSet = frozen({ layouts: [] });
 
 export type LayoutSetResult =
   | { readonly ok: true; readonly set: LayoutSet }

@@ -4,6 +4,7 @@ import { exactDiTokens } from './di';
 import { digits, digitsOrEmpty, field, freeText, partText, partTextOrEmpty, readSequence, type SeqField } from './fieldseq';
 import { accept, agree, put, putQty, reject, type LabelDraft } from './result';
 import type { LabelResult, ReelLabel } from './types';
+import { frozen } from '../../../protocol/src/frozen';
 
 const PART = /^[A-Z0-9][\x21-\x7e]*$/;
 
@@ -122,7 +123,7 @@ export function parseYageoLines(text: string): LabelResult | undefined {
 const seq = (tag: string, valid: (v: string) => boolean): SeqField => field(tag, true, valid);
 
 // Yageo "private assembly label": 3-letter tags run together with no separators. TIM holds a date with spaces.
-const YAGEO_TOKENS: readonly SeqField[] = [
+const YAGEO_TOKENS: readonly SeqField[] = frozen([
   seq('UID', digits),
   seq('PID', digits),
   seq('TIM', freeText),
@@ -135,7 +136,7 @@ const YAGEO_TOKENS: readonly SeqField[] = [
   seq('COO', (v) => /^([A-Z]{2})?$/.test(v)),
   seq('ESD', freeText),
   seq('SER', digits),
-];
+]);
 
 /**
  * Yageo tokenised label. The LID ("lot id") field is not reported as the lot: its relation to the reel's lot
@@ -161,12 +162,12 @@ export function parseYageoTokens(text: string): LabelResult | undefined {
 // is tried. Walsin part numbers may themselves end in Q, and Binner reads this very code as PN `…CTQ` with the
 // quantity tag absorbed, so for each reading the PN-with-the-Q reading is added too: the MPN then always has
 // two readings and the scan is rejected, while quantity and lot (the same in both) could not be wrong.
-const WALSIN: readonly SeqField[] = [
+const WALSIN: readonly SeqField[] = frozen([
   seq('P', partText),
   seq('Q', digits),
   seq('L', (v) => /^[A-Z0-9]+$/.test(v)),
   seq('D', (v) => /^[0-9]{6}$/.test(v)),
-];
+]);
 
 export function parseWalsinTagged(text: string): LabelResult | undefined {
   if (!/^P[A-Z0-9][\x21-\x7e]*Q[0-9]+L[A-Z0-9]+D[0-9]{6}$/.test(text) || text.length > 120) return undefined;

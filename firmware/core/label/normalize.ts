@@ -3,6 +3,7 @@
 // points, CP437 glyphs, function-key sequences, written-out notations) become the real control characters.
 // Visible substitutes (`]` `^` `|` `.`) are NOT mapped here: they are also ordinary data, so the envelope
 // reader decides about them, and only when the result splits into known data identifiers.
+import { frozen } from '../../../protocol/src/frozen';
 
 export const GS = '\u001d';
 export const RS = '\u001e';
@@ -16,7 +17,7 @@ export interface Scan {
 }
 
 // Stand-ins that can only mean one thing: [stand-in, control character].
-const MAPPINGS: readonly (readonly [string, string])[] = [
+const MAPPINGS: readonly (readonly [string, string])[] = frozen([
   ['\u001b[19~', GS], // VT F8, keyboard wedge programmed to send GS as a function key
   ['\u001b[20~', RS], // VT F9
   ['\u241d', GS], // ␝ Control Pictures
@@ -27,7 +28,7 @@ const MAPPINGS: readonly (readonly [string, string])[] = [
   ['\u2194', GS], // ↔ CP437 glyph of 0x1D
   ['\u25b2', RS], // ▲ CP437 glyph of 0x1E
   ['\u2666', EOT], // ♦ CP437 glyph of 0x04
-];
+]);
 
 // Separators written out as text, as some scanner configurations and copy-paste from scanner tools deliver
 // them (`{GS}`, `<RS>`, `[EOT]`, `\x1d`, `\u001e`). No reel label carries such text as data.

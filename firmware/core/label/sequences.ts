@@ -6,6 +6,7 @@ import { interpretRecord } from './eigp';
 import { country2, digits, digitsOrEmpty, field as f, freeText, partText, partTextOrEmpty, readSequence, type Reading, type SeqField } from './fieldseq';
 import { agree, reject } from './result';
 import type { LabelResult, ReelLabel } from './types';
+import { frozen } from '../../../protocol/src/frozen';
 
 const dateText = (v: string): boolean => /^[0-9./-]*$/.test(v);
 const digikeyPn = (v: string): boolean => partText(v) && v.endsWith('-ND');
@@ -42,7 +43,7 @@ const mouser = (partTag: '1P' | 'P'): readonly SeqField[] => [
   f('1V', false, (v) => v !== '' && freeText(v)),
 ];
 
-const TEMPLATES: readonly (readonly SeqField[])[] = [DIGIKEY, mouser('1P'), mouser('P')];
+const TEMPLATES: readonly (readonly SeqField[])[] = frozen([DIGIKEY, mouser('1P'), mouser('P')]);
 
 const toFields = (r: Reading): DiField[] => r.map(([di, value]) => ({ di, value }));
 

@@ -5,6 +5,7 @@ import { country2, digits, field as f, partText, readSequence, type SeqField } f
 import { MAX_FIELDS } from './limits';
 import { accept, agree, put, putQty, reject, type LabelDraft } from './result';
 import type { LabelResult, ReelLabel } from './types';
+import { frozen } from '../../../protocol/src/frozen';
 
 const QR_KEYS = new Set(['QTY', 'PN', 'PO', 'CPO', 'MFR', 'MPN', 'COO']);
 
@@ -87,14 +88,14 @@ export function parseTmeDataMatrix(text: string): LabelResult | undefined {
 // Newer TME codes have no separators at all. `4L` follows a digit-only quantity, so `Q14LCN` is Q1 + 4LCN to
 // us but Q14 + "LCN" to at least one public decoder (partmanager reads the country tag as `L`). Both tags are
 // in the sequence so that such a scan has two readings with different quantities and is rejected.
-const PACKED: readonly SeqField[] = [
+const PACKED: readonly SeqField[] = frozen([
   f('P', true, partText),
   f('1P', true, partText),
   f('Q', true, digits),
   f('4L', false, country2),
   f('L', false, country2),
   f('K', true, (v) => ORDER.test(v)),
-];
+]);
 
 function parseTmeDataMatrixPacked(text: string): LabelResult | undefined {
   if (!/^P[\x21-\x7e]+1P[\x21-\x7e]+Q[0-9][\x21-\x7e]*K[0-9]+\/[0-9]+$/.test(text)) return undefined;

@@ -5,6 +5,7 @@
 // the class open, can only make the answer more restrictive, never more generous.
 import { TABLE_CLASSES, type TableClass } from './table';
 import type { ReelSpec } from './types';
+import { frozen } from '../../../protocol/src/frozen';
 
 export interface ClassResolution {
   /** The classes whose cells bound the reel's floor life (the shortest applies); in TABLE_CLASSES order. */
@@ -20,7 +21,7 @@ export const MEDIUM_MIN_MM = 2.1;
 export const BGA_THICK_MIN_MM = 1.0;
 
 const BGA_EITHER: readonly TableClass[] = ['thick', 'thin'];
-const ONLY = { thick: ['thick'], medium: ['medium'], thin: ['thin'] } as const satisfies Record<TableClass, readonly TableClass[]>;
+const ONLY = frozen({ thick: ['thick'], medium: ['medium'], thin: ['thin'] } as const satisfies Record<TableClass, readonly TableClass[]>);
 
 /** The one class the facts put the part in, or undefined when they do not decide it. A BGA counts only if stated. */
 function factClass(body: number | undefined, pkg: ReelSpec['packageType']): TableClass | undefined {

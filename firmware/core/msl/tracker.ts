@@ -12,6 +12,7 @@ import { readCard } from './hic';
 import { plausible } from './sample';
 import { HOUR, type Carrier, type Conditions, type MslEnv, type MslError, type MslEvent, type MslResult, type MslView, type MsdState, type ReelSpec } from './types';
 import { checkEvent, checkSpec, isTime } from './validate';
+import { frozen } from '../../../protocol/src/frozen';
 
 /** Where the reel is. 'new': as received, presumed in its manufacturer's dry bag, no seal date recorded yet. */
 export type Place = 'new' | 'bag' | 'floor' | 'cabinet' | 'oven';
@@ -90,14 +91,14 @@ const MAX_PASSES = 1_000_000;
  * Short-exposure resets (J-STD-033 4.1.2): levels 2-3 after ≤12 h of exposure, ≥5× that time resealed in a dry bag
  * (dry pack per 3.3) or in a ≤10 %RH cabinet; levels 4-5a after ≤8 h, ≥10× that time in a dry bag or at ≤5 %RH.
  */
-const SHORT_RESET: Partial<Record<ReelSpec['level'], { readonly limitMs: number; readonly factor: number; readonly maxRh: number }>> = {
+const SHORT_RESET: Partial<Record<ReelSpec['level'], { readonly limitMs: number; readonly factor: number; readonly maxRh: number }>> = frozen({
   '2': { limitMs: 12 * HOUR, factor: 5, maxRh: 10 },
   '2a': { limitMs: 12 * HOUR, factor: 5, maxRh: 10 },
   '3': { limitMs: 12 * HOUR, factor: 5, maxRh: 10 },
   '4': { limitMs: 8 * HOUR, factor: 10, maxRh: 5 },
   '5': { limitMs: 8 * HOUR, factor: 10, maxRh: 5 },
   '5a': { limitMs: 8 * HOUR, factor: 10, maxRh: 5 },
-};
+});
 
 /** The layout version of TrackerState: a stored state of another version is not this engine's to read. */
 export const TRACKER_VERSION = 2;

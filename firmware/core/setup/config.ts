@@ -1,6 +1,7 @@
 // Setup verification settings: defaults, and a checked way to change them.
 import type { ReasonName } from '../../../protocol/src/reasons';
 import type { SetupConfig } from './types';
+import { frozen } from '../../../protocol/src/frozen';
 
 export const DEFAULT_SETUP_CONFIG: SetupConfig = {
   pairingTimeoutMs: 30_000,
@@ -25,6 +26,9 @@ const LIMITS: { readonly [K in keyof SetupConfig]: SetupConfig[K] extends number
   maxHistory: [1, 1024],
   maxObsoleteLots: [1, 0xffff],
 };
+
+frozen(DEFAULT_SETUP_CONFIG);
+frozen(LIMITS);
 
 export type ConfigResult =
   | { readonly ok: true; readonly config: SetupConfig }

@@ -25,9 +25,10 @@ import type {
   Verdict,
   WorkOrder,
 } from './types';
+import { frozen } from '../../../protocol/src/frozen';
 
 type Reject = Exclude<ReasonName, 'OK'>;
-const EMPTY: SlotState = { status: 'empty' };
+const EMPTY: SlotState = frozen({ status: 'empty' });
 
 export function createSetup(config: SetupConfig = DEFAULT_SETUP_CONFIG): SetupState {
   return {

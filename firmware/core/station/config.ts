@@ -3,6 +3,7 @@
 // the defaults and the documentation table are all derived from this list. Validation is total: any JSON value
 // gets either a config or one error naming the field, never a throw.
 import type { ReasonName } from '../../../protocol/src/reasons';
+import { frozen } from '../../../protocol/src/frozen';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -64,6 +65,7 @@ export const CONFIG_FIELDS = {
   'modbus.rtuParity': choice(['even', 'none', 'odd'] as const, 'even', 'Modbus RTU parity (none means two stop bits).'),
   'host.tcpPort': int(0, 65_535, 4_840, 'TCP port the station listens on for its host; 0 = serial host link only.'),
 } as const satisfies Record<string, FieldSpec>;
+frozen(CONFIG_FIELDS);
 
 type Fields = typeof CONFIG_FIELDS;
 type ValueOf<S> = S extends Num ? number : S extends Bool ? boolean : S extends Choice<infer T> ? T : string;
@@ -85,7 +87,7 @@ function defaults(): StationConfig {
 }
 
 /** The defaults, as the documented starting point of a station's document. */
-export const DEFAULT_CONFIG: StationConfig = defaults();
+export const DEFAULT_CONFIG: StationConfig = frozen(defaults());
 
 function check(key: ConfigKey, v: unknown): string | undefined {
   const s: FieldSpec = CONFIG_FIELDS[key];

@@ -1,6 +1,7 @@
 // Who may do what at a station. Roles are ordered: each has the rights of those below it. The table is the one
 // source of the rights; firmware/runtime/README.md shows it (generated from here by `npm run gen`).
 import type { Badge, CoreState, Operator, Reject, Role } from './types';
+import { frozen } from '../../../protocol/src/frozen';
 
 export const ROLE_RANK: { readonly [R in Role]: number } = { operator: 0, technician: 1, supervisor: 2, engineer: 3 };
 
@@ -14,6 +15,9 @@ export const RIGHTS = {
   firstOff: { role: 'supervisor', what: 'record a first-off verdict, allow a new first-off after a failure' },
   msdRelease: { role: 'supervisor', what: 'release or scrap an MSD reel' },
 } as const satisfies Record<string, { role: Role; what: string }>;
+
+frozen(RIGHTS);
+frozen(ROLE_RANK);
 
 export type Right = keyof typeof RIGHTS;
 

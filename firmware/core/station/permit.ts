@@ -8,6 +8,7 @@ import { unackedCritical } from './alarms';
 import { reelView, remainingMinutes } from './msd';
 import { firstOffBlock, programBlock } from './program';
 import type { CoreState, Facts, PermitView, Reject } from './types';
+import { frozen } from '../../../protocol/src/frozen';
 
 /** Most important first. A reason not listed sorts after these, by code. */
 const PRIORITY: readonly Reject[] = [
@@ -45,7 +46,7 @@ export function byImportance(a: Reject, b: Reject): number {
 }
 
 /** Reasons a supervisor may override for a limited time. Nothing else can be: see firmware/runtime/README.md. */
-export const OVERRIDABLE: readonly Reject[] = ['ALTERNATE_NOT_PERMITTED', 'FIRST_OFF_PENDING', 'BOARD_LIMIT_REACHED', 'PLC_HEARTBEAT_LOST'];
+export const OVERRIDABLE: readonly Reject[] = frozen(['ALTERNATE_NOT_PERMITTED', 'FIRST_OFF_PENDING', 'BOARD_LIMIT_REACHED', 'PLC_HEARTBEAT_LOST']);
 
 /** The MSD reason of a slot's reel, if it may not feed now. */
 export interface MsdSlotBlock {

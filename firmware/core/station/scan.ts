@@ -3,6 +3,7 @@
 import { slotAt } from '../setup/order';
 import { parseProgramLabel, type ProgramReportFields } from './program';
 import type { CommandName, CoreState } from './types';
+import { frozen } from '../../../protocol/src/frozen';
 
 export type ScanClass =
   | { readonly kind: 'badge'; readonly badge: string }
@@ -27,6 +28,7 @@ export const COMMANDS: { readonly [code: string]: { readonly name: CommandName; 
   'FIRSTOFF-FAIL': { name: 'first-off-fail', what: 'CMD:FIRSTOFF-FAIL:<NCR>: the first-off board failed, with its NCR reference (supervisor)' },
   CANCEL: { name: 'cancel', what: 'forget a command or half a scan pair' },
 };
+frozen(COMMANDS);
 
 function trimEnd(s: string): string {
   return s.replace(/[\r\n]+$/, '');

@@ -27,6 +27,7 @@ import { firstOffAgain, sameProgram } from './program';
 import { classify } from './scan';
 import { classifyReading } from './sensor';
 import type { CoreState, Decision, Facts, HostMessage, ManualEntry, OrderTerms, Reject, Reply, StationInput } from './types';
+import { frozen } from '../../../protocol/src/frozen';
 
 const secs = (ms: number) => Math.floor(ms / 1000);
 
@@ -674,7 +675,7 @@ function hostGrant(d: Draft, g: MessageBody<'OverrideGrant'>, f: Facts): Reply {
 // ---- alarms, PLC -------------------------------------------------------------------------------------------------
 
 /** Alarms about something that happened (not a lasting condition): gone once acknowledged. */
-const EVENT_ALARMS: readonly Reject[] = ['BOARD_WITHOUT_PERMIT', 'PROGRAM_CHANGED', 'JOURNAL_CORRUPT', 'JOURNAL_TORN_TAIL', 'LIMIT_EXCEEDED'];
+const EVENT_ALARMS: readonly Reject[] = frozen(['BOARD_WITHOUT_PERMIT', 'PROGRAM_CHANGED', 'JOURNAL_CORRUPT', 'JOURNAL_TORN_TAIL', 'LIMIT_EXCEEDED']);
 
 function ackAlarms(d: Draft, by: string, f: Facts): Reply {
   const a = acknowledge(d.state.alarms);

@@ -12,6 +12,7 @@ import { randomFromMath } from './random';
 import { openSerial, type Ecma419SerialClass } from './serial';
 import { listenTcp, type Ecma419ListenerClass, type Ecma419TcpClass } from './tcp';
 import { timersFromModdable, type ModdableTimer } from './timers';
+import { frozen } from '../../../protocol/src/frozen';
 
 /** The classes main.ts imports from the SDK, by module specifier (see README.md for where each was checked). */
 export interface ModdableClasses {
@@ -56,7 +57,7 @@ export interface Wiring {
 }
 
 /** ESP32-WROOM-32 DevKitC wiring (README.md, "Wiring"): no strapping pins, nothing on the flash or PSRAM pins. */
-export const STATION_WIRING: Wiring = {
+export const STATION_WIRING: Wiring = frozen({
   flash: { journal: 'journal', store: 'store', wordSize: 4 },
   runPermit: 32,
   boardSignal: 13,
@@ -64,7 +65,7 @@ export const STATION_WIRING: Wiring = {
   scanner: { port: 2, transmit: 17, receive: 16, baud: 9600 },
   rs485: { port: 1, transmit: 25, receive: 26, driverEnable: 27 },
   i2c: { data: 21, clock: 22, hz: 100_000, sht3x: 0x44, ds3231: true },
-};
+});
 
 function failingFlash(detail: string): Flash {
   const fail = { ok: false, reason: 'FLASH_READ_FAILED', detail } as const;

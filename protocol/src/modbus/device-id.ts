@@ -1,5 +1,6 @@
 // Read Device Identification (FC 43, MEI 14): which objects the station answers with, from its DeviceIdentity.
 import type { DeviceIdentity } from '../station-view';
+import { frozen } from '../frozen';
 
 export type DeviceIdCategory = 'basic' | 'regular';
 
@@ -23,6 +24,8 @@ export const DEVICE_ID_OBJECTS: readonly DeviceIdObject[] = [
 ];
 
 /** ReadDevId codes of the request. */
+frozen(DEVICE_ID_OBJECTS);
+
 export const READ_DEV_ID = { basic: 0x01, regular: 0x02, extended: 0x03, individual: 0x04 } as const;
 
 /** Conformity level 0x82: regular identification, stream and individual access. */

@@ -6,6 +6,7 @@ import { REASONS, type ReasonName } from '../reasons';
 import type { PlcWrite, SlotView, StationView } from '../station-view';
 import { SLOT_STATES, STATION_STATES } from '../vocabulary';
 import type { ModbusCounters } from './counters';
+import { frozen } from '../frozen';
 
 export const MAP_VERSION = 1;
 
@@ -288,3 +289,5 @@ export const HOLDING_REGISTERS: readonly HoldingRegister[] = [
 
 /** Every input-register block, in address order. */
 export const BLOCKS = [HEADER, REASON_LIST, WORK_ORDER, DIAGNOSTICS] as const;
+// Preloaded into flash on a device: frozen, so XS keeps no RAM pointer for each of their objects (../frozen.ts).
+frozen([BLOCKS, SLOT, DISCRETE_INPUTS, COILS, HOLDING_REGISTERS]);

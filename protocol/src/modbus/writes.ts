@@ -5,6 +5,7 @@ import type { ReasonName } from '../reasons';
 import type { PlcWrite } from '../station-view';
 import { EXCEPTION, type ExceptionCode } from './spec';
 import { COILS, HOLDING_REGISTERS } from './map';
+import { frozen } from '../frozen';
 
 /** What writing one coil (true = 0xFF00 / 1) asks of the station; null when it asks nothing. Address must be in the map. */
 export function coilWrite(address: number, on: boolean): PlcWrite | null {
@@ -17,10 +18,10 @@ export function registerWrite(address: number, value: number): PlcWrite | null {
 }
 
 /** Which refusals are not exception 04, for the server and the docs. */
-export const REFUSAL_EXCEPTIONS: readonly { readonly reasons: readonly ReasonName[]; readonly exception: ExceptionCode; readonly why: string }[] = [
+export const REFUSAL_EXCEPTIONS: readonly { readonly reasons: readonly ReasonName[]; readonly exception: ExceptionCode; readonly why: string }[] = frozen([
   { reasons: ['SLOT_UNKNOWN', 'FIELD_OUT_OF_RANGE', 'LIMIT_EXCEEDED'], exception: EXCEPTION.ILLEGAL_DATA_VALUE, why: 'the value names nothing the station has' },
   { reasons: ['BUSY'], exception: EXCEPTION.SERVER_DEVICE_BUSY, why: 'the station cannot take it now; retry' },
-];
+]);
 
 /**
  * The exception that answers a write the station refused: 03 or 06 as in REFUSAL_EXCEPTIONS, otherwise 04 (the
