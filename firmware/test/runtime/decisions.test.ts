@@ -324,3 +324,33 @@ describe('reel-label layouts loaded by the host', () => {
     expect(r.station.input(host({ type: 'LabelLayoutRemove', body: { layoutId: 'site-pocons' } }))).toMatchObject({ ok: false, reason: 'LABEL_LAYOUT_UNKNOWN' });
   });
 });
+
+describe('the journal', () => {
+  it('warns near full, stops the line (JOURNAL_FULL) rather than lose a record, and runs again once the host acknowledges', () => {
+    const r = rig({ journalKib: 16 });
+    setUp(r);
+    must(r.station.input({ kind: 'board', unitId: 'FO-1' }));
+    must(r.station.input(host({ type: 'FirstOffResult', body: { at: 0, unitIdentifier: 'FO-1', passed: true, inspector: 'QA', reason: 'OK', comment: '' } })));
+    let warned = false;
+    let n = 0;
+    for (;;) {
+      r.clock.advance(20_000);
+      r.station.input({ kind: 'tick' });
+      if (!r.station.permitView().on || n > 10_000) break;
+      const reply = r.station.input({ kind: 'board', unitId: `SN-${n++}` });
+      if (!reply.ok) throw new Error(`board ${n}: ${reply.reason} ${reply.detail} ${JSON.stringify(r.station.permitView())}`);
+      if (r.station.permitView().warnings.includes('JOURNAL_HIGH_WATER')) warned = true;
+    }
+    expect(warned).toBe(true);
+    expect(r.station.permitView().reasons).toContain('JOURNAL_FULL');
+    expect(r.relay.value).toBe(0);
+    const boards = r.station.state.boards;
+    // Every board the station answered is in its journal.
+    const traced = [...r.station.entries()].filter((e) => e.message.type === 'BoardTrace').length;
+    expect(traced).toBe(boards);
+    // The host collects and acknowledges: room again, the permit comes back.
+    expect(r.station.ackJournal(r.station.journalRef!.nextSequence - 1)).toEqual({ ok: true });
+    r.station.input({ kind: 'tick' });
+    expect(r.station.permitView().on).toBe(true);
+  });
+});
