@@ -3,7 +3,7 @@
 // its sessions, carries a counter above every counter it sent before, and the host never sees a replay.
 import fc from 'fast-check';
 import { connectHost, type Host } from './host';
-import { badges, host, rig, wo } from './rig';
+import { badges, rig, wo } from './rig';
 import { POSITIONS, REELS } from './scans';
 
 const RUNS = process.env['WARDEN_CI_SCALE'] === '1' ? 10_000 : 60;
