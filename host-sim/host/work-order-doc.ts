@@ -54,7 +54,7 @@ export type DocResult = { readonly ok: true; readonly doc: WorkOrderDoc } | { re
 type Obj = Record<string, unknown>;
 
 /** Collects problems while reading a value; every reader returns a safe placeholder after a problem. */
-class Reader {
+export class Reader {
   readonly problems: DocProblem[] = [];
   bad(field: string, message: string): void {
     if (this.problems.length < 50) this.problems.push({ field, message });
