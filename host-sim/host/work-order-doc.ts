@@ -230,9 +230,9 @@ export function parseWorkOrderDoc(v: unknown): DocResult {
   const order: WorkOrder = { header, slots };
   if (r.problems.length === 0) {
     // Whatever the field checks missed, the wire has the last word: the order must transfer as it is.
-    const c = chunkWorkOrder(order, 0);
+    const c = chunkWorkOrder(order, 1);
     if (!c.ok) r.bad('workOrder', `does not encode for the station: ${c.reason}: ${c.detail}`);
-    const te = encodePayload({ type: 'WorkOrderTerms', body: { transferId: 0, ...terms } });
+    const te = encodePayload({ type: 'WorkOrderTerms', body: { transferId: 1, ...terms } });
     if (!te.ok) r.bad('terms', `does not encode: ${te.detail}`);
   }
   if (r.problems.length > 0) return { ok: false, problems: r.problems };

@@ -4,7 +4,8 @@
 // cfx-target. A message counts as published only when the broker settles it `accepted`; anything else, or a lost
 // connection, and it is sent again. Requests arrive on a receiver link and are settled only after they were
 // answered, so a gateway that dies mid-request gets the request again. Reconnects with backoff.
-import * as rhea from 'rhea';
+import type * as rhea from 'rhea';
+import { create_container, message as amqpMessageUtil } from 'rhea';
 import type { CfxEnvelopeLike } from './feed';
 
 export interface BrokerOptions {
@@ -58,7 +59,7 @@ export function amqpMessage(env: CfxEnvelopeLike, json: string, extra: { to?: st
     creation_time: new Date(Date.parse(env.TimeStamp)),
     subject: `${env.Source}.${env.MessageName}`,
     application_properties: { 'cfx-topic': cfxTopic(env.MessageName), 'cfx-message': env.MessageName, 'cfx-handle': env.Source, 'cfx-target': env.Target },
-    body: rhea.message.data_section(Buffer.from(json, 'utf8')),
+    body: amqpMessageUtil.data_section(Buffer.from(json, 'utf8')),
   };
 }
 
@@ -92,7 +93,7 @@ export class Broker {
     private readonly o: BrokerOptions,
     private readonly hooks: BrokerHooks,
   ) {
-    this.container = rhea.create_container({ id: o.containerId });
+    this.container = create_container({ id: o.containerId });
     this.delay = o.reconnect.minMs;
   }
 

@@ -46,6 +46,10 @@ export interface GatewayDeps {
   readonly log?: (line: string) => void;
   /** Every message the broker accepted (tests, benches). */
   readonly onPublished?: (o: Outgoing) => void;
+  /** How long a new publishing watermark may wait before it is written (ms, default 500). */
+  readonly publishedFlushMs?: number;
+  /** How long a message the broker rejected waits before it is offered again (ms, default 5000). */
+  readonly rejectedRetryMs?: number;
 }
 
 export interface StationStatus {
@@ -179,6 +183,7 @@ export class Gateway {
     let g: Gateway | undefined;
     const s = GatewayStore.open(d.disk, {
       maxBytes: d.config.store.maxBytes,
+      ...(d.publishedFlushMs === undefined ? {} : { publishedFlushMs: d.publishedFlushMs }),
       onFailure: (reason, detail) => {
         g?.log(`store failed: ${reason}: ${detail}`);
         void g?.halt();
@@ -225,6 +230,12 @@ export class Gateway {
     this.store.close();
   }
 
+  /** As if the process were killed: everything stops, nothing more is written or flushed (tests). */
+  crash(): void {
+    this.store.failure ??= { reason: 'INTERNAL_ERROR', detail: 'killed' };
+    void this.halt();
+  }
+
   // ---- publishing -----------------------------------------------------------------------------------------------
 
   private pump(): void {
@@ -263,7 +274,7 @@ export class Gateway {
       if (out.kind === 'rejected') {
         // Never dropped: it waits and is offered again; the status says why the station's feed is stuck.
         this.counts.rejected++;
-        o.notBefore = this.monotonic() + RETRY_REJECTED_MS;
+        o.notBefore = this.monotonic() + (this.d.rejectedRetryMs ?? RETRY_REJECTED_MS);
         this.log(`broker rejected ${o.envelope.MessageName} ${o.envelope.UniqueID}: ${out.detail}`);
       }
     }

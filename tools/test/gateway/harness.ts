@@ -1,0 +1,101 @@
+// A gateway in the test process, on a given disk, for a line of test stations and a broker port; and the oracle:
+// what a consumer must receive, computed from the stations' own journals through the same mapping.
+import { Keyring } from '../../../protocol/src/keys';
+import { encodePayload } from '../../../protocol/src/frame';
+import { parseGatewayConfig, type GatewayConfig } from '../../src/gateway/config';
+import type { Disk } from '../../src/gateway/disk';
+import { Gateway, type MapperFactory } from '../../src/gateway/gateway';
+import type { CfxEnvelopeLike } from '../../src/gateway/feed';
+import { cfxHandleFor } from '../../src/gateway/cfx-handle';
+import { LINE_MASTER, type TestStation } from './line';
+import { testMapper } from './mapper';
+
+export const LINE = 'L1';
+export const HANDLE = 'SMTWarden.L1';
+export const ADDRESS = '/queue/cfx';
+export const REQUESTS = '/queue/SMTWarden.L1.requests';
+
+export function testConfig(stations: readonly { id: number; port: number }[], brokerPort: number, extra: Record<string, unknown> = {}): GatewayConfig {
+  const c = parseGatewayConfig(
+    {
+      line: LINE,
+      dataDir: '/unused',
+      keys: { env: 'UNUSED' },
+      cfx: { handle: HANDLE },
+      broker: { url: `amqp://127.0.0.1:${brokerPort}`, address: ADDRESS, requests: REQUESTS, window: 64 },
+      stations: stations.map((s) => ({ id: s.id, keyId: 1, address: `127.0.0.1:${s.port}` })),
+      poll: { statusMs: 200, readMs: 200, syncMs: 60_000 },
+      reconnect: { minMs: 50, maxMs: 400 },
+      ...extra,
+    },
+    '/',
+  );
+  if (!c.ok) throw new Error(JSON.stringify(c.problems));
+  return c.config;
+}
+
+export function testKeys(stations: readonly { id: number }[]): Keyring {
+  const k = new Keyring(stations.length);
+  for (const s of stations) {
+    const r = k.installFromLineMaster(LINE_MASTER, s.id, 1);
+    if (!r.ok) throw new Error(r.detail);
+  }
+  return k;
+}
+
+export function openGateway(stations: readonly TestStation[], brokerPort: number, disk: Disk, opts: { mapper?: MapperFactory; onFatal?: () => void; extra?: Record<string, unknown> } = {}): Gateway {
+  const g = Gateway.open({
+    config: testConfig(stations, brokerPort, opts.extra),
+    keys: testKeys(stations),
+    disk,
+    mapper: opts.mapper ?? testMapper,
+    tickMs: 50,
+    publishedFlushMs: 50,
+    rejectedRetryMs: 100,
+    ...(opts.onFatal === undefined ? {} : { onFatal: opts.onFatal }),
+  });
+  if (!g.ok) throw new Error(`${g.reason}: ${g.detail}`);
+  return g.gateway;
+}
+
+/** The CFX messages of a station's journal, in order, as the gateway must publish them. */
+export function expectedMessages(s: TestStation, mapper: MapperFactory = testMapper): CfxEnvelopeLike[] {
+  const m = mapper({ stationId: s.id, source: cfxHandleFor(LINE, s.id), lane: 1, doc: () => undefined });
+  return s.entries().flatMap((e) => m.push(e));
+}
+
+/** Every record of the station's journal, as bytes, against what the gateway's store holds. */
+export function storeMatchesJournal(g: Gateway, s: TestStation): { held: number[]; journal: number[]; sameBytes: boolean } {
+  const r = g.store.reader(s.id);
+  const held: { seq: number; data: Uint8Array; type: number }[] = [];
+  for (let it = r.next(); it !== undefined; it = r.next()) if (it.kind === 'record') held.push({ seq: it.seq, data: it.data, type: it.recordType });
+  const entries = s.entries();
+  const sameBytes =
+    held.length === entries.length &&
+    entries.every((e, i) => {
+      const p = encodePayload(e.message);
+      return p.ok && held[i]!.seq === e.seq && Buffer.from(p.payload).equals(Buffer.from(held[i]!.data));
+    });
+  return { held: held.map((x) => x.seq), journal: entries.map((e) => e.seq), sameBytes };
+}
+
+/** Published messages of one station, first copy of each UniqueID, in arrival order; and whether copies agree. */
+export function dedup(published: readonly { envelope: { UniqueID: string; Source: string } }[], source: string): { ids: string[]; copiesAgree: boolean; copies: number } {
+  const seen = new Map<string, string>();
+  const ids: string[] = [];
+  let agree = true;
+  let copies = 0;
+  for (const p of published) {
+    if (p.envelope.Source !== source) continue;
+    const j = JSON.stringify(p.envelope);
+    const had = seen.get(p.envelope.UniqueID);
+    if (had === undefined) {
+      seen.set(p.envelope.UniqueID, j);
+      ids.push(p.envelope.UniqueID);
+    } else {
+      copies++;
+      if (had !== j) agree = false;
+    }
+  }
+  return { ids, copiesAgree: agree, copies };
+}
