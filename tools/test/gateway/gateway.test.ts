@@ -5,66 +5,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NO_TERMS } from '../../../firmware/core/station/types';
-import { demoOrder } from '../../../firmware/test/setup/helpers';
-import { PROGRAM } from '../../../firmware/test/runtime/rig';
-import { POSITIONS, REELS } from '../../../firmware/test/runtime/scans';
-import { parseWorkOrderDoc } from '../../../host-sim/host/work-order-doc';
 import { nodeDisk } from '../../src/gateway/disk';
-import { parsePushDocument, type PushDocument } from '../../src/gateway/documents';
 import type { Gateway } from '../../src/gateway/gateway';
 import { cfxHandleFor } from '../../src/gateway/cfx-handle';
-import { dedup, expectedMessages, LINE, openGateway, storeMatchesJournal } from './harness';
+import { badgeDoc, dedup, deliver, expectedMessages, LINE, openGateway, operate, orderDoc, storeMatchesJournal } from './harness';
 import { startStation, until, type TestStation } from './line';
 import { TestBroker } from './test-broker';
 
 jest.setTimeout(60_000);
-
-export function orderDoc(): PushDocument {
-  const r = parseWorkOrderDoc({ format: 'smt-warden.work-order', version: 1, workOrder: demoOrder(), terms: { ...NO_TERMS }, bom: { lines: [] }, source: 'test' });
-  if (!r.ok) throw new Error(JSON.stringify(r.problems));
-  return { kind: 'work-order', doc: r.doc };
-}
-
-export function badgeDoc(): PushDocument {
-  const r = parsePushDocument({
-    format: 'smt-warden.host-messages',
-    version: 1,
-    messages: [
-      { type: 'BadgeRecord', body: { badge: '1001', operatorIdentifier: 'OP-1', role: 'operator', active: true } },
-      { type: 'BadgeRecord', body: { badge: '3001', operatorIdentifier: 'SV-1', role: 'supervisor', active: true } },
-    ],
-  });
-  if (!r.ok) throw new Error(JSON.stringify(r.problems));
-  return r.document;
-}
-
-export function deliver(g: Gateway, d: PushDocument): Promise<Map<number, { ok: boolean; reason: string }>> {
-  return new Promise((resolve) => g.deliver(d, (rs) => resolve(new Map(rs))));
-}
-
-/** An operator sets the station up to the order and builds boards (the first-off passed by a supervisor). */
-export function operate(s: TestStation, boards: number): void {
-  const st = () => s.rig.station;
-  const must = (r: { ok: boolean; reason: string; detail: string }) => {
-    if (!r.ok) throw new Error(`station ${s.id}: ${r.reason}: ${r.detail}`);
-  };
-  must(st().input({ kind: 'scan', data: 'OP:1001' }));
-  must(st().input({ kind: 'scan', data: 'CMD:OPEN-DRY' }));
-  must(st().input({ kind: 'scan', data: REELS['B1.F.4'] }));
-  for (const p of POSITIONS) {
-    must(st().input({ kind: 'scan', data: p }));
-    must(st().input({ kind: 'scan', data: REELS[p] }));
-  }
-  must(st().input(PROGRAM));
-  for (let i = 0; i < boards; i++) {
-    st().input({ kind: 'board', unitId: `SN-${s.id}-${i}` });
-    if (i === 0) {
-      must(st().input({ kind: 'scan', data: 'OP:3001' }));
-      must(st().input({ kind: 'scan', data: 'CMD:FIRSTOFF-PASS' }));
-    }
-  }
-}
 
 function lastSeq(s: TestStation): number {
   return s.rig.station.journalRef!.nextSequence - 1;

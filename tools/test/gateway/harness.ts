@@ -7,6 +7,12 @@ import type { Disk } from '../../src/gateway/disk';
 import { Gateway, type MapperFactory } from '../../src/gateway/gateway';
 import type { CfxEnvelopeLike } from '../../src/gateway/feed';
 import { cfxHandleFor } from '../../src/gateway/cfx-handle';
+import { parsePushDocument, type PushDocument } from '../../src/gateway/documents';
+import { NO_TERMS } from '../../../firmware/core/station/types';
+import { demoOrder } from '../../../firmware/test/setup/helpers';
+import { PROGRAM } from '../../../firmware/test/runtime/rig';
+import { POSITIONS, REELS } from '../../../firmware/test/runtime/scans';
+import { parseWorkOrderDoc } from '../../../host-sim/host/work-order-doc';
 import { LINE_MASTER, type TestStation } from './line';
 import { testMapper } from './mapper';
 
@@ -99,3 +105,50 @@ export function dedup(published: readonly { envelope: { UniqueID: string; Source
   }
   return { ids, copiesAgree: agree, copies };
 }
+
+export function orderDoc(): PushDocument {
+  const r = parseWorkOrderDoc({ format: 'smt-warden.work-order', version: 1, workOrder: demoOrder(), terms: { ...NO_TERMS }, bom: { lines: [] }, source: 'test' });
+  if (!r.ok) throw new Error(JSON.stringify(r.problems));
+  return { kind: 'work-order', doc: r.doc };
+}
+
+export function badgeDoc(): PushDocument {
+  const r = parsePushDocument({
+    format: 'smt-warden.host-messages',
+    version: 1,
+    messages: [
+      { type: 'BadgeRecord', body: { badge: '1001', operatorIdentifier: 'OP-1', role: 'operator', active: true } },
+      { type: 'BadgeRecord', body: { badge: '3001', operatorIdentifier: 'SV-1', role: 'supervisor', active: true } },
+    ],
+  });
+  if (!r.ok) throw new Error(JSON.stringify(r.problems));
+  return r.document;
+}
+
+export function deliver(g: Gateway, d: PushDocument): Promise<Map<number, { ok: boolean; reason: string }>> {
+  return new Promise((resolve) => g.deliver(d, (rs) => resolve(new Map(rs))));
+}
+
+/** An operator sets the station up to the order and builds boards (the first-off passed by a supervisor). */
+export function operate(s: TestStation, boards: number): void {
+  const st = () => s.rig.station;
+  const must = (r: { ok: boolean; reason: string; detail: string }) => {
+    if (!r.ok) throw new Error(`station ${s.id}: ${r.reason}: ${r.detail}`);
+  };
+  must(st().input({ kind: 'scan', data: 'OP:1001' }));
+  must(st().input({ kind: 'scan', data: 'CMD:OPEN-DRY' }));
+  must(st().input({ kind: 'scan', data: REELS['B1.F.4'] }));
+  for (const p of POSITIONS) {
+    must(st().input({ kind: 'scan', data: p }));
+    must(st().input({ kind: 'scan', data: REELS[p] }));
+  }
+  must(st().input(PROGRAM));
+  for (let i = 0; i < boards; i++) {
+    st().input({ kind: 'board', unitId: `SN-${s.id}-${i}` });
+    if (i === 0) {
+      must(st().input({ kind: 'scan', data: 'OP:3001' }));
+      must(st().input({ kind: 'scan', data: 'CMD:FIRSTOFF-PASS' }));
+    }
+  }
+}
+
