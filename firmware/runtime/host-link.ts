@@ -102,7 +102,7 @@ export class HostLink {
         maxFrameBytes: 512,
         maxSlots: c.maxSlots,
         maxReels: c['setup.maxReelRecords'],
-        journalCapacity: Math.min(0xffffffff, Math.floor((js?.capacityBytes ?? 0) / 64)),
+        journalCapacity: Math.min(0xffffffff, js?.capacityRecords ?? 0),
       },
     });
     this.session = s.ok ? s.session : undefined;
@@ -250,7 +250,7 @@ export class HostLink {
       slotsTotal: v.slotsRequired,
       slotsVerified: v.slotsVerified,
       journalPending: v.journalPending,
-      journalFreeRecords: Math.floor(((js?.capacityBytes ?? 0) - (js?.usedBytes ?? 0)) / 64),
+      journalFreeRecords: js?.freeRecords ?? 0,
       uptime: v.uptimeS,
       bootCount: this.station.boot?.bootCount ?? 0,
     };

@@ -17,7 +17,7 @@ import { createCore, decide } from '../core/station/station';
 import type { CoreState, Decision, Facts, MsdReel, PermitView, Reply, StationInput } from '../core/station/types';
 import type { SlotState } from '../core/setup/types';
 import type { Clock, DigitalOut, Flash, RandomBytes, StackLight, ThSensor } from '../platform/hal';
-import { Journal, type CursorItem, type JournalMountReport } from '../storage/journal';
+import { Journal, type CursorItem, type JournalMountReport, type JournalStatus } from '../storage/journal';
 import { StateStore, type StoreMountReport } from '../storage/store';
 import { boardTrace, whereUsed, type BoardTrace, type JournalEntry, type OrderSlots } from '../core/trace/replay';
 import { K, MAX_VALUE_BYTES, MSD0, STORE_KEYS } from './layout';
@@ -196,21 +196,24 @@ export class Station {
     const coreStored = read(K.core, 'station state', persist.decodeCore);
     const order = read(K.order, 'work order', persist.decodeOrder);
     const slots: (SlotState | undefined)[] = [];
+    const slotSeqs: number[] = [];
     if (order !== undefined) {
       for (let i = 0; i < order.order.slots.length; i++) {
-        const raw = store.get(K.slot0 + i);
         const s = read(K.slot0 + i, `slot ${i}`, persist.decodeSlot);
-        // No value means an empty slot; a value that does not decode is a slot that must be scanned again.
-        slots.push(s ?? (raw.ok && raw.value === undefined ? { status: 'empty' } : persist.LOST));
+        // Every slot of an order is written, empty ones too: a missing or unreadable one must be scanned again.
+        slots.push(s?.value ?? persist.LOST);
+        slotSeqs.push(s?.seq ?? 0);
       }
     }
     const msd = new Map<string, MsdReel>();
     const msdKeys = new Map<string, number>();
+    const reelSeqs = new Map<string, number>();
     for (let k = MSD0; k < STORE_KEYS; k++) {
       const r = read(k, `MSD reel key ${k}`, persist.decodeReel);
       if (r !== undefined) {
-        msd.set(r.key, r);
-        msdKeys.set(r.key, k);
+        msd.set(r.value.key, r.value);
+        msdKeys.set(r.value.key, k);
+        reelSeqs.set(r.value.key, r.seq);
       }
     }
     const badges = read(K.badges, 'badges', persist.decodeBadges);
@@ -234,18 +237,20 @@ export class Station {
     };
     // The records the checkpoint did not include, applied conservatively.
     const restoredUpTo = coreStored?.journalSeq ?? 0;
-    const tail: Message[] = [];
+    const tail: { seq: number; message: Message }[] = [];
     const from = Math.max(restoredUpTo + 1, journal.oldestSequence());
     const cur = journal.cursor(Math.min(from, journal.nextSequence));
     if ('next' in cur) {
       for (let item = cur.next(); 'kind' in item && item.kind !== 'end'; item = cur.next()) {
         if (item.kind !== 'record') continue;
         const m = decodePayload(item.type, item.payload);
-        if (m.ok) tail.push(m.message);
+        if (m.ok) tail.push({ seq: item.seq, message: m.message });
       }
     }
     const now = wallOffset + mono;
-    core = rollForward(core, tail, now);
+    core = rollForward(core, tail, now, { slot: (i) => slotSeqs[i] ?? 0, reel: (k) => reelSeqs.get(k) ?? 0 });
+    // Generations numbered after the core checkpoint are not known here: continue above any they could have reached.
+    core = { ...core, setup: { ...core.setup, generation: (core.setup.generation + tail.length + 1) >>> 0 } };
     // Time passed that the trackers did not see: with a trusted clock, at unknown conditions (the sensor rule
     // charges the worst cell after the staleness limit); without one, as lost time, charged in full at the sync.
     core = { ...core, msd: broadcast(core, (t) => (t.at === null ? undefined : clock.valid ? { type: 'sensor-lost', sensor: 'floor', at: t.at } : { type: 'clock-lost', at: t.at })) };
@@ -321,9 +326,15 @@ export class Station {
     for (const l of this.listeners) l(e);
   }
 
+  /** The journal's status changes only when it is written: kept until the next append or acknowledgement. */
+  private journalStatus: JournalStatus | undefined;
+  private journalNow(): JournalStatus | undefined {
+    return (this.journalStatus ??= this.journal?.status());
+  }
+
   private facts(): Facts {
     const mono = this.hal.clock.monotonicMs();
-    const js = this.journal?.status();
+    const js = this.journalNow();
     return {
       now: this.wallOffset + mono,
       mono,
@@ -361,7 +372,7 @@ export class Station {
       // The journal refused part of the decision: keep the old state, with the records that did land applied
       // as after a power cut, so state and journal never disagree.
       this.core = rollForward(prev, appended.landed, this.now());
-      this.checkpoint();
+      this.checkpoint(true);
       this.drive();
       return { ok: false, reason: appended.reason, outcome: 'refused', detail: appended.detail };
     }
@@ -381,22 +392,28 @@ export class Station {
     for (const m of records) {
       const p = encodePayload(m);
       if (!p.ok) return { landed, reason: 'INTERNAL_ERROR', detail: `${m.type} does not encode: ${p.detail}` };
+      this.journalStatus = undefined;
       const r = j.append(messageType(m), Math.max(0, at), p.payload);
       if (!r.ok) return { landed, reason: r.reason, detail: r.detail };
       landed.push(m);
       this.emit({ kind: 'record', seq: r.seq, message: m });
     }
     this.core = next;
-    this.checkpoint();
+    this.checkpoint(false);
     return undefined;
   }
 
-  /** Writes every part that changed since the last checkpoint, the core part last (it carries the journal seq). */
-  private checkpoint(): void {
+  /**
+   * Writes the parts that changed since the last checkpoint, each stamped with the journal sequence it is current
+   * at. Trackers changed only by sensor samples and time wait for the periodic checkpoint (`full`); so do board
+   * counts: a power cut charges the trackers' gap as worst-case exposure and boot counts the boards again.
+   */
+  private checkpoint(full = true): void {
     const st = this.store;
     if (st === undefined) return;
     const s = this.core;
     const p = this.persisted;
+    const seq = (this.journal?.nextSequence ?? 1) - 1;
     const put = (key: number, bytes: Uint8Array | undefined): void => {
       if (this.storeFailed) return;
       const r = bytes === undefined ? st.delete(key) : st.set(key, bytes);
@@ -405,7 +422,8 @@ export class Station {
         this.emit({ kind: 'fault', reason: r.reason, detail: `state store key ${key}: ${r.detail}` });
       }
     };
-    if (s.setup.order !== p.setup.order || s.order !== p.order) {
+    const orderChanged = s.setup.order !== p.setup.order || s.order !== p.order;
+    if (orderChanged) {
       if (s.setup.order === undefined || s.order === undefined) put(K.order, undefined);
       else if (s.setup.order?.order !== p.setup.order?.order || s.order.digest !== p.order?.digest || s.order.terms !== p.order?.terms) {
         const bytes = persist.orderBytes({ order: s.setup.order.order, terms: s.order.terms, digest: s.order.digest, activatedAt: s.order.activatedAt });
@@ -417,14 +435,18 @@ export class Station {
       }
     }
     const n = Math.max(s.setup.slots.length, p.setup.slots.length);
+    const sameOrder = s.setup.order === p.setup.order;
     for (let i = 0; i < n; i++) {
       const a = s.setup.slots[i];
-      if (a === p.setup.slots[i] && s.setup.order === p.setup.order) continue;
-      put(K.slot0 + i, a === undefined || a.status === 'empty' ? undefined : persist.toBytes(a));
+      if (a === p.setup.slots[i] && sameOrder) continue;
+      put(K.slot0 + i, a === undefined ? undefined : persist.stampedBytes(seq, a));
     }
     if (s.msd !== p.msd) {
       for (const [k, r] of s.msd) {
-        if (p.msd.get(k) === r) continue;
+        const before = p.msd.get(k);
+        if (before === r) continue;
+        // A tracker only integrated by samples and time (no event, no host fact) waits for the periodic checkpoint.
+        if (!full && before !== undefined && before.hostBlock === r.hostBlock && before.tracker.place === r.tracker.place && sameFacts(before, r)) continue;
         let key = this.msdKeys.get(k);
         if (key === undefined) {
           const used = new Set(this.msdKeys.values());
@@ -432,21 +454,44 @@ export class Station {
           if (key === undefined) continue;
           this.msdKeys.set(k, key);
         }
-        put(key, persist.toBytes(r));
+        put(key, persist.stampedBytes(seq, r));
+        this.persistedReels.set(k, r);
       }
       for (const [k, key] of this.msdKeys) {
         if (s.msd.has(k)) continue;
         put(key, undefined);
         this.msdKeys.delete(k);
+        this.persistedReels.delete(k);
       }
     }
     if (s.badges !== p.badges) put(K.badges, persist.badgesBytes(s.badges));
     if (s.tables !== p.tables) put(K.tables, persist.toBytes(s.tables));
     if (s.layouts !== p.layouts) put(K.layouts, encodeLayoutSet(s.layouts));
-    const seq = (this.journal?.nextSequence ?? 1) - 1;
-    put(K.core, persist.toBytes(persist.coreOf(s, seq, this.bootCount)));
-    this.persisted = s;
-    this.lastCheckpointMono = this.hal.clock.monotonicMs();
+    const coreChanged =
+      full ||
+      s.firstOff !== p.firstOff ||
+      s.hold !== p.hold ||
+      s.alarms !== p.alarms ||
+      s.seq !== p.seq ||
+      s.setup.obsolete !== p.setup.obsolete ||
+      orderChanged;
+    if (coreChanged) put(K.core, persist.toBytes(persist.coreOf(s, seq, this.bootCount)));
+    // What was not written stays "changed" for the next checkpoint: keep the old references for those parts.
+    this.persisted = full
+      ? s
+      : { ...s, msd: this.mergedReels(s), boards: coreChanged ? s.boards : p.boards, order: coreChanged || s.order === undefined || p.order === undefined ? s.order : { ...s.order, boards: p.order.boards } };
+    if (full) this.lastCheckpointMono = this.hal.clock.monotonicMs();
+  }
+
+  /** The trackers as last written, for the parts a partial checkpoint left for later. */
+  private persistedReels = new Map<string, MsdReel>();
+  private mergedReels(s: CoreState): ReadonlyMap<string, MsdReel> {
+    const out = new Map<string, MsdReel>();
+    for (const k of s.msd.keys()) {
+      const w = this.persistedReels.get(k);
+      if (w !== undefined) out.set(k, w);
+    }
+    return out;
   }
 
   /** Periodic work before a tick: the sensor, and MSD floor life integrated and checkpointed. */
@@ -461,9 +506,9 @@ export class Station {
       const d = decide(this.core, { kind: 'sensor', reading: r.ok ? { ok: true, tempC: r.tempC, rhPct: r.rhPct } : { ok: false, detail: r.detail } }, f);
       this.apply(d, f);
     }
-    if (mono - this.lastCheckpointMono >= c['timeouts.checkpointMs'] && this.core.msd.size > 0) {
+    if (mono - this.lastCheckpointMono >= c['timeouts.checkpointMs']) {
       this.core = { ...this.core, msd: advanced(this.core, this.now()) };
-      this.checkpoint();
+      this.checkpoint(true);
     }
   }
 
@@ -555,6 +600,7 @@ export class Station {
     const j = this.journal;
     if (j === undefined) return { ok: false, reason: 'JOURNAL_FULL', detail: 'no journal' };
     this.checkpoint();
+    this.journalStatus = undefined;
     const r = j.ack(upTo);
     this.drive();
     return r.ok ? { ok: true } : { ok: false, reason: r.reason, detail: r.detail };
@@ -608,4 +654,21 @@ export class Station {
 
 function messageType(m: Message): number {
   return MESSAGES[m.type].type;
+}
+
+/** Whether two versions of an MSD reel differ only by integration (samples and time), not by an event. */
+function sameFacts(a: MsdReel, b: MsdReel): boolean {
+  const x = a.tracker;
+  const y = b.tracker;
+    return (
+    x.spec === y.spec &&
+    x.bake === y.bake &&
+    x.scrapped === y.scrapped &&
+    x.signoff === y.signoff &&
+    x.clockLost === y.clockLost &&
+    x.hicWet === y.hicWet &&
+    x.unrated === y.unrated &&
+    x.lastBake === y.lastBake &&
+    x.baked === y.baked
+  );
 }

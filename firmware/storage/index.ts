@@ -1,7 +1,17 @@
 // Power-loss-safe storage on NOR flash: the traceability journal and the state store.
-export { Journal, JournalCursor, DEFAULT_MAX_PAYLOAD, DEFAULT_HIGH_WATER } from './journal';
-export type { JournalOptions, JournalStatus, JournalMountReport, CursorItem, AppendResult, AckResult, MountResult, SeqRange } from './journal';
+export { Journal, JournalCursor, DEFAULT_MAX_PAYLOAD, DEFAULT_HIGH_WATER, DEFAULT_TYPICAL_PAYLOAD } from './journal';
+export type {
+  JournalOptions,
+  JournalStatus,
+  JournalMountReport,
+  JournalVerifyReport,
+  CursorItem,
+  AppendResult,
+  AckResult,
+  MountResult,
+  SeqRange,
+} from './journal';
 export { StateStore, DEFAULT_MAX_KEYS, DEFAULT_MAX_VALUE } from './store';
 export type { StoreOptions, StoreStatus, StoreMountReport, GetResult, SetResult, StoreMountResult } from './store';
-export { entrySize, regionHeaderBytes } from './log';
+export { FORMAT_VERSION, entrySize, regionHeaderBytes } from './log';
 export type { Failure } from './log';

@@ -11,24 +11,27 @@
 import type { ReasonName } from '../../protocol/src/reasons';
 import type { Flash } from '../platform/hal';
 import {
+  HEADER_INVALID,
+  HEADER_VALID,
   KIND_DELETE,
   KIND_POISON,
   KIND_VALUE,
   LogIO,
-  LogScanner,
   SCAN_BAD,
-  SCAN_END,
-  SCAN_ENTRY,
   entrySize,
   fail,
+  NoiseMeter,
+  recoverTail,
   regionHeaderBytes,
   unitFor,
+  verifyFailed,
   type EntryFields,
-  type RegionHeader,
   type Failure,
+  type RegionRead,
 } from './log';
 
-const STORE_MAGIC = 0x31535757; // "WWS1"
+const STORE_MAGIC = 0x32535757; // "WWS2": on-flash format 2
+const STORE_MAGIC_V1 = 0x31535757; // "WWS1": refused, never read as format 2
 export const DEFAULT_MAX_KEYS = 64;
 export const DEFAULT_MAX_VALUE = 10 * 1024;
 /** Poison marker for damage that cannot be tied to one key. */
@@ -83,7 +86,7 @@ export class StateStore {
   private spare: Int32Array;
   private readonly lens: Uint32Array;
   private readonly poison: Uint8Array;
-  private readonly f: EntryFields = { kind: 0, len: 0, a: 0, b: 0, c: 0 };
+  private readonly f: EntryFields = { kind: 0, len: 0, a: 0, b: 0, c: 0, hcrc: 0 };
   /** Flash bytes of an entry with no payload (a delete or poison marker). */
   private readonly emptyEntry: number;
   /** Bytes the keys' live entries take, kept up to date by setSlot so that an update does not sum every key. */
@@ -108,7 +111,7 @@ export class StateStore {
     this.poison = new Uint8Array(maxKeys);
   }
 
-  static mount(flash: Flash, opts: StoreOptions): StoreMountResult {
+  private static configure(flash: Flash, opts: StoreOptions): StateStore | Failure {
     const { sectorSize, sectorCount } = flash.geometry;
     const first = opts.firstSector ?? 0;
     const n = opts.sectorCount;
@@ -124,9 +127,29 @@ export class StateStore {
     if (!Number.isInteger(maxValue) || maxValue < 0 || maxValue > 0xffff || entrySize(maxValue, w) > cap) {
       return fail('INTERNAL_ERROR', 'store: maxValueBytes does not fit a bank');
     }
-    const st = new StateStore(flash, first, n / 2, maxKeys, maxValue);
+    return new StateStore(flash, first, n / 2, maxKeys, maxValue);
+  }
+
+  /**
+   * Recovers the store: the newest bank, its values, a cut update discarded. Refuses (typed failure, nothing
+   * written) a partition of an older format (STORAGE_FORMAT_OLD), one under flash encryption
+   * (FLASH_ENCRYPTED) and foreign data (STORAGE_UNRECOGNISED).
+   */
+  static mount(flash: Flash, opts: StoreOptions): StoreMountResult {
+    const st = StateStore.configure(flash, opts);
+    if (!(st instanceof StateStore)) return st;
     const r = st.recover();
     return 'ok' in r ? r : { ok: true, store: st, report: r };
+  }
+
+  /** Starts an empty store on the partition, whatever it held: the deliberate way out of a refused mount. */
+  static format(flash: Flash, opts: StoreOptions): StoreMountResult {
+    const st = StateStore.configure(flash, opts);
+    if (!(st instanceof StateStore)) return st;
+    // Both old headers go first, so that a cut format leaves nothing that could be taken for a bank.
+    const e = st.io.zeroRegionHeader(st.bankBase(0)) ?? st.io.zeroRegionHeader(st.bankBase(1)) ?? st.formatBank(0, 1);
+    if (e) return e;
+    return StateStore.mount(flash, opts);
   }
 
   private bankBase(b: number): number {
@@ -142,73 +165,48 @@ export class StateStore {
   }
 
   private recover(): StoreMountReport | Failure {
-    const hs = [0, 1].map((b) => this.io.readRegionHeader(this.bankBase(b), STORE_MAGIC));
+    const reads: RegionRead[] = [];
     let best = -1;
     for (let b = 0; b < 2; b++) {
-      const h = hs[b];
-      if (h === undefined) continue;
-      if ('ok' in h) return h;
-      if (best < 0 || h.epoch > this.generation) {
+      const r = this.io.readRegionHeader(this.bankBase(b), STORE_MAGIC, STORE_MAGIC_V1);
+      if ('ok' in r) return r;
+      reads.push(r);
+      if (r.header !== undefined && (best < 0 || r.header.epoch > this.generation)) {
         best = b;
-        this.generation = h.epoch;
+        this.generation = r.header.epoch;
       }
     }
-    if (best < 0) return this.formatFresh();
+    if (best < 0) return this.unformatted(reads);
     this.active = best;
-    const weak = (hs[best] as RegionHeader).copies < 2;
+    // The other bank is where a cut compaction or format would have landed. If its header does not read valid
+    // now, zero it, so that a header a cut left weak never reads valid later and brings that bank in.
+    if (reads[1 - best]!.header === undefined) {
+      const e = this.io.zeroRegionHeader(this.bankBase(1 - best));
+      if (e) return e;
+    }
+    const solid = this.io.solidifyRegionHeader(this.bankBase(best), STORE_MAGIC, reads[best]!.header!);
+    if (typeof solid === 'object') return solid;
 
     const base = this.bankBase(best);
-    const sc = new LogScanner(this.io, base + this.dataStart, base + this.bankBytes, this.maxValue);
-    let pending = false;
-    let pendingKey = -1;
-    let pendingCommitted = false;
-    let tornFrom = 0;
-    let tornTo = 0;
-    let unsealed = -1;
-    for (;;) {
-      const step = sc.next();
-      if (typeof step === 'object') return step;
-      if (step === SCAN_END) break;
-      unsealed = step === SCAN_ENTRY && !sc.committed ? sc.at : -1;
-      if (pending) this.damage(pendingKey); // damage with a whole entry after it is corruption, never a torn write
-      pending = false;
-      if (step === SCAN_ENTRY) {
-        const { kind, a, len } = sc.f;
-        if (kind === KIND_POISON && a === ANY_KEY) {
-          this.unknownCorrupt = true;
-          continue;
-        }
-        if (a >= this.maxKeys || (kind !== KIND_VALUE && kind !== KIND_DELETE && kind !== KIND_POISON)) {
-          this.unknownCorrupt = true;
-          continue;
-        }
-        this.setSlot(a, kind === KIND_POISON ? 1 : 0, kind === KIND_VALUE ? sc.at : -1, kind === KIND_VALUE ? len : 0);
-      } else if (step === SCAN_BAD) {
-        pending = true;
-        pendingKey = sc.known ? sc.f.a : -1;
-        pendingCommitted = sc.committed;
-        tornFrom = sc.at;
-        tornTo = sc.to;
+    // One pass over the active bank recovers its tail and builds the index: the last entry for a key wins.
+    const tail = recoverTail(this.io, base + this.dataStart, base + this.bankBytes, this.maxValue, (step, at, f) => {
+      const { kind, a, len } = f;
+      if (step === SCAN_BAD) {
+        this.damage(a); // a value that was whole once (or whose cut could not be told apart from damage)
+        return;
       }
-    }
-    if (unsealed >= 0) {
-      // The last update was cut on its commit unit: it is whole and now visible, so make it stay that way.
-      this.io.seal(unsealed, sc.size);
-    }
-    let tornTail = false;
-    if (pending) {
-      if (pendingCommitted) {
-        this.damage(pendingKey);
-      } else {
-        // A cut update: the key keeps its previous value. Zeroing makes later damage here unambiguous.
-        const e = this.io.zeroFill(tornFrom, tornTo);
-        if (e) return e;
-        tornTail = true;
+      if (a >= this.maxKeys || (kind !== KIND_VALUE && kind !== KIND_DELETE && kind !== KIND_POISON)) {
+        this.unknownCorrupt = true; // a foreign entry, or the any-key poison marker
+        return;
       }
-    }
-    this.end = sc.at;
-    if (weak) {
-      // The active bank kept one header copy (a cut during the second one, or a flipped bit): one more flip
+      this.setSlot(a, kind === KIND_POISON ? 1 : 0, kind === KIND_VALUE ? at : -1, kind === KIND_VALUE ? len : 0);
+    });
+    if ('ok' in tail) return tail;
+    // Damage a cut cannot explain ends the chain: updates after it are unreadable, so any value may be stale.
+    if (tail.closed !== 'no') this.unknownCorrupt = true;
+    this.end = tail.resume;
+    if (!solid) {
+      // The active bank kept a header copy that cannot be repaired in place (a flipped bit): one more flip
       // would silently bring back the older bank. Commit the same contents to the other bank, with both copies.
       const e = this.compact();
       if (e) return e;
@@ -216,7 +214,7 @@ export class StateStore {
     const corruptKeys: number[] = [];
     for (let k = 0; k < this.maxKeys && corruptKeys.length < MAX_REPORTED_KEYS; k++) if (this.poison[k]) corruptKeys.push(k);
     const bad = corruptKeys.length > 0 || this.unknownCorrupt;
-    return { reasons: bad ? ['STORE_CORRUPT'] : [], corruptKeys, unknownCorruption: this.unknownCorrupt, tornTail, formatted: false };
+    return { reasons: bad ? ['STORE_CORRUPT'] : [], corruptKeys, unknownCorruption: this.unknownCorrupt, tornTail: tail.torn, formatted: false };
   }
 
   /** Bytes key `k`'s live entry takes in a bank: its value, a poison marker, or nothing. */
@@ -240,19 +238,43 @@ export class StateStore {
     }
   }
 
-  /** No bank has a valid header: a new store, or one whose headers flash destroyed (then say so). */
-  private formatFresh(): StoreMountReport | Failure {
+  /** No bank has a valid header: a new store, an older format, foreign data, encryption, or destroyed headers. */
+  private unformatted(reads: readonly RegionRead[]): StoreMountReport | Failure {
+    if (reads.some((r) => r.old)) {
+      return fail('STORAGE_FORMAT_OLD', 'store: the partition holds on-flash format 1; read it out with the firmware that wrote it, then StateStore.format()');
+    }
+    const b = new Uint8Array(256);
     let used = false;
-    for (let b = 0; b < 2; b++) {
-      const base = this.bankBase(b);
-      const last = this.io.lastNonBlank(base + this.dataStart, base + this.bankBytes);
-      if (typeof last === 'object') return last;
-      if (last > base + this.dataStart) used = true;
+    let ours = false;
+    const noise = new NoiseMeter();
+    for (let k = 0; k < 2; k++) {
+      const base = this.bankBase(k);
+      const zeroed = this.io.allAre(base, base + this.dataStart, 0);
+      if (typeof zeroed === 'object') return zeroed;
+      if (zeroed) ours = true; // a header area this format zeroed
+      const h = this.io.readEntryHeader(base + this.dataStart, base + this.bankBytes, this.maxValue, this.f);
+      if (typeof h === 'object') return h;
+      if (h !== HEADER_INVALID) ours = true;
+      const blank = this.io.erased(base + this.dataStart, base + this.bankBytes);
+      if (typeof blank === 'object') return blank;
+      if (!blank) used = true;
+      for (let at = base + this.dataStart; at < base + this.bankBytes; at += b.length) {
+        const n = Math.min(b.length, base + this.bankBytes - at);
+        const e = this.io.read(at, b, 0, n);
+        if (e) return e;
+        noise.add(b, 0, n);
+      }
+    }
+    if (used && !ours) {
+      if (noise.noise) {
+        return fail('FLASH_ENCRYPTED', 'store: the partition reads as noise (flash encryption makes erased flash read that way); use an unencrypted data partition');
+      }
+      return fail('STORAGE_UNRECOGNISED', 'store: the partition holds data that is not a state store; nothing was changed. Check the partition table, then StateStore.format()');
     }
     const e = this.formatBank(0, 1);
     if (e) return e;
     if (used) {
-      // Something was stored and is unreadable now: stay fail-safe, across reboots too, until format().
+      // Values were stored and are unreadable now: stay fail-safe, across reboots too, until format().
       const p = this.io.writeEntry(this.end, KIND_POISON, ANY_KEY, 0, 0, EMPTY, 0, 0);
       if (p) return p;
       this.end += this.emptyEntry;
@@ -271,9 +293,9 @@ export class StateStore {
 
   private formatBank(b: number, generation: number): Failure | undefined {
     const base = this.bankBase(b);
-    const last = this.io.lastNonBlank(base, base + this.bankBytes);
-    if (typeof last === 'object') return last;
-    if (last > base) {
+    const blank = this.io.allAre(base, base + this.bankBytes, 0xff);
+    if (typeof blank === 'object') return blank;
+    if (!blank) {
       const e = this.eraseBank(b);
       if (e) return e;
     }
@@ -317,9 +339,9 @@ export class StateStore {
     const value = new Uint8Array(this.lens[key]!);
     const h = this.io.readEntryHeader(at, at + entrySize(value.length, this.io.w), this.maxValue, this.f);
     if (typeof h === 'object') return h;
-    const body = h === true ? this.io.checkBody(at, this.f, value) : undefined;
-    if (body !== undefined && 'ok' in body) return body;
-    if (body === undefined || !body.bodyOk || this.f.a !== key || this.f.len !== value.length) {
+    const body = h === HEADER_VALID ? this.io.bodyOk(at, this.f, value) : false;
+    if (typeof body === 'object') return body;
+    if (!body || this.f.a !== key || this.f.len !== value.length) {
       this.damage(key);
       return fail('STORE_CORRUPT', `the value of key ${key} failed its check`);
     }
@@ -347,14 +369,21 @@ export class StateStore {
     if (this.liveBytes() - this.slotBytes(key) + (kind === KIND_VALUE ? need : 0) > this.capacity) {
       return fail('STORE_FULL', 'the live values would exceed a bank');
     }
-    if (this.end + need > this.bankBase(this.active) + this.bankBytes) {
+    const bankEnd = this.bankBase(this.active) + this.bankBytes;
+    const at = this.io.prepare(this.end, need, bankEnd);
+    if (typeof at === 'object') return at;
+    if (at === bankEnd) {
       const e = this.compact(kind, key, value);
       return e ?? OK;
     }
-    const at = this.end;
+    this.end = at;
     const e = this.io.writeEntry(at, kind, key, 0, 0, value, 0, value.length);
     if (e) {
-      if (this.io.zeroFill(at, at + need) === undefined) this.end += need;
+      // A write that did not verify becomes padding, so it can never be read back as a value; where even that
+      // will not take, the rest of the bank is given up (the next update compacts).
+      const z = this.io.zeroEntry(at, at + need);
+      if (z === undefined) this.end += need;
+      else if (verifyFailed(z)) this.end = bankEnd;
       return e;
     }
     this.end += need;
@@ -385,9 +414,9 @@ export class StateStore {
         const size = entrySize(this.lens[k]!, this.io.w);
         const h = this.io.readEntryHeader(at, at + size, this.maxValue, this.f);
         if (typeof h === 'object') return h;
-        const body = h === true ? this.io.checkBody(at, this.f, undefined) : undefined;
-        if (body !== undefined && 'ok' in body) return body;
-        if (body !== undefined && body.bodyOk) {
+        const body = h === HEADER_VALID ? this.io.bodyOk(at, this.f, undefined) : false;
+        if (typeof body === 'object') return body;
+        if (body && this.f.a === k) {
           const e = this.io.copy(at, pos, size);
           if (e) return e;
           next[k] = pos;

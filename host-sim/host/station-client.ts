@@ -59,7 +59,12 @@ export interface StationClientOptions {
   readonly statusEveryMs?: number;
   readonly syncEveryMs?: number;
   readonly readEveryMs?: number;
+  /** Frames per second (and at once) this host sends a station: below the station's MAC budget (20/s, 40 at once). */
+  readonly pace?: { readonly perSecond: number; readonly burst: number };
 }
+
+/** Below the station's default MAC budget (DEFAULT_MAC_BUDGET: 20 a second, 40 at once), with room for its retries. */
+export const DEFAULT_PACE = { perSecond: 15, burst: 30 } as const;
 
 /** A request waiting for its Ack or Nack, by the counter of its frame. */
 interface Pending {
@@ -110,22 +115,44 @@ export class StationClient {
     }
   }
 
-  // Frames made while a frame is being judged wait until it is done: a peer that answers at once (an in-memory
-  // link) must not re-enter the session in the middle of its receive.
+  // Frames wait in an outbox: while a frame is being judged (a peer that answers at once, an in-memory link, must
+  // not re-enter the session in the middle of its receive), and beyond the pace a station accepts. A station checks
+  // at most so many MACs a second (its flood budget, PROTOCOL.md §3) and drops the rest unanswered, so the host
+  // sends below that rate; `tick` and every receive let the outbox drain.
   private depth = 0;
   private outbox: Uint8Array[] = [];
+  private tokens = -1;
+  private tokensAt = 0;
 
   private write(wire: Uint8Array): void {
-    if (this.depth > 0) this.outbox.push(wire);
-    else this.o.write(wire);
+    this.outbox.push(wire);
+    if (this.depth === 0) this.flush();
   }
 
   private flush(): void {
-    while (this.outbox.length > 0 && this.depth === 0) this.o.write(this.outbox.shift()!);
+    const pace = this.o.pace ?? DEFAULT_PACE;
+    if (this.tokens < 0) {
+      this.tokens = pace.burst;
+      this.tokensAt = this.now;
+    }
+    if (this.now > this.tokensAt) {
+      this.tokens = Math.min(pace.burst, this.tokens + ((this.now - this.tokensAt) * pace.perSecond) / 1000);
+      this.tokensAt = this.now;
+    }
+    while (this.outbox.length > 0 && this.depth === 0 && this.tokens >= 1) {
+      this.tokens -= 1;
+      this.o.write(this.outbox.shift()!);
+    }
+  }
+
+  /** Frames waiting for their turn (the station's pace). */
+  get queued(): number {
+    return this.outbox.length;
   }
 
   /** The link dropped: the next frames need a new handshake (the station opens it when it reconnects). */
   reset(): void {
+    this.outbox = [];
     this.session.reset(this.o.stationId);
     for (const p of this.pending.values()) p.done?.(false, 'NO_SESSION');
     this.pending.clear();
@@ -141,9 +168,10 @@ export class StationClient {
     if (h.ok) this.write(h.wire);
   }
 
-  /** Time passed: status polls, clock syncs, journal reads, and requests that waited too long are given up. */
+  /** Time passed: queued frames go out at the station's pace; status polls, clock syncs, journal reads; requests that waited too long are given up. */
   tick(nowMs: number): void {
     this.now = nowMs;
+    this.flush();
     if (!this.established) return;
     const statusEvery = this.o.statusEveryMs ?? 10_000;
     const syncEvery = this.o.syncEveryMs ?? 600_000;

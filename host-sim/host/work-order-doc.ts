@@ -230,7 +230,8 @@ export function parseWorkOrderDoc(v: unknown): DocResult {
   const order: WorkOrder = { header, slots };
   if (r.problems.length === 0) {
     // Whatever the field checks missed, the wire has the last word: the order must transfer as it is.
-    const c = chunkWorkOrder(order, 1);
+    // (An order without slots transfers only to a station that holds none, a reflow oven.)
+    const c = chunkWorkOrder(order, 1, { slotless: true });
     if (!c.ok) r.bad('workOrder', `does not encode for the station: ${c.reason}: ${c.detail}`);
     const te = encodePayload({ type: 'WorkOrderTerms', body: { transferId: 1, ...terms } });
     if (!te.ok) r.bad('terms', `does not encode: ${te.detail}`);

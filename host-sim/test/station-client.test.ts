@@ -58,6 +58,29 @@ describe('the host end of a station link', () => {
     expect(client.status?.workOrderIdentifier).toBe('WO-2026-11873');
   });
 
+  it('paces its frames below the station\'s flood budget: 120 reel records pushed at once all arrive, none dropped', () => {
+    const r = rig({ config: { 'setup.maxReelRecords': 200 } });
+    const { client, open } = wire(r, new MemorySink());
+    open();
+    let acked = 0;
+    for (let i = 0; i < 120; i++) {
+      client.send(
+        { type: 'ReelRecord', body: { uniqueIdentifier: `R-${i}`, internalPartNumber: 'IPN', manufacturerPartNumber: 'CL21A475KAQNNNE', manufacturer: 'Samsung', manufacturerLotCode: 'L1', quantity: 100, thicknessClass: 'unknown' } },
+        'reel',
+        true,
+        (ok) => (acked += ok ? 1 : 0),
+      );
+    }
+    expect(client.queued).toBeGreaterThan(0);
+    for (let t = 0; t < 20 && client.queued > 0; t++) {
+      r.clock.advance(1000);
+      client.tick(r.clock.monotonicMs());
+    }
+    expect(client.queued).toBe(0);
+    expect(acked).toBe(120);
+    expect(r.station.state.setup.reels.byId.size).toBe(120);
+  });
+
   it('a refused work order is reported with the station\'s reason and the old one is kept', () => {
     const r = rig({ config: { maxSlots: 3 } });
     const { client, open } = wire(r, new MemorySink());

@@ -152,6 +152,9 @@ export const REASONS = {
   JOURNAL_CORRUPT: { code: 556, category: 'storage', meaning: 'Flash corrupted journal records after they were committed; they are reported by sequence number, never returned.' },
   STORE_FULL: { code: 557, category: 'storage', meaning: 'The state store cannot hold the value even after compaction.' },
   FLASH_READ_FAILED: { code: 558, category: 'storage', meaning: 'A flash read failed (device error or power lost).' },
+  STORAGE_FORMAT_OLD: { code: 559, category: 'storage', meaning: 'The partition holds an older on-flash storage format; it is refused, never read as the current one.' },
+  STORAGE_UNRECOGNISED: { code: 560, category: 'storage', meaning: 'The partition holds data that is not SMT Warden storage; it was left untouched.' },
+  FLASH_ENCRYPTED: { code: 561, category: 'storage', meaning: 'Erased flash reads as noise: flash encryption is on for this partition, which the storage cannot use.' },
 
   BOOTING: { code: 600, category: 'system', meaning: 'The station is starting and has not yet established a safe state.' },
   POWER_LOSS_RECOVERY: { code: 601, category: 'system', meaning: 'The station restarted after a power loss and is rechecking.' },
@@ -171,6 +174,11 @@ export const REASONS = {
   GATEWAY_LOCKED: { code: 633, category: 'system', meaning: 'Another line gateway process holds this data directory.' },
   STATION_UNREACHABLE: { code: 634, category: 'system', meaning: 'The line gateway cannot connect to the station (it retries with backoff).' },
   BROKER_UNREACHABLE: { code: 635, category: 'system', meaning: 'The line gateway cannot reach the AMQP broker, or the broker refused a message (it retries; records wait in the store).' },
+  DEVICE_OPEN_FAILED: { code: 680, category: 'system', meaning: 'A device the board needs (serial port, pin, I²C sensor, TCP port) could not be opened; the station runs without it and names it.' },
+  PLATFORM_UNSUPPORTED: { code: 681, category: 'system', meaning: 'The platform driver cannot apply a setting the configuration asks for (e.g. a UART parity); change the setting or the driver.' },
+  BUDGET_EXCEEDED: { code: 682, category: 'system', meaning: 'A firmware bundle or its working set is larger than the controller\'s budget.' },
+  TOOLCHAIN_MISSING: { code: 683, category: 'system', meaning: 'A device build tool is not installed (the Moddable SDK: set $MODDABLE and put mcconfig on the PATH).' },
+  TOOLCHAIN_FAILED: { code: 684, category: 'system', meaning: 'The device build or flash tool failed; its own output says why.' },
 
   BAD_ARGUMENT: { code: 700, category: 'input', meaning: 'A command-line argument is missing or invalid.' },
   BAD_DOCUMENT: { code: 701, category: 'input', meaning: 'An input document is not valid JSON or misses a field.' },
@@ -184,6 +192,14 @@ export const REASONS = {
   CFX_TARGET_UNKNOWN: { code: 765, category: 'input', meaning: 'The CFX request names a target handle that is neither the gateway nor one of its stations.' },
   CFX_UNLOCK_REFUSED: { code: 766, category: 'input', meaning: 'An UnlockStationRequest from the broker may lift only a lock the broker placed; this lock came from elsewhere.' },
   GATEWAY_DOCUMENT_INVALID: { code: 767, category: 'input', meaning: 'A document given to the gateway (work order, reels, MSD events) is invalid; the field is named.' },
+  DOCUMENT_FIELD_INVALID: { code: 704, category: 'input', meaning: 'A field of an input document (work-order document, line description, host record) is missing or out of range; the message names the field.' },
+  BOM_COLUMN_MISSING: { code: 705, category: 'input', meaning: 'A BOM or AVL file lacks a column it needs (reference designators, part number, quantity); the message lists the columns found.' },
+  BOM_ROW_INVALID: { code: 706, category: 'input', meaning: 'A BOM or AVL row has a bad value; the message names the line and the column.' },
+  BOM_DUPLICATE_CONFLICT: { code: 707, category: 'input', meaning: 'A reference designator, part or position appears twice in a BOM with different data.' },
+  DUMP_TRUNCATED: { code: 708, category: 'input', meaning: 'A journal dump is shorter than its partition: it is read up to its end, and records after that may be missing.' },
+  HOST_RECORD_CONFLICT: { code: 709, category: 'input', meaning: 'A record the host collected differs from the station journal\'s record of the same sequence number (the journal\'s is used).' },
+  WORK_ORDER_DOC_UNMATCHED: { code: 710, category: 'input', meaning: 'No work-order document matches a work order in the journal (work order id and BOM revision): reference designators and quantities per board are unknown.' },
+  BOARD_NOT_FOUND: { code: 711, category: 'input', meaning: 'No journal holds a board of that id.' },
 
   MODBUS_CONFIG_INVALID: { code: 800, category: 'modbus', meaning: 'A Modbus server setting is out of range (unit address, line settings, connection limits, timeouts).' },
 } as const satisfies Record<string, ReasonDef>;

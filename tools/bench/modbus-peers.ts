@@ -6,18 +6,8 @@ import { ServerTCP } from 'modbus-serial';
 import { newCounters } from '../../protocol/src/modbus/counters';
 import { discreteInput, holdingRegister, inputRegister } from '../../protocol/src/modbus/read';
 import type { StationView } from '../../protocol/src/station-view';
-
-/** A loopback port nothing listens on right now (ServerTCP cannot bind port 0 itself: it reads 0 as 502). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a !== null ? a.port : 0));
-    });
-  });
-}
+// A loopback port nothing listens on right now: ServerTCP cannot bind port 0 itself (it reads 0 as 502).
+import { freePort } from '../../host-sim/bench/loopback';
 
 /** modbus-serial's ServerTCP on a free loopback port, serving `view()` through the protocol's map readers. */
 export async function serverTcpPeer(view: () => StationView): Promise<{ port: number; close(): Promise<void> }> {

@@ -218,13 +218,26 @@ export interface ReelMsd {
   readonly hostBlock?: Reject;
 }
 
+/**
+ * The last view computed for each reel (reels are immutable, so a reel object and the inputs of its view say when it
+ * is still right): one decision asks for the same reel's view several times (the permit, warnings, the board
+ * record, Modbus), and with ten MSD reels that was most of an input's cost. Made on first use: XS freezes what a
+ * preloaded module creates at load.
+ */
+let views: WeakMap<MsdReel, { at: number; ttr: number | undefined; config: CoreState['config']; tables: CoreState['tables']; result: ReelMsd | undefined }> | undefined;
+
 export function reelView(s: CoreState, key: string, now: number): ReelMsd | undefined {
   const r = s.msd.get(key);
   if (r === undefined) return undefined;
   const at = r.tracker.at === null ? now : Math.max(now, r.tracker.at);
+  const ttr = s.setup.order?.order.header.timeToReflow;
+  views ??= new WeakMap();
+  const hit = views.get(r);
+  if (hit !== undefined && hit.at === at && hit.ttr === ttr && hit.config === s.config && hit.tables === s.tables) return hit.result;
   const v = view(r.tracker, at, mslEnv(s));
-  if (!v.ok) return undefined;
-  return r.hostBlock === undefined ? { view: v.value } : { view: v.value, hostBlock: r.hostBlock };
+  const result = !v.ok ? undefined : r.hostBlock === undefined ? { view: v.value } : { view: v.value, hostBlock: r.hostBlock };
+  views.set(r, { at, ttr, config: s.config, tables: s.tables, result });
+  return result;
 }
 
 /** What setup verification asks about an MSD reel: the engine's state, or why it cannot feed whatever that says. */

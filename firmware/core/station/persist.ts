@@ -107,27 +107,48 @@ export function decodeOrder(bytes: Uint8Array): Decoded<StoredOrder> {
 
 // ---- slots -------------------------------------------------------------------------------------------------
 
-export function decodeSlot(bytes: Uint8Array): Decoded<SlotState> {
-  const d = fromBytes(bytes, 'slot');
+/**
+ * A part of the state and the journal sequence it is current at: journal records after that sequence are the
+ * ones a power cut may have kept from it (recover.ts applies them).
+ */
+export interface Stamped<T> {
+  readonly seq: number;
+  readonly value: T;
+}
+
+export function stampedBytes(seq: number, value: unknown): Uint8Array {
+  return toBytes({ seq, part: value });
+}
+
+function stamped(bytes: Uint8Array, what: string): Decoded<Stamped<unknown>> {
+  const d = fromBytes(bytes, what);
   if (!d.ok) return d;
   const x = d.value;
+  if (!isObj(x) || typeof x['seq'] !== 'number' || !Number.isInteger(x['seq']) || x['seq'] < 0) return { ok: false, detail: `${what}: malformed` };
+  return { ok: true, value: { seq: x['seq'], value: x['part'] } };
+}
+
+export function decodeSlot(bytes: Uint8Array): Decoded<Stamped<SlotState>> {
+  const d = stamped(bytes, 'slot');
+  if (!d.ok) return d;
+  const x = d.value.value;
   if (!isObj(x) || typeof x['status'] !== 'string') return { ok: false, detail: 'slot: malformed' };
   if (x['status'] === 'verified' && !(isObj(x['reel']) && isObj((x['reel'] as Record<string, unknown>)['facts']) && isObj((x['reel'] as Record<string, unknown>)['label']))) {
     return { ok: false, detail: 'slot: verified without a reel' };
   }
-  return { ok: true, value: x as unknown as SlotState };
+  return { ok: true, value: { seq: d.value.seq, value: x as unknown as SlotState } };
 }
 
 // ---- MSD trackers ------------------------------------------------------------------------------------------
 
-export function decodeReel(bytes: Uint8Array): Decoded<MsdReel> {
-  const d = fromBytes(bytes, 'MSD reel');
+export function decodeReel(bytes: Uint8Array): Decoded<Stamped<MsdReel>> {
+  const d = stamped(bytes, 'MSD reel');
   if (!d.ok) return d;
-  const x = d.value;
+  const x = d.value.value;
   if (!isObj(x) || typeof x['key'] !== 'string' || !isObj(x['tracker']) || (x['tracker'] as { v?: unknown }).v !== TRACKER_VERSION) {
     return { ok: false, detail: 'MSD reel: malformed, or written by another version of the MSL engine' };
   }
-  return { ok: true, value: x as unknown as MsdReel & { tracker: TrackerState } };
+  return { ok: true, value: { seq: d.value.seq, value: x as unknown as MsdReel & { tracker: TrackerState } } };
 }
 
 // ---- the rest of the core ------------------------------------------------------------------------------------
@@ -135,7 +156,11 @@ export function decodeReel(bytes: Uint8Array): Decoded<MsdReel> {
 /** What is kept of the core beyond slots, trackers and the order. Volatile by design: operator, overrides,
  *  program report (the machine reports it again), sensor state, pending scans and commands. */
 export interface StoredCore {
-  /** Journal sequence up to which this checkpoint includes every record's effect. */
+  /**
+   * Journal sequence up to which these fields include every record's effect (board counts, first-off, holds,
+   * alarms). Written when they change, except board counts, which are written with the periodic checkpoint and
+   * counted again at boot from the BoardTrace records after this sequence.
+   */
   readonly journalSeq: number;
   readonly generation: number;
   readonly obsolete: readonly string[];

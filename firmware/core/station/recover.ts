@@ -30,13 +30,27 @@ function loseSlot(setup: SetupState, position: string): SetupState {
   return { ...setup, slots, held, generation: (setup.generation + 1) >>> 0 };
 }
 
-/** Applies the records journaled after the checkpoint, in order. */
-export function rollForward(s: CoreState, records: readonly Message[], now: number): CoreState {
+/** What each state part already includes: the journal sequence it was written at (0: unknown, include nothing). */
+export interface PartSeqs {
+  readonly slot: (index: number) => number;
+  readonly reel: (key: string) => number;
+}
+
+const NONE: PartSeqs = { slot: () => 0, reel: () => 0 };
+
+/**
+ * Applies the records journaled after the core checkpoint, in order, each only to the parts it is newer than. `seq`
+ * is each record's journal sequence (the records of a refused decision, which never reached a part, pass none).
+ */
+export function rollForward(s: CoreState, records: readonly (Message | { readonly seq: number; readonly message: Message })[], now: number, parts: PartSeqs = NONE): CoreState {
   let st = s;
-  for (const m of records) {
+  for (const item of records) {
+    const m = 'message' in item ? item.message : item;
+    const seq = 'message' in item ? item.seq : Infinity;
     if (SLOT_RECORDS.has(m.type)) {
       const p = positionOf(m);
-      if (p !== undefined) st = { ...st, setup: loseSlot(st.setup, p) };
+      const i = p === undefined || st.setup.order === undefined ? undefined : slotAt(st.setup.order, p);
+      if (p !== undefined && (i === undefined || seq > parts.slot(i))) st = { ...st, setup: loseSlot(st.setup, p) };
       continue;
     }
     switch (m.type) {
@@ -62,7 +76,7 @@ export function rollForward(s: CoreState, records: readonly Message[], now: numb
         break;
       case 'MsdEvent': {
         // A restore (the reel made usable again) is left for the host to repeat; everything else is a fact.
-        if (m.body.event === 'restored') break;
+        if (m.body.event === 'restored' || seq <= parts.reel(m.body.uniqueIdentifier)) break;
         const r = fromHostEvent(st, m.body, now);
         if (r.ok) st = { ...st, msd: r.book };
         break;

@@ -51,7 +51,11 @@ export interface BoardTrace {
 
 interface Live {
   order: MessageBody<'WorkOrderActivated'> | undefined;
+  /** Bumped whenever `slots` changes, so a caller's `want` can keep its answer until the setup changes. */
+  version: number;
   positions: string[];
+  /** The positions normalised once per order, not once per board. */
+  keys: string[];
   slots: Map<string, SlotMaterial>;
   program: BoardTrace['program'];
   operator: string;
@@ -59,6 +63,9 @@ interface Live {
   requests: Map<number, { reason: string; position?: string }>;
   reels: Map<string, { manufacturer: string; source: MaterialSource; customerSupplied: boolean }>;
 }
+
+/** Records that may change the slots (every other record leaves them as they are). */
+const SLOT_CHANGES = new Set(['StationBooted', 'WorkOrderActivated', 'ClearWorkOrder', 'ReelRecord', 'ManualLotEntry', 'QuickAssigned', 'SlotVerified', 'Splice', 'SlotUnloaded', 'SlotRejected']);
 
 /** The positions of the active order, when the replay knows them (from the host's work-order document). */
 export type OrderSlots = (order: MessageBody<'WorkOrderActivated'>) => readonly string[] | undefined;
@@ -68,8 +75,44 @@ export type OrderSlots = (order: MessageBody<'WorkOrderActivated'>) => readonly 
  * positions (index i of the work order), so MSD figures land on the right slot and missing slots are named.
  */
 export function replay(entries: Iterable<JournalEntry>, board: (b: BoardTrace) => void, orderSlots: OrderSlots = () => undefined): void {
-  const s: Live = { order: undefined, positions: [], slots: new Map(), program: undefined, operator: '', overrides: new Map(), requests: new Map(), reels: new Map() };
-  for (const e of entries) step(s, e, board, orderSlots);
+  const r = replayer(orderSlots);
+  for (const e of entries) {
+    const b = r.push(e);
+    if (b !== undefined) board(b);
+  }
+}
+
+/** The same replay one entry at a time, for readers that get records as they come (the host link, a gateway). */
+export interface Replayer {
+  /** Takes the next entry in journal order; a BoardTrace entry gives its board. */
+  push(e: JournalEntry): BoardTrace | undefined;
+  /** The work order active after the entries pushed so far. */
+  readonly order: MessageBody<'WorkOrderActivated'> | undefined;
+}
+
+export interface ReplayOptions {
+  /**
+   * Which boards to build: asked at each BoardTrace before its body is read, with the slots as they stand and
+   * their version. A query that needs few boards (a recall, one board id) skips the rest cheaply.
+   */
+  readonly want?: (e: JournalEntry, slots: ReadonlyMap<string, SlotMaterial>, version: number) => boolean;
+}
+
+export function replayer(orderSlots: OrderSlots = () => undefined, opts: ReplayOptions = {}): Replayer {
+  const s: Live = { order: undefined, version: 0, positions: [], keys: [], slots: new Map(), program: undefined, operator: '', overrides: new Map(), requests: new Map(), reels: new Map() };
+  return {
+    push(e) {
+      let out: BoardTrace | undefined;
+      const before = s.slots.size;
+      if (e.message.type === 'BoardTrace' && opts.want !== undefined && !opts.want(e, s.slots, s.version)) return undefined;
+      step(s, e, (b) => (out = b), orderSlots);
+      if (e.message.type !== 'BoardTrace' && (s.slots.size !== before || SLOT_CHANGES.has(e.message.type))) s.version++;
+      return out;
+    },
+    get order() {
+      return s.order;
+    },
+  };
 }
 
 function step(s: Live, e: JournalEntry, board: (b: BoardTrace) => void, orderSlots: OrderSlots): void {
@@ -85,12 +128,14 @@ function step(s: Live, e: JournalEntry, board: (b: BoardTrace) => void, orderSlo
       const changeover = s.order === undefined || s.order.workOrderIdentifier !== m.body.workOrderIdentifier;
       s.order = m.body;
       s.positions = [...(orderSlots(m.body) ?? [])];
+      s.keys = s.positions.map(normPosition);
       if (changeover) s.slots.clear();
       break;
     }
     case 'ClearWorkOrder':
       s.order = undefined;
       s.positions = [];
+      s.keys = [];
       s.slots.clear();
       break;
     case 'ReelRecord':
@@ -159,9 +204,10 @@ function step(s: Live, e: JournalEntry, board: (b: BoardTrace) => void, orderSlo
       const missing: string[] = [];
       if (s.positions.length > 0) {
         s.positions.forEach((p, i) => {
-          const x = s.slots.get(normPosition(p));
+          const x = s.slots.get(s.keys[i]!);
+          const left = msd.get(i);
           if (x === undefined) missing.push(p);
-          else slots.push(msd.has(i) ? { ...x, msdRemainingS: msd.get(i)! } : x);
+          else slots.push(left === undefined ? x : withMsd(x, left));
         });
       } else {
         for (const x of s.slots.values()) slots.push(x);
@@ -189,6 +235,22 @@ function step(s: Live, e: JournalEntry, board: (b: BoardTrace) => void, orderSlo
     default:
       break;
   }
+}
+
+/** A slot's material with the floor life its reel had left (a literal: `{ ...x, k }` is slow on V8 per board). */
+function withMsd(x: SlotMaterial, msdRemainingS: number): SlotMaterial {
+  return {
+    position: x.position,
+    reelId: x.reelId,
+    mpn: x.mpn,
+    lot: x.lot,
+    manufacturer: x.manufacturer,
+    permission: x.permission,
+    source: x.source,
+    customerSupplied: x.customerSupplied,
+    sinceSeq: x.sinceSeq,
+    msdRemainingS,
+  };
 }
 
 /** Boards that used a lot (the recall query), optionally of one MPN only. */

@@ -5,10 +5,18 @@
 //   older Moddable (`flash`):            flashFromLegacy(new Flash("journal"))
 //
 // Mapping: sector = erase block (`status().blockLength` / `blockSize`), sectorCount = partition size / sector.
-// read → `read(view, offset)` (ECMA-419 fills the caller's buffer, no allocation) or `read(offset, length)`;
-// program → `write(view, offset)` / `write(offset, length, buffer)`; erase → `eraseBlock(n)` / `erase(n)`.
-// SPI NOR programs bytes, so any word size works; pick 16 when flash encryption is on (ESP32 encrypts and
-// writes 16-byte blocks). Device calls throw on failure; here every throw becomes a typed FLASH_* result.
+// read → `read(view, offset)` (ECMA-419 fills the caller's buffer) or `read(offset, length)` (the older module
+// returns a new ArrayBuffer on every call: the adapter serves small reads from one window buffer it keeps and
+// fills 256 bytes at a time, and the storage layer reads in large pieces); program → `write(view, offset)` / `write(offset, length,
+// buffer)`; erase → `eraseBlock(n)` / `erase(n)`. The word size defaults to 4, the storage format's unit (SPI
+// NOR programs bytes, so any larger alignment works too). Device calls throw on failure; here every throw
+// becomes a typed FLASH_* result.
+//
+// Flash encryption: the storage format needs erased flash to read 0xFF and programs bits in several steps, which
+// encrypted flash cannot give (erased cells read as noise through decryption, and a block can be written only
+// once). Mark the journal and store data partitions unencrypted in the partition table (ESP-IDF encrypts a data
+// partition only when it carries the `encrypted` flag); on an encrypted partition the storage refuses to mount
+// with FLASH_ENCRYPTED, before it writes anything. No word size makes it work.
 import type { Flash, FlashGeometry, FlashResult } from '../hal';
 
 /** The part of an ECMA-419 flash partition this adapter uses. */
@@ -29,6 +37,8 @@ export interface LegacyFlash {
 }
 
 const OK: FlashResult = { ok: true };
+/** Reads shorter than this are served from the legacy adapter's window, which it fills this much at a time. */
+const LEGACY_WINDOW = 256;
 
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
@@ -58,7 +68,9 @@ function checkedFlash(size: number, block: number, wordSize: number, dev: Device
   return {
     geometry: g,
     read(offset, dst, at, length) {
-      if (!inRange(offset, length)) return { ok: false, reason: 'FLASH_READ_FAILED', detail: 'out of range' };
+      if (!inRange(offset, length) || !Number.isInteger(at) || at < 0 || at + length > dst.length) {
+        return { ok: false, reason: 'FLASH_READ_FAILED', detail: 'out of range' };
+      }
       return attempt('FLASH_READ_FAILED', () => dev.read(offset, dst, at, length));
     },
     program(offset, src, at, length) {
@@ -77,22 +89,45 @@ function checkedFlash(size: number, block: number, wordSize: number, dev: Device
 export function flashFromPartition(p: Ecma419Partition, wordSize = 4): Flash {
   const s = p.status();
   return checkedFlash(s.size, s.blockLength, wordSize, {
-    read: (offset, dst, at, length) => void p.read(dst.subarray(at, at + length), offset),
-    program: (offset, src, at, length) => p.write(src.subarray(at, at + length), offset),
+    read: (offset, dst, at, length) => void p.read(at === 0 && length === dst.length ? dst : dst.subarray(at, at + length), offset),
+    program: (offset, src, at, length) => p.write(at === 0 && length === src.length ? src : src.subarray(at, at + length), offset),
     erase: (sector) => p.eraseBlock(sector),
   });
 }
 
 export function flashFromLegacy(f: LegacyFlash, wordSize = 4): Flash {
-  // The legacy write takes an ArrayBuffer: programs are staged through one reused buffer.
+  // Reads: one window buffer, filled a window at a time, invalidated by every program and erase over it.
+  const win = new Uint8Array(LEGACY_WINDOW);
+  let winAt = -1;
+  let winLen = 0;
+  const invalidate = (from: number, to: number) => {
+    if (winAt >= 0 && from < winAt + winLen && to > winAt) winAt = -1;
+  };
+  // Programs: the legacy write takes an ArrayBuffer, staged through one reused buffer.
   let scratch = new Uint8Array(256);
   return checkedFlash(f.byteLength, f.blockSize, wordSize, {
-    read: (offset, dst, at, length) => dst.set(new Uint8Array(f.read(offset, length)), at),
+    read: (offset, dst, at, length) => {
+      if (length >= LEGACY_WINDOW / 4) {
+        dst.set(new Uint8Array(f.read(offset, length)), at);
+        return;
+      }
+      if (winAt < 0 || offset < winAt || offset + length > winAt + winLen) {
+        winAt = -1;
+        winLen = Math.min(LEGACY_WINDOW, f.byteLength - offset);
+        win.set(new Uint8Array(f.read(offset, winLen)));
+        winAt = offset;
+      }
+      for (let i = 0; i < length; i++) dst[at + i] = win[offset - winAt + i]!;
+    },
     program: (offset, src, at, length) => {
+      invalidate(offset, offset + length);
       if (scratch.length < length) scratch = new Uint8Array(length);
       scratch.set(src.subarray(at, at + length));
       f.write(offset, length, scratch.buffer);
     },
-    erase: (sector) => f.erase(sector),
+    erase: (sector) => {
+      invalidate(sector * f.blockSize, (sector + 1) * f.blockSize);
+      f.erase(sector);
+    },
   });
 }

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { Journal, type JournalOptions } from '../../storage/journal';
 import { StateStore, type StoreOptions } from '../../storage/store';
 import { entrySize, regionHeaderBytes } from '../../storage/log';
-import { SimFlash } from '../../platform/sim/flash';
+import { FLASH_MODELS, SimFlash, type SimFlashOptions } from '../../platform/sim/flash';
 import { Model, bytes, checkAfterCut, drive, mountBoth, script, type Layout, type Op } from './harness';
 
 const T0 = 1_767_225_600_000;
@@ -52,8 +52,8 @@ const CASES: Case[] = [
  * Runs the script with a first cut at `k`; after each cut, reboots through up to three more cuts inside
  * recovery itself, checks, and carries on with the rest of the script, cut twice more on the way.
  */
-function rebootLoop(c: Case, ops: readonly Op[], k: number): string | undefined {
-  const flash = new SimFlash({ ...c.geometry, seed: k + 1 });
+function rebootLoop(c: Case, ops: readonly Op[], k: number, faults: Pick<SimFlashOptions, 'tearing' | 'weakBits'>): string | undefined {
+  const flash = new SimFlash({ ...c.geometry, ...faults, seed: k + 1 });
   flash.cutAtStep(k);
   const model = new Model();
   let both = mountBoth(flash, c);
@@ -82,7 +82,7 @@ function rebootLoop(c: Case, ops: readonly Op[], k: number): string | undefined 
   return problem === undefined ? undefined : `at the end: ${problem}`;
 }
 
-describe('power cuts in every geometry, with reboot loops and cuts during recovery', () => {
+describe.each(FLASH_MODELS)('power cuts in every geometry, with reboot loops and cuts during recovery ($name)', ({ options }) => {
   const ops = script().slice(0, 75);
   it.each(CASES)('$name', (c) => {
     const clean = new SimFlash(c.geometry);
@@ -94,7 +94,7 @@ describe('power cuts in every geometry, with reboot loops and cuts during recove
     const total = clean.steps;
     const failures: string[] = [];
     for (let k = 0; k < total && failures.length < 4; k += c.stride) {
-      const p = rebootLoop(c, ops, k);
+      const p = rebootLoop(c, ops, k, options);
       if (p !== undefined) failures.push(`${c.name}, cut at ${k}: ${p}`);
     }
     expect(failures).toEqual([]);
@@ -125,7 +125,7 @@ function openingSteps(make: () => SimFlash, run: (f: SimFlash, afterOp: () => vo
   return steps;
 }
 
-describe('a cut during the second header copy, then one flipped bit in the copy that survived', () => {
+describe.each(FLASH_MODELS)('a cut during the second header copy, then one flipped bit in the copy that survived ($name)', ({ options }) => {
   const geo = { sectorSize: 512, sectorCount: 4, wordSize: 4 };
   const jopts: JournalOptions = { sectorCount: 4, maxPayload: 64 };
 
@@ -144,7 +144,7 @@ describe('a cut during the second header copy, then one flipped bit in the copy 
     let exercised = 0;
     const problems: string[] = [];
     for (const { step: k, sector } of candidates) {
-      const flash = new SimFlash({ ...geo, seed: k });
+      const flash = new SimFlash({ ...geo, ...options, seed: k });
       flash.cutAtStep(k);
       appendAll(flash, () => undefined);
       flash.reboot();
@@ -193,7 +193,7 @@ describe('a cut during the second header copy, then one flipped bit in the copy 
     expect(candidates.length).toBeGreaterThan(50);
     const problems: string[] = [];
     for (const { step: k } of candidates) {
-      const flash = new SimFlash({ ...sgeo, seed: k });
+      const flash = new SimFlash({ ...sgeo, ...options, seed: k });
       flash.cutAtStep(k);
       fill(flash, () => undefined);
       flash.reboot();
@@ -220,7 +220,7 @@ describe('a cut during the second header copy, then one flipped bit in the copy 
   });
 });
 
-describe('a cut on the commit unit, then one flipped bit in that entry', () => {
+describe.each(FLASH_MODELS)('a cut on the commit unit, then one flipped bit in that entry ($name)', ({ options }) => {
   const geo = { sectorSize: 512, sectorCount: 4, wordSize: 4 };
   const jopts: JournalOptions = { sectorCount: 4, maxPayload: 64 };
 
@@ -238,7 +238,7 @@ describe('a cut on the commit unit, then one flipped bit in that entry', () => {
       const entry = entrySize(16, 4);
       const entryAt = regionHeaderBytes(4) + ((n - 1) % Math.floor((512 - regionHeaderBytes(4)) / entry)) * entry;
 
-      const flash = new SimFlash({ ...geo, seed: n });
+      const flash = new SimFlash({ ...geo, ...options, seed: n });
       flash.cutAtStep(commitStep);
       const j = Journal.mount(flash, jopts);
       if (!j.ok) throw new Error(j.reason);
@@ -281,7 +281,7 @@ describe('a cut on the commit unit, then one flipped bit in that entry', () => {
       const entry = entrySize(30, 4);
       const entryAt = regionHeaderBytes(4) + (n - 1) * entry;
 
-      const flash = new SimFlash({ ...sgeo, seed: n });
+      const flash = new SimFlash({ ...sgeo, ...options, seed: n });
       flash.cutAtStep(commitStep);
       const s = StateStore.mount(flash, sopts);
       if (!s.ok) throw new Error(s.reason);

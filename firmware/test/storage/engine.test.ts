@@ -17,10 +17,10 @@ describe('storage in the firmware bundle', () => {
     }
   });
 
-  it('runs a scenario with a power cut in QuickJS exactly as in Node', async () => {
+  it.each([false, true])('runs a scenario with a power cut in QuickJS exactly as in Node (weak bits: %s)', async (weak) => {
     const { code } = await bundle(join(__dirname, 'fixtures', 'scenario.ts'), { globalName: 'WardenStorage' });
-    const inQuickJS = await runInQuickJS([code, 'WardenStorage.runScenario(7)']);
-    const inNode = runScenario(7);
+    const inQuickJS = await runInQuickJS([code, `WardenStorage.runScenario(7, ${weak})`]);
+    const inNode = runScenario(7, weak);
     expect(inNode).toContain('JOURNAL_TORN_TAIL');
     expect(inQuickJS).toBe(inNode);
   });

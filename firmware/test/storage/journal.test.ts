@@ -1,12 +1,29 @@
 // The journal as the station and the host use it: append, read, acknowledge, fill up, reboot, and survive damage.
 import fc from 'fast-check';
-import { Journal, type CursorItem, type JournalOptions } from '../../storage/journal';
+import { Journal, journalLayout, type CursorItem, type JournalOptions } from '../../storage/journal';
+import { entrySize } from '../../storage/log';
 import { SimFlash } from '../../platform/sim/flash';
+import type { Flash } from '../../platform/hal';
 import { bytes } from './harness';
 
 const T0 = 1_767_225_600_000; // 2026-01-01, epoch ms
 
-function mount(flash: SimFlash, opts: JournalOptions) {
+/** A flash with one cell stuck at 1: a program that wants 0 there runs, but the bit stays set. */
+function stuckAt1(sim: SimFlash, offset: number, bit: number): Flash {
+  return {
+    geometry: sim.geometry,
+    read: (o, d, a, n) => sim.read(o, d, a, n),
+    erase: (s) => sim.erase(s),
+    program(o, src, at, n) {
+      if (offset < o || offset >= o + n) return sim.program(o, src, at, n);
+      const copy = src.slice(at, at + n);
+      copy[offset - o] = copy[offset - o]! | (1 << bit);
+      return sim.program(o, copy, 0, n);
+    },
+  };
+}
+
+function mount(flash: Flash, opts: JournalOptions) {
   const m = Journal.mount(flash, opts);
   if (!m.ok) throw new Error(`${m.reason}: ${m.detail}`);
   return m;
@@ -158,6 +175,9 @@ describe('journal filling, acknowledging and reclaiming (small ring)', () => {
 describe('journal recovery after power cuts and flash damage', () => {
   const geo = { sectorSize: 512, sectorCount: 4, wordSize: 4 };
   const opts = { sectorCount: 4, maxPayload: 64 };
+  /** Data starts after the two header copies and the ack field; a 30-byte record takes 60 bytes. */
+  const D = journalLayout(512, 4).dataStart;
+  const E30 = entrySize(30, 4);
 
   it('a torn append is discarded and reported once; its number goes to the next record', () => {
     const flash = new SimFlash({ ...geo, seed: 3 });
@@ -179,41 +199,59 @@ describe('journal recovery after power cuts and flash damage', () => {
     const flash = new SimFlash(geo);
     const { journal } = mount(flash, opts);
     for (let i = 0; i < 5; i++) journal.append(1, T0 + i, bytes(30, i));
-    // Record 3 starts after the 40-byte sector header and two 64-byte entries: flip a payload bit.
-    flash.flipBit(40 + 2 * 64 + 25, 4);
+    // Record 3 starts after the sector header and two 60-byte entries: flip a payload bit.
+    flash.flipBit(D + 2 * E30 + 25, 4);
     const { journal: j2, report } = mount(flash, opts);
     expect(report).toMatchObject({ reasons: ['JOURNAL_CORRUPT'], lost: [{ from: 3, to: 3 }], lostRecords: 1 });
     expect(seqs(readAll(j2, 1))).toEqual([1, 2, 'lost 3-3', 4, 5]);
     expect(j2.append(1, T0, bytes(1, 9))).toEqual({ ok: true, seq: 6 });
   });
 
-  it('damage to the last record that hides its header still spends its number: no repeat, reported', () => {
+  it.each([
+    ['sequence and time fields', 5, 9],
+    ['time and header CRC fields', 9, 17],
+  ])('damage to the last record that hides its header (%s) still spends its number: no repeat, reported', (_what, b1, b2) => {
     const flash = new SimFlash(geo);
     const { journal } = mount(flash, opts);
     for (let i = 0; i < 3; i++) journal.append(1, T0 + i, bytes(30, i));
-    // Two flips in record 3's header: beyond single-bit correction, but its commit unit shows it was whole.
-    flash.flipBit(40 + 2 * 64 + 5, 1);
-    flash.flipBit(40 + 2 * 64 + 9, 6);
+    // Two flips in record 3's header: beyond single-bit correction, but its own commit word shows it was whole.
+    flash.flipBit(D + 2 * E30 + b1, 1);
+    flash.flipBit(D + 2 * E30 + b2, 6);
     const { journal: j2, report } = mount(flash, opts);
     expect(report).toMatchObject({ reasons: ['JOURNAL_CORRUPT'], lost: [{ from: 3, to: 3 }] });
     expect(j2.append(1, T0, bytes(1, 9))).toEqual({ ok: true, seq: 4 });
     expect(seqs(readAll(j2, 1))).toEqual([1, 2, 'lost 3-3', 4]);
   });
 
-  it('a write that does not verify is reported, blocks the permit, and leaves no half record', () => {
+  it('a write that does not verify (a cell stuck at 1) is reported, blocks the permit, and leaves no half record', () => {
+    const sim = new SimFlash(geo);
+    // Record 2's first payload byte is 62 (0b00111110): its bit 0 must go to 0 and will not.
+    const flash = stuckAt1(sim, D + entrySize(8, 4) + 20, 0);
+    const { journal } = mount(flash, opts);
+    journal.append(1, T0, bytes(8, 1));
+    expect(journal.append(1, T0, bytes(8, 2))).toMatchObject({ ok: false, reason: 'FLASH_WRITE_FAILED' });
+    expect(journal.status().permitBlocked).toBe('FLASH_WRITE_FAILED');
+    // Not even zeros take there: the rest of that sector is given up, and the next record goes on.
+    expect(journal.append(1, T0, bytes(8, 3))).toEqual({ ok: true, seq: 2 });
+    expect(journal.status().permitBlocked).toBeUndefined();
+    for (let i = 0; i < 2; i++) {
+      const { journal: j2, report } = mount(flash, opts);
+      expect(report.reasons).toEqual([]);
+      const back = readAll(j2, 1);
+      expect(seqs(back)).toEqual([1, 2]);
+      expect(back[1]).toMatchObject({ payload: bytes(8, 3) });
+    }
+  });
+
+  it('a flipped bit in free flash where the next record goes is stepped over, not written into', () => {
     const flash = new SimFlash(geo);
     const { journal } = mount(flash, opts);
     journal.append(1, T0, bytes(8, 1));
-    flash.flipBit(40 + 36 + 20, 1); // a stuck-at-0 bit where the next record's payload (62 = 0b00111110) goes
-    expect(journal.append(1, T0, bytes(8, 2))).toMatchObject({ ok: false, reason: 'FLASH_WRITE_FAILED' });
-    expect(journal.status().permitBlocked).toBe('FLASH_WRITE_FAILED');
-    expect(journal.append(1, T0, bytes(8, 3))).toEqual({ ok: true, seq: 2 });
-    expect(journal.status().permitBlocked).toBeUndefined();
+    flash.flipBit(D + entrySize(8, 4) + 20 + 24, 1); // in the free flash right after the mount's guard
+    for (let i = 2; i <= 6; i++) expect(journal.append(1, T0, bytes(8, i))).toEqual({ ok: true, seq: i });
     const { journal: j2, report } = mount(flash, opts);
     expect(report.reasons).toEqual([]);
-    const back = readAll(j2, 1);
-    expect(seqs(back)).toEqual([1, 2]);
-    expect(back[1]).toMatchObject({ payload: bytes(8, 3) });
+    expect(seqs(readAll(j2, 1))).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
   it.each([8, 16])('works the same with %i-byte program words', (wordSize) => {
@@ -223,12 +261,49 @@ describe('journal recovery after power cuts and flash damage', () => {
       expect(journal.append(1, T0 + i, bytes(i % 50, i)).ok).toBe(true);
       if (i % 5 === 4) journal.ack(i - 1);
     }
-    flash.cutAtStep(flash.steps + 5);
-    journal.append(1, T0, bytes(40, 99));
+    flash.cutAtStep(flash.steps + 2);
+    expect(journal.append(1, T0, bytes(40, 99)).ok).toBe(false);
     flash.reboot();
     const { journal: j2, report } = mount(flash, opts);
     expect(report.lostRecords).toBe(0);
     expect(j2.status().nextSequence).toBe(31);
     expect(seqs(readAll(j2, 29))).toEqual([29, 30]);
+  });
+});
+
+describe('status in records, as Hello and StatusReport carry them', () => {
+  it('capacity and free records count typical records (42-byte payloads by default): each one appended takes exactly one', () => {
+    const flash = new SimFlash({ sectorSize: 512, sectorCount: 4, wordSize: 4 });
+    const { journal } = mount(flash, { sectorCount: 4, maxPayload: 64 });
+    const first = journal.status();
+    const perSector = Math.floor((512 - journalLayout(512, 4).dataStart) / entrySize(42, 4));
+    expect(first).toMatchObject({ recordBytes: entrySize(42, 4), capacityRecords: 4 * perSector, freeRecords: 4 * perSector, pendingRecords: 0 });
+    let n = 0;
+    for (;;) {
+      const before = journal.status();
+      const r = journal.append(1, T0 + n, bytes(42, n));
+      // freeRecords is 0 exactly when the next typical record is refused.
+      expect(r.ok).toBe(before.freeRecords > 0);
+      if (!r.ok) break;
+      n++;
+      expect(journal.status()).toMatchObject({ freeRecords: before.freeRecords - 1, pendingRecords: n, capacityRecords: first.capacityRecords });
+    }
+    expect(n).toBe(first.capacityRecords);
+    expect(journal.status()).toMatchObject({ permitBlocked: 'JOURNAL_FULL', freeRecords: 0 });
+    // An ack frees the sectors it fully covers: their records come back as free records.
+    expect(journal.ack(perSector).ok).toBe(true);
+    expect(journal.status()).toMatchObject({ pendingRecords: n - perSector, freeRecords: perSector });
+  });
+
+  it('the typical size is configurable, and counts stay honest for records of other sizes', () => {
+    const flash = new SimFlash({ sectorSize: 4096, sectorCount: 8, wordSize: 4 });
+    const { journal } = mount(flash, { sectorCount: 8, typicalPayload: 100 });
+    expect(journal.status().recordBytes).toBe(entrySize(100, 4));
+    for (let i = 0; i < 50; i++) journal.append(1, T0 + i, bytes(10, i));
+    const st = journal.status();
+    // 50 small records take less room than 50 typical ones: what is left is at least capacity − 50.
+    expect(st.freeRecords).toBeGreaterThanOrEqual(st.capacityRecords - 50);
+    expect(st.pendingRecords).toBe(50);
+    expect(Journal.mount(flash, { sectorCount: 8, typicalPayload: 241 })).toMatchObject({ ok: false, reason: 'INTERNAL_ERROR' });
   });
 });

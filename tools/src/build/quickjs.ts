@@ -1,20 +1,9 @@
 // Runs a firmware bundle in QuickJS, the embedded-class engine CI has (no console, no timers, no TextEncoder),
 // so tests can compare its answers with Node's. Loaded with require: jest's sandbox has no dynamic import().
-import { newQuickJSWASMModuleFromVariant, type QuickJSWASMModule } from 'quickjs-emscripten-core';
-import releaseSync from '@jitl/quickjs-wasmfile-release-sync';
+import { loadQuickJS } from '../../../host-sim/bench/quickjs';
 
 /** What engine-neutral code must never reach for: each is missing on Moddable XS or in QuickJS. */
 export const HOST_GLOBALS: readonly RegExp[] = [/\brequire\(/, /\bprocess\./, /\bBuffer\b/, /\bconsole\./, /\bsetTimeout\b/, /\bDate\.now\b/];
-
-let loaded: Promise<QuickJSWASMModule> | undefined;
-
-function loadQuickJS(): Promise<QuickJSWASMModule> {
-  loaded ??= newQuickJSWASMModuleFromVariant({
-    ...releaseSync,
-    importModuleLoader: () => Promise.resolve(require('@jitl/quickjs-wasmfile-release-sync/emscripten-module')),
-  });
-  return loaded;
-}
 
 /**
  * Evaluates each script in order in one fresh QuickJS context and returns the last one's value as a string

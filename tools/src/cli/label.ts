@@ -23,6 +23,7 @@ import { normalizeScan } from '../../../firmware/core/label/normalize';
 import { ALL_SCANS } from '../../../firmware/test/label/samples';
 import { MAX_PAYLOAD } from '../../../protocol/src/limits';
 import { CliError } from './errors';
+import { registerLabelRender } from './label-render';
 
 type Json = Record<string, unknown>;
 
@@ -342,6 +343,8 @@ export function registerLabel(program: Command, write: (s: string) => void): voi
       if (!r.ok) throw new CliError('BAD_ARGUMENT', r.message);
       write(`${r.text}\n`);
     });
+
+  registerLabelRender(label, (d) => (typeof d === 'string' ? write(d) : process.stdout.write(d)));
 }
 
 function collect(value: string, previous: string[]): string[] {

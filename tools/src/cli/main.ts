@@ -2,10 +2,14 @@
 // failure into one line on stderr and a non-zero exit status.
 import { Command, CommanderError } from 'commander';
 import { REASONS } from '../../../protocol/src/reasons';
+import { registerBuild } from './build';
 import { registerDecode } from './decode';
+import { registerFlash } from './flash';
 import { registerLabel } from './label';
 import { registerMsl } from './msl';
 import { registerStation } from './station';
+import { registerTrace } from './trace';
+import { registerBom } from './bom';
 import { CliError } from './errors';
 
 export function buildProgram(write: (s: string) => void = (s) => process.stdout.write(s)): Command {
@@ -17,10 +21,14 @@ export function buildProgram(write: (s: string) => void = (s) => process.stdout.
     .showSuggestionAfterError(false)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: write });
+  registerBuild(program, write);
   registerDecode(program, write);
+  registerFlash(program, write);
   registerLabel(program, write);
   registerMsl(program, write);
   registerStation(program, write);
+  registerTrace(program, write);
+  registerBom(program, write);
   return program;
 }
 

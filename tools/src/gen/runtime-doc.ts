@@ -4,7 +4,8 @@ import { encodePayload } from '../../../protocol/src/frame';
 import type { Message } from '../../../protocol/src/messages';
 import { EXAMPLES } from '../../../protocol/vectors/examples';
 import { COMMANDS, configTable, DEFAULT_CONFIG, OVERRIDABLE, RIGHTS } from '../../../firmware/core/station';
-import { entrySize, regionHeaderBytes } from '../../../firmware/storage';
+import { entrySize } from '../../../firmware/storage';
+import { journalLayout } from '../../../firmware/storage/journal';
 
 const esc = (s: string) => s.replace(/\|/g, '\\|');
 
@@ -42,9 +43,9 @@ export function journalSizing(): { perDay: number; weekend: number; neededKib: n
   ];
   const perDay = rows.reduce((n, [, count, bytes]) => n + count * bytes, 0);
   const weekend = (perDay * SIZING.weekendHours) / 24;
-  // The journal keeps one sector free for acknowledgements; each sector loses its header; the station warns at
-  // the high-water mark and must not be there already when the weekend starts.
-  const usable = (SIZING.sectorBytes - regionHeaderBytes(4)) / SIZING.sectorBytes;
+  // Each sector loses its header and its acknowledgement field; the head sector is partly filled; the station warns
+  // at the high-water mark and must not be there already when the weekend starts.
+  const usable = (SIZING.sectorBytes - journalLayout(SIZING.sectorBytes, 4).dataStart) / SIZING.sectorBytes;
   const neededKib = Math.ceil(weekend / usable / (DEFAULT_CONFIG['journal.highWaterPct'] / 100) / 1024 + SIZING.sectorBytes / 1024);
   return {
     perDay,
@@ -68,8 +69,8 @@ export function renderRuntimeSections(): Record<string, string> {
       ...sizing.rows.map((r) => `| ${r.join(' | ')} |`),
       `| **total** | | | **${Math.round(sizing.perDay / 1024).toLocaleString('en')}** |`,
       '',
-      `A weekend of ${SIZING.weekendHours} h without host acknowledgements is ${Math.round(sizing.weekend / 1024).toLocaleString('en')} KiB of records. With one sector kept free, ` +
-        `each sector's header, and the ${DEFAULT_CONFIG['journal.highWaterPct']} % high-water warning not yet reached, the journal needs **${sizing.neededKib.toLocaleString('en')} KiB**; ` +
+      `A weekend of ${SIZING.weekendHours} h without host acknowledgements is ${Math.round(sizing.weekend / 1024).toLocaleString('en')} KiB of records. With each sector's header and ` +
+        `acknowledgement field, and the ${DEFAULT_CONFIG['journal.highWaterPct']} % high-water warning not yet reached, the journal needs **${sizing.neededKib.toLocaleString('en')} KiB**; ` +
         `the default \`journal.kib\` is **${DEFAULT_CONFIG['journal.kib'].toLocaleString('en')} KiB**. ` +
         `A classic ESP32 module with 4 MB of flash has room for about a 1 MiB journal beside the application; at this line rate that holds ` +
         `${Math.floor(((1024 - SIZING.sectorBytes / 1024) * 1024 * (DEFAULT_CONFIG['journal.highWaterPct'] / 100)) / (sizing.perDay / 24))} h before the high-water warning: use an 8 MB or 16 MB module, or have the host collect over weekends.`,
