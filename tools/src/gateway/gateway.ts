@@ -11,6 +11,8 @@ import type { ReasonName } from '../../../protocol/src/reasons';
 import { utf8Decode, utf8Encode } from '../../../protocol/src/utf8';
 import type { JournalEntry } from '../../../firmware/core/trace/replay';
 import { parseWorkOrderDoc, type WorkOrderDoc } from '../../../host-sim/host/work-order-doc';
+import type { DocFile } from '../trace/input';
+import { matchDoc } from '../trace/model';
 import { Broker, type IncomingRequest } from './amqp';
 import type { GatewayConfig, StationEntry } from './config';
 import type { Disk } from './disk';
@@ -114,7 +116,7 @@ export class Gateway {
   readonly links = new Map<number, StationLink>();
   private readonly feeds: CfxFeed[] = [];
   private readonly pictures = new Map<number, Picture>();
-  private readonly docs: WorkOrderDoc[] = [];
+  private readonly docs: DocFile[] = [];
   private readonly broker: Broker;
   private readonly deliveries: Delivery[] = [];
   private timer: ReturnType<typeof setInterval> | undefined;
@@ -303,7 +305,7 @@ export class Gateway {
       if (b === undefined || !name.endsWith('.json')) continue;
       try {
         const r = parseWorkOrderDoc(JSON.parse(utf8Decode(b) ?? ''));
-        if (r.ok) this.docs.push(r.doc);
+        if (r.ok) this.docs.push({ file: `orders/${name}`, doc: r.doc });
       } catch {
         // a document that no longer reads: the messages of its boards carry no reference designators
       }
@@ -311,16 +313,9 @@ export class Gateway {
     while (this.docs.length > MAX_DOCS) this.docs.shift();
   }
 
-  /** The work-order document an activation was built from: same order and BOM revision, for this station. */
+  /** The work-order document an activation was built from (as the trace tools match them). */
   private docFor(stationId: number, o: MessageBody<'WorkOrderActivated'>): WorkOrderDoc | undefined {
-    let best: WorkOrderDoc | undefined;
-    for (const d of this.docs) {
-      const h = d.workOrder.header;
-      if (h.workOrderIdentifier !== o.workOrderIdentifier || h.bomRevision !== o.bomRevision || d.workOrder.slots.length !== o.slotCount) continue;
-      if (d.stations !== undefined && !d.stations.includes(stationId)) continue;
-      best = d; // the latest stored one wins
-    }
-    return best;
+    return matchDoc(this.docs, stationId, o)?.doc;
   }
 
   // ---- documents to stations ------------------------------------------------------------------------------------
@@ -339,7 +334,7 @@ export class Gateway {
       } catch (e) {
         this.log(`cannot keep ${name}: ${errText(e)}`);
       }
-      this.docs.push(doc);
+      this.docs.push({ file: name, doc });
       while (this.docs.length > MAX_DOCS) this.docs.shift();
     }
     const x: Delivery = { document, results: new Map(), done };

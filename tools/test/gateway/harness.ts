@@ -12,9 +12,10 @@ import { NO_TERMS } from '../../../firmware/core/station/types';
 import { demoOrder } from '../../../firmware/test/setup/helpers';
 import { PROGRAM } from '../../../firmware/test/runtime/rig';
 import { POSITIONS, REELS } from '../../../firmware/test/runtime/scans';
-import { parseWorkOrderDoc } from '../../../host-sim/host/work-order-doc';
+import { parseWorkOrderDoc, type WorkOrderDoc } from '../../../host-sim/host/work-order-doc';
+import { matchDoc } from '../../src/trace/model';
 import { LINE_MASTER, type TestStation } from './line';
-import { testMapper } from './mapper';
+import { cfxMapper } from '../../src/gateway/cfx';
 
 export const LINE = 'L1';
 export const HANDLE = 'SMTWarden.L1';
@@ -54,7 +55,7 @@ export function openGateway(stations: readonly TestStation[], brokerPort: number
     config: testConfig(stations, brokerPort, opts.extra),
     keys: testKeys(stations),
     disk,
-    mapper: opts.mapper ?? testMapper,
+    mapper: opts.mapper ?? cfxMapper,
     tickMs: 50,
     publishedFlushMs: 50,
     rejectedRetryMs: 100,
@@ -64,9 +65,10 @@ export function openGateway(stations: readonly TestStation[], brokerPort: number
   return g.gateway;
 }
 
-/** The CFX messages of a station's journal, in order, as the gateway must publish them. */
-export function expectedMessages(s: TestStation, mapper: MapperFactory = testMapper): CfxEnvelopeLike[] {
-  const m = mapper({ stationId: s.id, source: cfxHandleFor(LINE, s.id), lane: 1, doc: () => undefined });
+/** The CFX messages of a station's journal, in order, as the gateway must publish them (the order document known). */
+export function expectedMessages(s: TestStation, mapper: MapperFactory = cfxMapper): CfxEnvelopeLike[] {
+  const docs = [{ file: 'order', doc: (orderDoc() as { doc: WorkOrderDoc }).doc }];
+  const m = mapper({ stationId: s.id, source: cfxHandleFor(LINE, s.id), lane: 1, doc: (o) => matchDoc(docs, s.id, o)?.doc });
   return s.entries().flatMap((e) => m.push(e));
 }
 
