@@ -10,6 +10,7 @@ import { registerMsl } from './msl';
 import { registerStation } from './station';
 import { registerTrace } from './trace';
 import { registerBom } from './bom';
+import { registerGateway } from './gateway';
 import { CliError } from './errors';
 
 export function buildProgram(write: (s: string) => void = (s) => process.stdout.write(s)): Command {
@@ -29,6 +30,7 @@ export function buildProgram(write: (s: string) => void = (s) => process.stdout.
   registerStation(program, write);
   registerTrace(program, write);
   registerBom(program, write);
+  registerGateway(program, write);
   return program;
 }
 
