@@ -30,6 +30,7 @@ interface Consumed {
 /** The MES side: an independent rhea receiver on the queue, reconnecting by itself when the broker goes. */
 function consume(port: number, into: Consumed[]): Connection {
   const c = create_container({ id: 'warden-interop-consumer' });
+  c.on('error', () => undefined);
   const conn = c.connect({ host: '127.0.0.1', port, username: 'guest', password: 'guest', reconnect: true, initial_reconnect_delay: 200, max_reconnect_delay: 2000 } as never);
   conn.open_receiver({ source: { address: QUEUE }, autoaccept: false, credit_window: 500 } as never);
   conn.on('message', (ctx: EventContext) => {

@@ -94,6 +94,8 @@ export class Broker {
     private readonly hooks: BrokerHooks,
   ) {
     this.container = create_container({ id: o.containerId });
+    // Session and link errors the connection does not handle reach the container; unhandled they would throw.
+    this.container.on('error', (ctx: rhea.EventContext) => (this.lastError = errorText((ctx as { error?: unknown }).error)));
     this.delay = o.reconnect.minMs;
   }
 

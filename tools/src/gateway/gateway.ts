@@ -89,7 +89,7 @@ export interface GatewayStatus {
   readonly line: string;
   readonly handle: string;
   readonly pid: number;
-  readonly broker: { readonly up: boolean; readonly url: string; readonly address: string; readonly connects: number; readonly lastError: string | null; readonly published: number; readonly rejected: number };
+  readonly broker: { readonly up: boolean; readonly url: string; readonly address: string; readonly connects: number; readonly lastError: string | null; readonly published: number; readonly retried: number; readonly rejected: number };
   readonly store: { readonly bytes: number; readonly maxBytes: number; readonly full: string | null; readonly failure: string | null };
   readonly latencyMs: { readonly count: number; readonly mean: number | null; readonly max: number | null };
   readonly documents: { readonly pending: number; readonly delivered: number };
@@ -124,7 +124,7 @@ export class Gateway {
   private pumping = false;
   private pumpQueued = false;
   private stopped = true;
-  private counts = { published: 0, rejected: 0, answered: 0, refused: 0, delivered: 0, latencyN: 0, latencySum: 0, latencyMax: 0 };
+  private counts = { published: 0, rejected: 0, retried: 0, answered: 0, refused: 0, delivered: 0, latencyN: 0, latencySum: 0, latencyMax: 0 };
   private readonly monotonic: () => number;
   private readonly wallClock: () => number;
 
@@ -273,6 +273,7 @@ export class Gateway {
       this.d.onPublished?.(o);
     } else {
       o.sent = false;
+      this.counts.retried++;
       if (out.kind === 'rejected') {
         // Never dropped: it waits and is offered again; the status says why the station's feed is stuck.
         this.counts.rejected++;
@@ -464,7 +465,7 @@ export class Gateway {
       line: c.line,
       handle: c.cfx.handle,
       pid: process.pid,
-      broker: { up: this.broker.up, url: `amqp${c.broker.tls ? 's' : ''}://${c.broker.host}:${c.broker.port}`, address: c.broker.address, connects: this.broker.connects, lastError: this.broker.lastError || null, published: this.counts.published, rejected: this.counts.rejected },
+      broker: { up: this.broker.up, url: `amqp${c.broker.tls ? 's' : ''}://${c.broker.host}:${c.broker.port}`, address: c.broker.address, connects: this.broker.connects, lastError: this.broker.lastError || null, published: this.counts.published, retried: this.counts.retried, rejected: this.counts.rejected },
       store: { bytes: this.store.bytes, maxBytes: c.store.maxBytes, full: this.store.full ?? null, failure: this.store.failure === undefined ? null : `${this.store.failure.reason}: ${this.store.failure.detail}` },
       latencyMs: { count: this.counts.latencyN, mean: this.counts.latencyN === 0 ? null : Math.round((this.counts.latencySum / this.counts.latencyN) * 10) / 10, max: this.counts.latencyN === 0 ? null : Math.round(this.counts.latencyMax * 10) / 10 },
       documents: { pending: this.deliveries.length, delivered: this.counts.delivered },
