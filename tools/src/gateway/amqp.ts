@@ -233,6 +233,7 @@ export class Broker {
     }
     await new Promise<void>((resolve) => {
       const t = setTimeout(resolve, 2000);
+      t.unref?.();
       c.once('connection_close', () => {
         clearTimeout(t);
         resolve();

@@ -206,39 +206,32 @@ export class GatewayStore implements JournalSink {
     if (this.failure !== undefined || records.length === 0) return; // never acknowledged: the station keeps them
     const st = this.station(records[0]!.stationId);
     if (records[0]!.seq !== st.next) return; // not the continuation (a stale batch): the next read asks again
-    const parts = records.map((r) => encodeItem(RECORD, r.seq, r.at, r.recordType, r.data.length > MAX_DATA ? r.data.subarray(0, 0) : r.data));
-    const bytes = concat(...parts);
+    // A record travels in one frame, so it always fits the length field; one that did not would not be acknowledged.
+    if (records.some((r) => r.data.length > MAX_DATA)) return;
+    const bytes = concat(...records.map((r) => encodeItem(RECORD, r.seq, r.at, r.recordType, r.data)));
     const max = this.opts.maxBytes ?? Infinity;
     if (this.total + bytes.length > max) {
       this.full = `the store holds ${this.total} bytes, its limit is ${max}: records stay on the stations until there is room (raise store.maxMiB)`;
       return;
     }
-    try {
-      this.disk.mkdirp(DIR);
-      this.disk.append(st.file, bytes);
-    } catch (e) {
-      this.fail('GATEWAY_STORE_FAILED', e);
-      return;
-    }
-    st.size += bytes.length;
-    this.total += bytes.length;
-    st.next = records[records.length - 1]!.seq + 1;
-    st.records += records.length;
-    const upTo = st.size;
-    this.disk.sync(st.file, (err) => {
-      if (err !== undefined) return this.fail('GATEWAY_STORE_FAILED', err);
-      if (this.failure !== undefined) return;
-      st.synced = Math.max(st.synced, upTo);
-      stored();
-      this.onDurable(st.id);
-    });
+    this.append(st, bytes, () => {
+      st.next = records[records.length - 1]!.seq + 1;
+      st.records += records.length;
+    }, stored);
   }
 
   lost(stationId: number, from: number, to: number): void {
     if (this.failure !== undefined) return;
     const st = this.station(stationId);
     if (to < st.next) return;
-    const bytes = encodeItem(GAP, Math.max(from, st.next), to, 0, new Uint8Array(0));
+    this.append(st, encodeItem(GAP, Math.max(from, st.next), to, 0, new Uint8Array(0)), () => {
+      st.next = to + 1;
+      st.gaps++;
+    });
+  }
+
+  /** Writes `bytes` at the end of the station's file, then (once fsynced) tells `durable`. */
+  private append(st: Station, bytes: Uint8Array, written: () => void, durable: () => void = () => {}): void {
     try {
       this.disk.mkdirp(DIR);
       this.disk.append(st.file, bytes);
@@ -248,12 +241,13 @@ export class GatewayStore implements JournalSink {
     }
     st.size += bytes.length;
     this.total += bytes.length;
-    st.next = to + 1;
-    st.gaps++;
+    written();
     const upTo = st.size;
     this.disk.sync(st.file, (err) => {
       if (err !== undefined) return this.fail('GATEWAY_STORE_FAILED', err);
+      if (this.failure !== undefined) return;
       st.synced = Math.max(st.synced, upTo);
+      durable();
       this.onDurable(st.id);
     });
   }

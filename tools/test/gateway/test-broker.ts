@@ -80,7 +80,9 @@ export class TestBroker {
   async down(): Promise<void> {
     const s = this.server;
     this.server = undefined;
-    for (const sock of this.sockets) sock.destroy();
+    // With an error: rhea hears of a socket's end only through 'end' or 'error' (not 'close'), and would otherwise
+    // keep its heartbeat timer going for a connection that is gone.
+    for (const sock of this.sockets) sock.destroy(new Error('the broker went away'));
     this.sockets.clear();
     this.conns.clear();
     this.requestSenders = [];
