@@ -19,6 +19,8 @@ export interface BrokerOptions {
   readonly reconnect: { readonly minMs: number; readonly maxMs: number };
   /** AMQP container id (the gateway's CFX handle). */
   readonly containerId: string;
+  /** The idle time-out asked of the broker (ms): a silent connection is dropped after twice this. Default 30 s. */
+  readonly idleTimeoutMs?: number;
 }
 
 export type Outcome = { readonly kind: 'accepted' } | { readonly kind: 'retry'; readonly detail: string } | { readonly kind: 'rejected'; readonly detail: string };
@@ -117,7 +119,7 @@ export class Broker {
       ...(this.o.password === undefined ? {} : { password: this.o.password }),
       ...(this.o.tls ? { transport: 'tls' as const } : {}),
       reconnect: false,
-      idle_time_out: 30_000,
+      idle_time_out: this.o.idleTimeoutMs ?? 30_000,
     } as rhea.ConnectionOptions);
     this.conn = c;
     const sender = c.open_sender({ target: { address: this.o.address }, autosettle: true });

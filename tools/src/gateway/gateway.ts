@@ -52,6 +52,8 @@ export interface GatewayDeps {
   readonly publishedFlushMs?: number;
   /** How long a message the broker rejected waits before it is offered again (ms, default 5000). */
   readonly rejectedRetryMs?: number;
+  /** The AMQP idle time-out asked of the broker (ms, default 30 000). */
+  readonly brokerIdleMs?: number;
 }
 
 export interface StationStatus {
@@ -167,7 +169,7 @@ export class Gateway {
       this.pump();
     };
     this.broker = new Broker(
-      { host: c.broker.host, port: c.broker.port, username: c.broker.username, password: d.brokerPassword, tls: c.broker.tls, address: c.broker.address, requests: c.broker.requests, reconnect: c.reconnect, containerId: c.cfx.handle },
+      { host: c.broker.host, port: c.broker.port, username: c.broker.username, password: d.brokerPassword, tls: c.broker.tls, address: c.broker.address, requests: c.broker.requests, reconnect: c.reconnect, containerId: c.cfx.handle, ...(d.brokerIdleMs === undefined ? {} : { idleTimeoutMs: d.brokerIdleMs }) },
       {
         onRequest: (req, answer) => this.onRequest(req, answer),
         onState: (up, detail) => {

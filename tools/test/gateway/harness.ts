@@ -59,6 +59,7 @@ export function openGateway(stations: readonly TestStation[], brokerPort: number
     tickMs: 50,
     publishedFlushMs: 50,
     rejectedRetryMs: 100,
+    brokerIdleMs: 2000,
     ...(opts.onFatal === undefined ? {} : { onFatal: opts.onFatal }),
   });
   if (!g.ok) throw new Error(`${g.reason}: ${g.detail}`);
