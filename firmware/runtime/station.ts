@@ -4,6 +4,7 @@
 // relay and the stack light are driven, and only then is anyone answered. So nothing the station answered
 // (an operator's verdict, a host's Ack) can be lost to a power cut, and the relay never runs ahead of the journal.
 import { encodePayload, decodePayload } from '../../protocol/src/frame';
+import { sameBytes } from '../../protocol/src/judge';
 import { MESSAGES, type Message } from '../../protocol/src/messages';
 import type { ReasonName } from '../../protocol/src/reasons';
 import type { DeviceIdentity, PlcWrite, StationView } from '../../protocol/src/station-view';
@@ -99,6 +100,8 @@ export class Station {
   private msdKeys = new Map<string, number>();
   private lastView: PermitView | undefined;
   private listeners: ((e: StationEvent) => void)[] = [];
+  /** The core part as last written to the store (undefined: not written since boot). */
+  private lastCore: Uint8Array | undefined;
 
   private constructor(o: StationOptions, parts: {
     core: CoreState;
@@ -444,7 +447,13 @@ export class Station {
     if (s.tables !== p.tables) put(K.tables, persist.toBytes(s.tables));
     if (s.layouts !== p.layouts) put(K.layouts, encodeLayoutSet(s.layouts));
     const seq = (this.journal?.nextSequence ?? 1) - 1;
-    put(K.core, persist.toBytes(persist.coreOf(s, seq, this.bootCount)));
+    // Most inputs (ticks, heartbeats, status) change nothing the core part holds: writing the same bytes again
+    // would only wear the store and cost time.
+    const core = persist.toBytes(persist.coreOf(s, seq, this.bootCount));
+    if (this.lastCore === undefined || !sameBytes(core, this.lastCore)) {
+      put(K.core, core);
+      if (!this.storeFailed) this.lastCore = core;
+    }
     this.persisted = s;
     this.lastCheckpointMono = this.hal.clock.monotonicMs();
   }

@@ -222,9 +222,36 @@ export function reelView(s: CoreState, key: string, now: number): ReelMsd | unde
   const r = s.msd.get(key);
   if (r === undefined) return undefined;
   const at = r.tracker.at === null ? now : Math.max(now, r.tracker.at);
-  const v = view(r.tracker, at, mslEnv(s));
-  if (!v.ok) return undefined;
-  return r.hostBlock === undefined ? { view: v.value } : { view: v.value, hostBlock: r.hostBlock };
+  const v = trackerView(s, r.tracker, at);
+  if (v === undefined) return undefined;
+  return r.hostBlock === undefined ? { view: v } : { view: v, hostBlock: r.hostBlock };
+}
+
+/** The last view of each tracker, with what it was computed from. Made on first use (XS freezes load-time data). */
+interface ViewMemo {
+  readonly at: number;
+  readonly staleMs: number;
+  readonly marginMs: number;
+  readonly ttr: number | undefined;
+  readonly tables: CoreState['tables'];
+  readonly view: MslView | undefined;
+}
+let viewMemo: WeakMap<TrackerState, ViewMemo> | undefined;
+
+// One input asks for the same reel's view several times at the same moment (the permit, its warnings, the slot
+// views, the decision's own check). The view is a pure function of the tracker (never mutated), the time and the
+// environment (staleness, margin, time to reflow, tables), so it is computed once per such combination.
+function trackerView(s: CoreState, t: TrackerState, at: number): MslView | undefined {
+  viewMemo ??= new WeakMap();
+  const staleMs = s.config['timeouts.sensorStaleMs'];
+  const marginMs = s.config['msd.marginMs'];
+  const ttr = s.setup.order?.order.header.timeToReflow;
+  const m = viewMemo.get(t);
+  if (m !== undefined && m.at === at && m.staleMs === staleMs && m.marginMs === marginMs && m.ttr === ttr && m.tables === s.tables) return m.view;
+  const v = view(t, at, mslEnv(s));
+  const out = v.ok ? v.value : undefined;
+  viewMemo.set(t, { at, staleMs, marginMs, ttr, tables: s.tables, view: out });
+  return out;
 }
 
 /** What setup verification asks about an MSD reel: the engine's state, or why it cannot feed whatever that says. */
