@@ -4,7 +4,6 @@
 // relay and the stack light are driven, and only then is anyone answered. So nothing the station answered
 // (an operator's verdict, a host's Ack) can be lost to a power cut, and the relay never runs ahead of the journal.
 import { encodePayload, decodePayload } from '../../protocol/src/frame';
-import { sameBytes } from '../../protocol/src/judge';
 import { MESSAGES, type Message } from '../../protocol/src/messages';
 import type { ReasonName } from '../../protocol/src/reasons';
 import type { DeviceIdentity, PlcWrite, StationView } from '../../protocol/src/station-view';
@@ -100,8 +99,21 @@ export class Station {
   private msdKeys = new Map<string, number>();
   private lastView: PermitView | undefined;
   private listeners: ((e: StationEvent) => void)[] = [];
-  /** The core part as last written to the store (undefined: not written since boot). */
-  private lastCore: Uint8Array | undefined;
+  /** What the core part was last written from (undefined: not written since boot). */
+  private lastCore:
+    | {
+        readonly seq: number;
+        readonly bootCount: number;
+        readonly generation: number;
+        readonly obsolete: CoreState['setup']['obsolete'];
+        readonly firstOff: CoreState['firstOff'];
+        readonly hold: CoreState['hold'];
+        readonly boards: number;
+        readonly orderBoards: number;
+        readonly alarms: CoreState['alarms'];
+        readonly ids: CoreState['seq'];
+      }
+    | undefined;
 
   private constructor(o: StationOptions, parts: {
     core: CoreState;
@@ -447,12 +459,27 @@ export class Station {
     if (s.tables !== p.tables) put(K.tables, persist.toBytes(s.tables));
     if (s.layouts !== p.layouts) put(K.layouts, encodeLayoutSet(s.layouts));
     const seq = (this.journal?.nextSequence ?? 1) - 1;
-    // Most inputs (ticks, heartbeats, status) change nothing the core part holds: writing the same bytes again
-    // would only wear the store and cost time.
-    const core = persist.toBytes(persist.coreOf(s, seq, this.bootCount));
-    if (this.lastCore === undefined || !sameBytes(core, this.lastCore)) {
-      put(K.core, core);
-      if (!this.storeFailed) this.lastCore = core;
+    // Most inputs (ticks, heartbeats, status) change nothing the core part holds: its fields are replaced, never
+    // changed in place, so the same objects and numbers mean the same bytes, and writing them again would only wear
+    // the store and cost time.
+    const c = this.lastCore;
+    const same =
+      c !== undefined &&
+      c.seq === seq &&
+      c.bootCount === this.bootCount &&
+      c.generation === s.setup.generation &&
+      c.obsolete === s.setup.obsolete &&
+      c.firstOff === s.firstOff &&
+      c.hold === s.hold &&
+      c.boards === s.boards &&
+      c.orderBoards === (s.order?.boards ?? 0) &&
+      c.alarms === s.alarms &&
+      c.ids === s.seq;
+    if (!same) {
+      put(K.core, persist.toBytes(persist.coreOf(s, seq, this.bootCount)));
+      this.lastCore = this.storeFailed
+        ? undefined
+        : { seq, bootCount: this.bootCount, generation: s.setup.generation, obsolete: s.setup.obsolete, firstOff: s.firstOff, hold: s.hold, boards: s.boards, orderBoards: s.order?.boards ?? 0, alarms: s.alarms, ids: s.seq };
     }
     this.persisted = s;
     this.lastCheckpointMono = this.hal.clock.monotonicMs();

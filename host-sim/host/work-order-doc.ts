@@ -230,7 +230,8 @@ export function parseWorkOrderDoc(v: unknown): DocResult {
   const order: WorkOrder = { header, slots };
   if (r.problems.length === 0) {
     // Whatever the field checks missed, the wire has the last word: the order must transfer as it is.
-    const c = chunkWorkOrder(order, 0);
+    // A reflow oven's order has no slots (its program is the order); the station says so in its Hello.
+    const c = chunkWorkOrder(order, 1, { slotless: order.slots.length === 0 });
     if (!c.ok) r.bad('workOrder', `does not encode for the station: ${c.reason}: ${c.detail}`);
     const te = encodePayload({ type: 'WorkOrderTerms', body: { transferId: 0, ...terms } });
     if (!te.ok) r.bad('terms', `does not encode: ${te.detail}`);
