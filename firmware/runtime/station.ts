@@ -348,7 +348,7 @@ export class Station {
         failed: js === undefined || js.permitBlocked === 'FLASH_WRITE_FAILED' || this.storeFailed,
         pending: js?.pendingRecords ?? 0,
       },
-      storeCorrupt: this.store === undefined || this.store.status().failSafe === 'STORE_CORRUPT',
+      storeCorrupt: this.store === undefined || this.store.failSafe() === 'STORE_CORRUPT',
       hostOnline: mono - this.hostLastSeenMono <= this.core.config['timeouts.hostOfflineMs'],
     };
   }

@@ -234,14 +234,21 @@ export class Line {
     this.scheduleEvents();
     // The MES: first contact a second in, then its periodic work.
     t.every(5_000, 1_000, () => (this.mes.tick(), true));
+    // A station's periodic work happens at one moment per tick: the sensor is read, the firmware ticks, and on its
+    // turns the PLC polls and writes its heartbeat (the station then works out its picture of itself once).
     const tick = Math.round(s.line.tickSeconds * 1000);
-    const poll = Math.round(s.line.plcPollSeconds * 1000);
-    const beat = Math.round(s.line.heartbeatSeconds * 1000);
+    const pollEvery = Math.max(1, Math.round(s.line.plcPollSeconds / s.line.tickSeconds));
+    const beatEvery = Math.max(1, Math.round(s.line.heartbeatSeconds / s.line.tickSeconds));
     this.floors.forEach((f, i) => {
-      const phase = (i * 397) % tick;
-      t.every(tick, phase, () => (this.tick(f), true));
-      t.every(poll, 700 + ((i * 211) % poll), () => (this.plcPoll(f), true));
-      t.every(beat, 900 + ((i * 173) % beat), () => (this.plcBeat(f), true));
+      let n = i;
+      t.every(tick, (i * 397) % tick, () => {
+        this.tick(f);
+        const poll = n % pollEvery === 0;
+        const beat = n % beatEvery === 0;
+        n++;
+        if (poll || beat) this.plc(f, poll, beat);
+        return true;
+      });
       const op = this.operators[i]!;
       const look = (): void => {
         op.look();
@@ -517,18 +524,14 @@ export class Line {
     return { ok: true, tempC: Math.round((air.tempC + wobble) * 10) / 10, rhPct: Math.round((air.rhPct + 2 * wobble) * 10) / 10 };
   }
 
-  private plcPoll(f: Floor): void {
+  /** The PLC's turn: its heartbeat and its poll go out together and are answered before anything else happens. */
+  private plc(f: Floor, poll: boolean, beat: boolean): void {
     const before = f.plc.conveyor;
     f.station.sync(this.now);
-    f.plc.poll(this.now);
+    if (beat) f.plc.heartbeat(this.now);
+    if (poll) f.plc.poll(this.now);
     this.modbusNet.run();
     if (f.plc.conveyor !== before) f.machine.poke();
-  }
-
-  private plcBeat(f: Floor): void {
-    f.station.sync(this.now);
-    f.plc.heartbeat(this.now);
-    this.modbusNet.run();
   }
 
   private sampleAir(): void {

@@ -175,7 +175,8 @@ function setupEnv(s: CoreState, now: number) {
 
 function runSetup(d: Draft, e: SetupEvent, f: Facts): StepResult {
   const r = setupStep(d.state.setup, e, f.now, setupEnv(d.state, f.now));
-  d.state = { ...d.state, setup: r.state };
+  // A setup step that changed nothing (most ticks) keeps the state object as it is.
+  if (r.state !== d.state.setup) d.state = { ...d.state, setup: r.state };
   for (const x of r.effects) d.records.push(x.message);
   return r;
 }
