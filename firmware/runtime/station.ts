@@ -10,11 +10,12 @@ import type { DeviceIdentity, PlcWrite, StationView } from '../../protocol/src/s
 import { utf8Decode, utf8Encode } from '../../protocol/src/utf8';
 import { configDocument, DEFAULT_CONFIG, parseConfig, type StationConfig } from '../core/station/config';
 import { advanced, broadcast } from '../core/station/msd';
-import { evaluate } from '../core/station/permit';
+import { evaluate, sensorStale } from '../core/station/permit';
 import * as persist from '../core/station/persist';
 import { rollForward } from '../core/station/recover';
 import { createCore, decide } from '../core/station/station';
-import type { CoreState, Decision, Facts, MsdReel, PermitView, Reply, StationInput } from '../core/station/types';
+import type { CoreState, Decision, Facts, MsdReel, PermitView, Reply, SensorReading, StationInput } from '../core/station/types';
+import { classifyReading } from '../core/station/sensor';
 import type { SlotState } from '../core/setup/types';
 import type { Clock, DigitalOut, Flash, RandomBytes, StackLight, ThSensor } from '../platform/hal';
 import { Journal, type CursorItem, type JournalMountReport } from '../storage/journal';
@@ -93,7 +94,12 @@ export class Station {
   private bootCount = 0;
   private storeFailed = false;
   private hostLastSeenMono = -Infinity;
-  private lastCheckpointMono = 0;
+  /** When the MSD trackers were last written (they are integrated and written every `timeouts.checkpointMs`). */
+  private lastMsdMono = 0;
+  /** The MSD book as last written to the store. */
+  private persistedMsd: CoreState['msd'];
+  /** While set, a checkpoint leaves the MSD trackers for the periodic write (a routine sensor sample). */
+  private deferMsd = false;
   private lastSensorMono = -Infinity;
   private persisted: CoreState;
   private msdKeys = new Map<string, number>();
@@ -133,7 +139,8 @@ export class Station {
     this.failure = parts.failure;
     this.boot = parts.boot;
     this.wallOffset = parts.wallOffset;
-    this.lastCheckpointMono = o.hal.clock.monotonicMs();
+    this.lastMsdMono = o.hal.clock.monotonicMs();
+    this.persistedMsd = parts.core.msd;
   }
 
   /**
@@ -280,6 +287,7 @@ export class Station {
     st.msdKeys = msdKeys;
     // Force a first checkpoint of everything restored (roll-forward and the boot count included).
     st.persisted = createCore(config, clock, mono);
+    st.persistedMsd = st.persisted.msd;
     st.commit(
       [
         {
@@ -437,9 +445,10 @@ export class Station {
       if (a === p.setup.slots[i] && s.setup.order === p.setup.order) continue;
       put(K.slot0 + i, a === undefined || a.status === 'empty' ? undefined : persist.toBytes(a));
     }
-    if (s.msd !== p.msd) {
+    const pm = this.persistedMsd;
+    if (s.msd !== pm && !this.deferMsd) {
       for (const [k, r] of s.msd) {
-        if (p.msd.get(k) === r) continue;
+        if (pm.get(k) === r) continue;
         let key = this.msdKeys.get(k);
         if (key === undefined) {
           const used = new Set(this.msdKeys.values());
@@ -454,6 +463,8 @@ export class Station {
         put(key, undefined);
         this.msdKeys.delete(k);
       }
+      this.persistedMsd = s.msd;
+      this.lastMsdMono = this.hal.clock.monotonicMs();
     }
     if (s.badges !== p.badges) put(K.badges, persist.badgesBytes(s.badges));
     if (s.tables !== p.tables) put(K.tables, persist.toBytes(s.tables));
@@ -482,7 +493,6 @@ export class Station {
         : { seq, bootCount: this.bootCount, generation: s.setup.generation, obsolete: s.setup.obsolete, firstOff: s.firstOff, hold: s.hold, boards: s.boards, orderBoards: s.order?.boards ?? 0, alarms: s.alarms, ids: s.seq };
     }
     this.persisted = s;
-    this.lastCheckpointMono = this.hal.clock.monotonicMs();
   }
 
   /** Periodic work before a tick: the sensor, and MSD floor life integrated and checkpointed. */
@@ -494,10 +504,19 @@ export class Station {
       this.lastSensorMono = mono;
       const r = sensor.sample();
       const f = this.facts();
-      const d = decide(this.core, { kind: 'sensor', reading: r.ok ? { ok: true, tempC: r.tempC, rhPct: r.rhPct } : { ok: false, detail: r.detail } }, f);
-      this.apply(d, f);
+      const reading: SensorReading = r.ok ? { ok: true, tempC: r.tempC, rhPct: r.rhPct } : { ok: false, detail: r.detail };
+      const d = decide(this.core, { kind: 'sensor', reading }, f);
+      // A routine sample (valid, after a valid one) only moves the trackers on: they are written with the periodic
+      // checkpoint below, as documented (a cut charges the time since as worst-case exposure). Any change of the
+      // sensor's status is an event, written at once.
+      this.deferMsd = this.core.sensor.status === 'ok' && !sensorStale(this.core, f) && classifyReading(reading).status === 'ok';
+      try {
+        this.apply(d, f);
+      } finally {
+        this.deferMsd = false;
+      }
     }
-    if (mono - this.lastCheckpointMono >= c['timeouts.checkpointMs'] && this.core.msd.size > 0) {
+    if (mono - this.lastMsdMono >= c['timeouts.checkpointMs'] && this.core.msd.size > 0) {
       this.core = { ...this.core, msd: advanced(this.core, this.now()) };
       this.checkpoint();
     }
