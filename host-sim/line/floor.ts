@@ -37,6 +37,8 @@ export class Floor {
   garbageUntil = -Infinity;
   garbageRate = 0;
   sensorFault: { readonly until: number; readonly mode: 'silent' | 'implausible' } | undefined;
+  /** Slot → the reel the operator will pick next for it, right or wrong (a mishap's reel). */
+  readonly nextLoad = new Map<number, SimReel>();
   /** Scheduled mishaps waiting for the operator's next chance (a wrong reel, an unapproved alternate). */
   readonly mishaps: ('wrong-reel' | 'unapproved-alternate' | 'unreadable-label')[] = [];
   /** The next MSD reel issued here is a part-used one with this much floor life left (the MSD-expiry fault). */

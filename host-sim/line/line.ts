@@ -50,7 +50,10 @@ export interface LineOptions {
 export interface Stop {
   readonly station: number;
   readonly at: number;
+  /** The reasons the station gave when the permit dropped (for a power loss: at its next boot). */
   reasons: ReasonName[];
+  /** Every reason the station gave while the stop lasted, the first ones first. */
+  readonly seen: ReasonName[];
   end: number | undefined;
   /** The station lost power (its reasons are those it showed at its next boot). */
   readonly powerLoss: boolean;
@@ -466,7 +469,10 @@ export class Line {
     const id = f.id;
     const was = this.permitOn.get(id) ?? false;
     const open = this.openStop.get(id);
-    if (open !== undefined && open.reasons.length === 0 && !on) open.reasons = [...reasons];
+    if (open !== undefined && !on) {
+      if (open.reasons.length === 0) open.reasons = [...reasons];
+      for (const r of reasons) if (!open.seen.includes(r)) open.seen.push(r);
+    }
     if (on && !was) {
       this.producing.add(id);
       if (open !== undefined) {
@@ -474,7 +480,7 @@ export class Line {
         this.openStop.delete(id);
       }
     } else if (!on && was && this.producing.has(id)) {
-      const stop: Stop = { station: id, at: this.now, reasons: [...reasons], end: undefined, powerLoss: false };
+      const stop: Stop = { station: id, at: this.now, reasons: [...reasons], seen: [...reasons], end: undefined, powerLoss: false };
       this.stops.push(stop);
       this.openStop.set(id, stop);
     }
@@ -483,8 +489,15 @@ export class Line {
 
   private powerLost(st: SimStation): void {
     const f = this.floors[st.id - 1]!;
-    if (this.permitOn.get(st.id) === true && this.producing.has(st.id)) {
-      const stop: Stop = { station: st.id, at: this.now, reasons: [], end: undefined, powerLoss: true };
+    const open = this.openStop.get(st.id);
+    if (open !== undefined && open.at === this.now && !open.powerLoss) {
+      // The permit dropped in the very input the power failed in (a write that failed): it is the power loss's stop.
+      const i = this.stops.indexOf(open);
+      const stop: Stop = { station: st.id, at: open.at, reasons: [], seen: [], end: undefined, powerLoss: true };
+      this.stops[i] = stop;
+      this.openStop.set(st.id, stop);
+    } else if (this.permitOn.get(st.id) === true && this.producing.has(st.id)) {
+      const stop: Stop = { station: st.id, at: this.now, reasons: [], seen: [], end: undefined, powerLoss: true };
       this.stops.push(stop);
       this.openStop.set(st.id, stop);
     }

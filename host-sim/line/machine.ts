@@ -97,6 +97,9 @@ export class Machine {
     const since = j.since!;
     this.timeline.at(since + (this.cycleMs - j.doneMs), () => {
       if (this.job !== j || j.since !== since) return; // paused (or replaced) since
+      // The machine indexes the board out only on the relay as the station's rules stand this moment: the station's
+      // loop runs first (a rule that lapsed since its last tick, such as a sensor gone stale, takes the relay now).
+      this.station.tick(this.timeline.now);
       if (!this.station.permitted) {
         this.permitChanged();
         return;

@@ -148,13 +148,13 @@ export class Operator {
     const slot = f.plan.slots[i]!;
     if (reel === undefined) {
       const next = this.spare(i);
-      return { what: `load ${slot.position}`, steps: [...this.openIfSealed(next), { act: () => this.mount(i, next) }, ...this.pair(i, next)], after: (r) => this.labelResult(i, r) };
+      return { what: `load ${slot.position}`, steps: [...this.openIfSealed(next), ...this.pair(i, next, () => this.mount(i, next))], after: (r) => this.labelResult(i, r) };
     }
     if (WRONG_REEL.has(reason) || !partIn(slot.choice, reel.part)) {
       const right = this.spare(i, true);
       return {
         what: `replace the wrong reel on ${slot.position}`,
-        steps: [{ act: () => this.unmount(i, 'returned') }, ...this.openIfSealed(right), { act: () => this.mount(i, right) }, ...this.pair(i, right)],
+        steps: [...this.openIfSealed(right), ...this.pair(i, right, () => (this.unmount(i, 'returned'), this.mount(i, right)))],
         after: (r) => this.labelResult(i, r),
       };
     }
@@ -178,7 +178,7 @@ export class Operator {
         // No approval came: put the primary part back on.
         f.asked.delete(i);
         const primary = this.spare(i, true);
-        return { what: `put the primary part back on ${slot.position}`, steps: [{ act: () => this.unmount(i, 'returned') }, ...this.openIfSealed(primary), { act: () => this.mount(i, primary) }, ...this.pair(i, primary)] };
+        return { what: `put the primary part back on ${slot.position}`, steps: [...this.openIfSealed(primary), ...this.pair(i, primary, () => (this.unmount(i, 'returned'), this.mount(i, primary)))] };
       }
       return undefined;
     }
@@ -235,7 +235,7 @@ export class Operator {
     const next = this.spare(i);
     return {
       what: `splice ${slot.position}`,
-      steps: [...this.openIfSealed(next), { scan: 'CMD:SPLICE' }, { scan: slot.position }, { scan: this.scanText(next) }, { act: () => this.spliceOn(i, next) }],
+      steps: [...this.openIfSealed(next), { scan: 'CMD:SPLICE' }, { scan: slot.position }, { scan: this.scanText(next), then: () => this.spliceOn(i, next) }],
       after: (r) => {
         this.labelResult(i, r);
         // A refused splice: the new reel goes back to the kit cart (the old one still feeds; the station stopped the slot).
@@ -250,46 +250,40 @@ export class Operator {
     const fresh = this.spare(i, true);
     return {
       what: `replace the MSD reel on ${slot.position}`,
-      steps: [
-        { scan: 'CMD:UNLOAD' },
-        { scan: slot.position, mayFail: true },
-        { act: () => this.unmount(i, why) },
-        ...this.openIfSealed(fresh),
-        { act: () => this.mount(i, fresh) },
-        ...this.pair(i, fresh),
-      ],
+      steps: [{ scan: 'CMD:UNLOAD' }, { scan: slot.position, mayFail: true, then: () => this.unmount(i, why) }, ...this.openIfSealed(fresh), ...this.pair(i, fresh, () => this.mount(i, fresh))],
     };
   }
 
+  /**
+   * A mishap at a reel change: the reel on a feeder comes off (the station hears the unload), and the reel the
+   * operator picks to put on is the wrong one: a part the station does not use, an alternate that needs approval,
+   * or one whose label cannot be read. The operator's next look loads it like any other.
+   */
   private mishap(kind: Floor['mishaps'][number]): { what: string; steps: TaskStep[] } | undefined {
     const f = this.f;
     const slots = f.plan.slots;
-    if (slots.length === 0) return undefined;
+    let i = -1;
+    let reel: SimReel | undefined;
     if (kind === 'wrong-reel') {
-      // At a reel change, a reel of a part this station does not use goes on a (non-MSD) feeder.
-      const i = slots.findIndex((s) => !s.msd && f.feeders[s.index] !== undefined);
+      i = slots.findIndex((s) => !s.msd && f.feeders[s.index] !== undefined);
       if (i < 0) return undefined;
       const other = this.plant.reels.all.find((x) => x.stationId !== f.id && x.part.msl === undefined && !slots.some((s) => partIn(s.choice, x.part)));
-      const part = other?.part ?? slots[(i + 1) % slots.length]!.choice.primary;
-      const wrong = this.plant.issue(f, i, part, { format: 'digikey' });
-      f.spares[i]!.pop(); // it is in the operator's hand, not in the cart
-      return { what: `wrong reel on ${slots[i]!.position}`, steps: [{ act: () => this.unmount(i, 'kit') }, { act: () => this.mount(i, wrong) }, ...this.pair(i, wrong)] };
-    }
-    if (kind === 'unapproved-alternate') {
-      const i = slots.findIndex((s) => s.choice.withApproval.length > 0 && f.feeders[s.index] !== undefined);
+      reel = this.plant.issue(f, i, other?.part ?? slots[(i + 1) % slots.length]!.choice.primary, { format: 'digikey' });
+    } else if (kind === 'unapproved-alternate') {
+      i = slots.findIndex((s) => !s.msd && s.choice.withApproval.length > 0 && f.feeders[s.index] !== undefined);
       if (i < 0) return undefined;
-      const alt = this.plant.issue(f, i, slots[i]!.choice.withApproval[0]!, { format: 'digikey' });
-      f.spares[i]!.pop();
-      return { what: `unapproved alternate on ${slots[i]!.position}`, steps: [{ act: () => this.unmount(i, 'kit') }, { act: () => this.mount(i, alt) }, ...this.pair(i, alt)] };
-    }
-    // A reel whose label cannot be read at all goes on the next feeder that needs one: mark the next spare of a slot.
-    const i = slots.findIndex((s) => !s.msd);
-    if (i >= 0) {
-      const reel = this.spare(i);
+      reel = this.plant.issue(f, i, slots[i]!.choice.withApproval[0]!, { format: 'digikey' });
+    } else {
+      i = slots.findIndex((s) => !s.msd && f.feeders[s.index] !== undefined);
+      if (i < 0) return undefined;
+      reel = this.plant.issue(f, i, slots[i]!.choice.primary);
       reel.unreadable = true;
-      return { what: `load a reel with a torn label on ${slots[i]!.position}`, steps: [{ act: () => this.unmount(i, 'kit') }, { act: () => this.mount(i, reel) }, ...this.pair(i, reel)] };
     }
-    return undefined;
+    const list = f.spares[i]!;
+    list.splice(list.indexOf(reel), 1);
+    f.nextLoad.set(i, reel);
+    const pos = slots[i]!.position;
+    return { what: `reel change on ${pos}`, steps: [{ scan: 'CMD:UNLOAD' }, { scan: pos, then: () => this.unmount(i, 'kit') }] };
   }
 
   // ---- hands and scanner ----------------------------------------------------------------------------------------
@@ -299,8 +293,18 @@ export class Operator {
     const f = this.f;
     const list = f.spares[i]!;
     const s = f.plan.slots[i]!;
+    const picked = f.nextLoad.get(i);
+    if (picked !== undefined && !primary) {
+      f.nextLoad.delete(i);
+      return picked;
+    }
     const k = list.findIndex((x) => (primary ? x.part.mpn === s.choice.primary.mpn : this.approved(i, x.part)) && x.place === 'kit');
-    if (k >= 0) return list.splice(k, 1)[0]!;
+    if (k >= 0) {
+      const taken = list.splice(k, 1)[0]!;
+      // The kit cart always holds the next reel, issued (and its record sent) long before it is needed.
+      if (!list.some((x) => this.approved(i, x.part) && x.place === 'kit')) this.plant.issue(f, i, s.choice.primary);
+      return taken;
+    }
     const opts: IssueOptions = f.partUsedMsdHours !== undefined && s.msd ? { remainingHours: f.partUsedMsdHours } : {};
     if (opts.remainingHours !== undefined) f.partUsedMsdHours = undefined;
     const reel = this.plant.issue(f, i, s.choice.primary, opts);
@@ -351,13 +355,13 @@ export class Operator {
     if (reel.msd === undefined || !reel.msd.sealed) return [];
     return [
       { scan: 'CMD:OPEN-DRY' },
-      { scan: this.scanText(reel) },
-      { act: () => this.plant.opened(this.f, reel), after: 1_000 },
+      { scan: this.scanText(reel), then: () => this.plant.opened(this.f, reel) },
     ];
   }
 
-  private pair(i: number, reel: SimReel): TaskStep[] {
-    return [{ scan: this.f.plan.slots[i]!.position }, { scan: this.scanText(reel) }];
+  /** The slot scan, then the reel's: `mount` puts the reel on the feeder in the moment its label is scanned. */
+  private pair(i: number, reel: SimReel, mount?: () => void): TaskStep[] {
+    return [{ scan: this.f.plan.slots[i]!.position }, { scan: this.scanText(reel), ...(mount === undefined ? {} : { before: mount }) }];
   }
 
   /** The reel label as the scanner delivers it now. */

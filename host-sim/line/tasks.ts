@@ -5,10 +5,18 @@ import type { Reply, StationInput } from '../../firmware/core/station/types';
 import type { SimStation } from './station';
 import type { Timeline } from './timeline';
 
-export type TaskStep =
-  | { readonly scan: string; readonly after?: number; readonly mayFail?: boolean }
-  | { readonly input: StationInput; readonly after?: number; readonly mayFail?: boolean }
-  | { readonly act: () => void; readonly after?: number };
+/**
+ * `before` and `then` are hands-on acts done in the same moment as the scan: a reel put on the feeder as its label
+ * is scanned, a splice joined as the new reel's scan is accepted (so no board falls between the two).
+ */
+interface Timed {
+  readonly after?: number;
+  readonly mayFail?: boolean;
+  readonly before?: () => void;
+  readonly then?: () => void;
+}
+
+export type TaskStep = ({ readonly scan: string } & Timed) | ({ readonly input: StationInput } & Timed) | { readonly act: () => void; readonly after?: number };
 
 export interface TaskResult {
   readonly ok: boolean;
@@ -36,6 +44,7 @@ export function runTask(timeline: Timeline, station: SimStation, steps: readonly
     if ('act' in s) {
       s.act();
     } else {
+      s.before?.();
       const reply = station.input(timeline.now, 'scan' in s ? { kind: 'scan', data: s.scan } : s.input);
       if (reply === undefined) {
         // The station is off: nothing more to do here.
@@ -47,6 +56,7 @@ export function runTask(timeline: Timeline, station: SimStation, steps: readonly
         done({ ok: false, refused: reply, replies });
         return;
       }
+      if (reply.ok) s.then?.();
     }
     const gap = steps[i]?.after ?? STEP_MS;
     t += gap;

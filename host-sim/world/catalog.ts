@@ -94,16 +94,16 @@ const ic = (mpn: string, maker: string, description: string, makerLabel: MakerLa
 
 /** Moisture-sensitive ICs in BGA (body ≥1 mm) and MQFP packages: the ≥3.1 mm class of Table 7-1. */
 export const MSD_PARTS: readonly Part[] = [
-  ic('XC7A35T-1CSG324C', 'AMD Xilinx', 'Artix-7 FPGA, CSBGA-324', 'eigp', 126, '3'),
-  ic('EP4CE10F17C8N', 'Intel', 'Cyclone IV FPGA, FBGA-256', 'eigp', 90, '3'),
-  ic('MIMXRT1062DVJ6B', 'NXP Semiconductors', 'i.MX RT1062 MCU, LFBGA-196', 'eigp', 168, '3'),
-  ic('AM3358BZCZA100', 'Texas Instruments', 'Sitara AM3358 MPU, NFBGA-324', 'ti-eigp', 126, '3'),
-  ic('XCZU3EG-1SFVC784E', 'AMD Xilinx', 'Zynq UltraScale+ MPSoC, FCBGA-784', 'eigp', 36, '4'),
-  ic('STM32H743XIH6', 'STMicroelectronics', 'STM32H7 MCU, TFBGA-240', 'eigp', 152, '3'),
-  ic('10M08SAU169C8G', 'Intel', 'MAX 10 FPGA, UBGA-169', 'eigp', 119, '3'),
-  ic('ADSP-2181KSZ-133', 'Analog Devices', 'DSP, MQFP-128', 'eigp', 66, '3'),
-  ic('TMS320F28379DZWTT', 'Texas Instruments', 'C2000 MCU, NFBGA-337', 'ti-eigp', 90, '4'),
-  ic('LFE5U-25F-6BG256C', 'Lattice Semiconductor', 'ECP5 FPGA, CABGA-256', 'eigp', 119, '5a'),
+  ic('XC7A35T-1CSG324C', 'AMD Xilinx', 'Artix-7 FPGA, CSBGA-324', 'eigp', 1000, '3'),
+  ic('EP4CE10F17C8N', 'Intel', 'Cyclone IV FPGA, FBGA-256', 'eigp', 1200, '3'),
+  ic('MIMXRT1062DVJ6B', 'NXP Semiconductors', 'i.MX RT1062 MCU, LFBGA-196', 'eigp', 1500, '3'),
+  ic('AM3358BZCZA100', 'Texas Instruments', 'Sitara AM3358 MPU, NFBGA-324', 'ti-eigp', 1000, '3'),
+  ic('XCZU3EG-1SFVC784E', 'AMD Xilinx', 'Zynq UltraScale+ MPSoC, FCBGA-784', 'eigp', 800, '4'),
+  ic('STM32H743XIH6', 'STMicroelectronics', 'STM32H7 MCU, TFBGA-240', 'eigp', 1500, '3'),
+  ic('10M08SAU169C8G', 'Intel', 'MAX 10 FPGA, UBGA-169', 'eigp', 1200, '3'),
+  ic('ADSP-2181KSZ-133', 'Analog Devices', 'DSP, MQFP-128', 'eigp', 1000, '3'),
+  ic('TMS320F28379DZWTT', 'Texas Instruments', 'C2000 MCU, NFBGA-337', 'ti-eigp', 1200, '4'),
+  ic('LFE5U-25F-6BG256C', 'Lattice Semiconductor', 'ECP5 FPGA, CABGA-256', 'eigp', 1600, '5a'),
 ];
 
 /** ICs, discretes and LEDs that are not moisture sensitive (MSL 1), one maker each. */

@@ -68,7 +68,8 @@ export class ReelStore {
   issue(part: Part, stationId: number, ipn: string, at: number, o: IssueOptions = {}): SimReel {
     const serial = ++this.serial;
     const r = this.r;
-    const fill = o.fill ?? r.range(0.35, 1);
+    // A part-used MSD reel comes back from the dry cabinet full enough to outlast its floor life.
+    const fill = o.fill ?? (o.remainingHours !== undefined ? 1 : r.range(0.35, 1));
     const qty = Math.max(50, Math.round(part.reelQty * fill));
     const truth: ReelTruth = {
       mpn: part.mpn,
@@ -123,7 +124,8 @@ export class ReelStore {
       sealed: false,
       exposure: {
         msdState: 'exposed',
-        consumedFraction: Math.min(1, v.consumedFraction),
+        // The wire carries ten-thousandths: rounded up, the record never gives the reel more life than it has.
+        consumedFraction: Math.min(1, Math.ceil(v.consumedFraction * 10_000) / 10_000),
         remainingExposureTime: Math.round((v.remainingHours ?? 0) * 3600),
         originalExposureDateTime: Math.floor(opened / 1000),
         lastExposureDateTime: Math.floor(now / 1000),

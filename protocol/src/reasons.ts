@@ -170,6 +170,8 @@ export const REASONS = {
   BAD_DOCUMENT: { code: 701, category: 'input', meaning: 'An input document is not valid JSON or misses a field.' },
   BAD_HEX: { code: 702, category: 'input', meaning: 'A hex string has odd length or non-hex characters.' },
   IO_ERROR: { code: 703, category: 'input', meaning: 'A file could not be read or written.' },
+  SCENARIO_INVALID: { code: 740, category: 'input', meaning: 'A simulation scenario document is malformed or out of range; the detail names the field.' },
+  SCENARIO_UNKNOWN: { code: 741, category: 'input', meaning: 'No built-in simulation scenario has that name, and no such file exists.' },
 
   MODBUS_CONFIG_INVALID: { code: 800, category: 'modbus', meaning: 'A Modbus server setting is out of range (unit address, line settings, connection limits, timeouts).' },
 } as const satisfies Record<string, ReasonDef>;
