@@ -168,6 +168,7 @@ export class Line {
         conveyorRuns: () => plc.conveyor || plc.silent(t.now),
         boardOut: () => this.stats.boardsOut++,
       });
+      plc.onConveyor = () => machine.poke();
       const who = people(p.id);
       const floor = new Floor(p, station, machine, plc, who.operator, who.technician, who.supervisor);
       this.floors.push(floor);
@@ -539,12 +540,10 @@ export class Line {
 
   /** The PLC's turn: its heartbeat and its poll go out together and are answered before anything else happens. */
   private plc(f: Floor, poll: boolean, beat: boolean): void {
-    const before = f.plc.conveyor;
     f.station.sync(this.now);
     if (beat) f.plc.heartbeat(this.now);
     if (poll) f.plc.poll(this.now);
     this.modbusNet.run();
-    if (f.plc.conveyor !== before) f.machine.poke();
   }
 
   private sampleAir(): void {

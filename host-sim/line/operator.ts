@@ -105,7 +105,7 @@ export class Operator {
       const sv = view.slots[i]!;
       if (sv.state === 'verified' || sv.state === 'override') {
         if (MSD_STOP.has(sv.reason)) return this.replaceMsd(i, 'refused');
-        continue;
+        if (sv.reason === 'OK') continue;
       }
       const t = this.fixSlot(i, sv.reason, core.operator?.role);
       if (t !== undefined) return t;
@@ -158,11 +158,11 @@ export class Operator {
         after: (r) => this.labelResult(i, r),
       };
     }
-    if (reason === 'ALTERNATE_NOT_PERMITTED') {
+    if (reason === 'ALTERNATE_NOT_PERMITTED' || reason === 'OVERRIDE_EXPIRED') {
       const until = f.approvals.get(i);
-      if (until !== undefined && this.now < until) return { what: `rescan ${slot.position} under the override`, steps: this.pair(i, reel) };
       const asked = f.asked.get(i);
-      if (asked === undefined && role !== undefined) {
+      if (reason === 'ALTERNATE_NOT_PERMITTED' && until !== undefined && this.now < until) return { what: `rescan ${slot.position} under the override`, steps: this.pair(i, reel) };
+      if (asked === undefined && reason === 'ALTERNATE_NOT_PERMITTED' && role !== undefined) {
         f.asked.set(i, this.now);
         const ask = { kind: 'override-request' as const, reason: 'ALTERNATE_NOT_PERMITTED' as const, position: slot.position, durationMs: 8 * 3_600_000, comment: 'primary part out of stock; alternate on the AVL with approval' };
         if (this.plant.hostReaches(f)) return { what: `ask the host to approve the alternate on ${slot.position}`, steps: [{ input: ask }] };
@@ -174,9 +174,11 @@ export class Operator {
           after: (r) => r.ok && f.approvals.set(i, this.now + 8 * 3_600_000),
         };
       }
-      if (asked !== undefined && this.now - asked > 30 * 60_000) {
-        // No approval came: put the primary part back on.
+      const lapsed = until !== undefined && this.now >= until;
+      if (reason === 'OVERRIDE_EXPIRED' || lapsed || (asked !== undefined && until === undefined && this.now - asked > 30 * 60_000)) {
+        // The approval lapsed, or none came: the primary part goes back on.
         f.asked.delete(i);
+        f.approvals.delete(i);
         const primary = this.spare(i, true);
         return { what: `put the primary part back on ${slot.position}`, steps: [...this.openIfSealed(primary), ...this.pair(i, primary, () => (this.unmount(i, 'returned'), this.mount(i, primary)))] };
       }

@@ -37,6 +37,8 @@ export class Plc {
   /** The header block as last read. */
   header: Record<string, number | string> | undefined;
   primaryReason: ReasonName | undefined;
+  /** Called when the PLC starts or stops the conveyor (its answers may arrive later, over real TCP). */
+  onConveyor: () => void = () => {};
   readonly stats: PlcStats = { polls: 0, answers: 0, exceptions: 0, heartbeats: 0, conveyorStops: 0, reconnects: 0 };
 
   constructor(
@@ -130,7 +132,9 @@ export class Plc {
     this.primaryReason = code === 0 ? undefined : reasonName(code);
     const run = h['runPermit'] === 1;
     if (this.conveyor && !run) this.stats.conveyorStops++;
+    const changed = this.conveyor !== run;
     this.conveyor = run;
+    if (changed) this.onConveyor();
   }
 
   close(): void {
