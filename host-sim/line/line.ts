@@ -152,7 +152,7 @@ export class Line {
         seedFor: (what) => this.random.seedFor(`station-${p.id}/${what}`),
         hostListen: o.transports?.host?.listen(p.id) ?? this.hostNet.listenAt(`st${p.id}`),
         hostPort: HOST_PORT,
-        modbusListen: [this.modbusNet.listen, ...(o.transports?.modbus === undefined ? [] : [o.transports.modbus(p.id)])],
+        modbusListen: [{ listen: this.modbusNet.listen }, ...(o.transports?.modbus === undefined ? [] : [{ listen: o.transports.modbus(p.id), idleTimeoutMs: 3_600_000 }])],
         modbusPort: MODBUS_SIM_PORT + p.id,
         now: () => this.timeline.now,
         onEvent: (st, e) => this.stationEvent(st, e),

@@ -34,8 +34,11 @@ export interface SimStationOptions {
   /** Where the host port listens (the line's host network, or real TCP). */
   readonly hostListen: ListenTcp;
   readonly hostPort: number;
-  /** Where the Modbus TCP server listens (the line's SimNet, or real TCP). */
-  readonly modbusListen: readonly ListenTcp[];
+  /**
+   * Where the Modbus TCP servers listen: the line's SimNet, and real TCP for outside tools (given a long idle
+   * timeout: the server's clock is the station's, which may run many times faster than the tool's).
+   */
+  readonly modbusListen: readonly { readonly listen: ListenTcp; readonly idleTimeoutMs?: number }[];
   readonly modbusPort: number;
   /** Line time now (callbacks from the network arrive without it). */
   readonly now: () => number;
@@ -117,8 +120,15 @@ export class SimStation {
     port.listen(this.guardListen(this.o.hostListen), this.o.hostPort);
     this.hostPort = port;
     this.modbus = [];
-    for (const listen of this.o.modbusListen) {
-      const m = startTcpServer({ listen: this.guardListen(listen), port: this.o.modbusPort, clock: this.clock, timers: this.clock, backend: st.modbusBackend() });
+    for (const l of this.o.modbusListen) {
+      const m = startTcpServer({
+        listen: this.guardListen(l.listen),
+        port: this.o.modbusPort,
+        clock: this.clock,
+        timers: this.clock,
+        backend: st.modbusBackend(),
+        ...(l.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: l.idleTimeoutMs }),
+      });
       if (m.ok) this.modbus.push(m.server);
     }
     this.o.onBoot(this);

@@ -163,6 +163,11 @@ export function durationMs(v: unknown): number | undefined {
   return Math.round(((d! * 24 + h!) * 3600 + mi! * 60 + s!) * 1000);
 }
 
+/**
+ * Command-line changes to a scenario (`--stations`, `--hours`). A changed line or run length makes the scenario's
+ * own expectations meaningless (they are dropped), and its events past the end or on stations the line no longer
+ * has simply do not happen.
+ */
 export interface ScenarioOverrides {
   readonly stations?: number;
   readonly hours?: number;
@@ -181,12 +186,15 @@ export function readScenario(v: unknown, over: ScenarioOverrides = {}): Scenario
   const startEpochMs = Date.parse(startText);
   if (!Number.isFinite(startEpochMs) || !/Z$|[+-]\d\d:\d\d$/.test(startText)) r.bad('start', 'an ISO date-time with its zone, such as 2026-12-01T06:00:00Z');
   const utcOffsetHours = r.num(o, 'utcOffsetHours', 'utcOffsetHours', -12, 14, 0);
-  const hours = over.hours ?? r.num(o, 'hours', 'hours', 0.01, 24 * 30, 8);
+  const ownHours = r.num(o, 'hours', 'hours', 0.01, 24 * 30, 8);
+  const hours = over.hours ?? ownHours;
   if (over.hours !== undefined && !(over.hours > 0 && over.hours <= 24 * 30)) r.bad('hours', '--hours: more than 0, at most 720');
   const seed = r.num(o, 'seed', 'seed', 0, 0xffffffff, 1, true);
 
   const l = r.obj(o['line'], 'line', ['stations', 'slots', 'msdSlots', 'cycleSeconds', 'tickSeconds', 'plcPollSeconds', 'heartbeatSeconds', 'heartbeatTimeoutSeconds', 'hostLatencyMs', 'journalKib', 'timeToReflowSeconds', 'prototype']);
-  const stations = over.stations ?? r.num(l, 'stations', 'line.stations', 2, 200, 6, true);
+  const ownStations = r.num(l, 'stations', 'line.stations', 2, 200, 6, true);
+  const stations = over.stations ?? ownStations;
+  const changed = stations !== ownStations || hours !== ownHours;
   if (over.stations !== undefined && !(Number.isInteger(over.stations) && over.stations >= 2 && over.stations <= 200)) r.bad('line.stations', '--stations: an integer 2..200 (the last station is the reflow oven)');
   const slots = r.num(l, 'slots', 'line.slots', 1, 120, 12, true);
   const line = {
@@ -247,8 +255,12 @@ export function readScenario(v: unknown, over: ScenarioOverrides = {}): Scenario
   else {
     if (list.length > 10_000) r.bad('events', `${list.length} events, at most 10000`);
     list.slice(0, 10_000).forEach((x, i) => {
-      const ev = readEvent(r, x, `events[${i}]`, stations, hours);
-      if (ev !== undefined) events.push(ev);
+      // Checked against the scenario's own line and length; what falls outside an overridden one is left out.
+      const ev = readEvent(r, x, `events[${i}]`, ownStations, ownHours);
+      if (ev === undefined) return;
+      if (ev.atMs > hours * 3_600_000 || ('station' in ev && ev.station !== undefined && ev.station > stations)) return;
+      if ('station' in ev && ev.station === stations && FEEDER_EVENTS.has(ev.kind)) return;
+      events.push(ev);
     });
   }
   const fa = r.obj(o['faults'], 'faults', ['powerCutsPerStationDay', 'hostOutagesPerDay', 'hostOutageMinutes', 'garbageBurstsPerStationDay']);
@@ -261,26 +273,31 @@ export function readScenario(v: unknown, over: ScenarioOverrides = {}): Scenario
 
   let expect: Scenario['expect'];
   if (o['expect'] !== undefined) {
-    const x = r.obj(o['expect'], 'expect', ['stops', 'exact']);
-    const stops: { station: number; reason: ReasonName; count: number }[] = [];
-    const sl = x['stops'] === undefined ? [] : x['stops'];
-    if (!Array.isArray(sl)) r.bad('expect.stops', 'a list of {"station", "reason", "count"}');
-    else
-      sl.forEach((s, i) => {
-        const f = `expect.stops[${i}]`;
-        const so = r.obj(s, f, ['station', 'reason', 'count']);
-        const station = r.num(so, 'station', `${f}.station`, 1, stations, 1, true);
-        const reason = so['reason'];
-        if (typeof reason !== 'string' || !(reason in REASONS)) r.bad(`${f}.reason`, 'a reason name from protocol/src/reasons.ts, such as "WRONG_PART"');
-        stops.push({ station, reason: reason as ReasonName, count: r.num(so, 'count', `${f}.count`, 0, 10_000, 1, true) });
-      });
-    expect = { stops, exact: r.bool(x, 'exact', 'expect.exact', true) };
+    const e = readExpect(r, o['expect'], ownStations);
+    if (!changed) expect = e;
   }
   if (r.problems.length > 0) return { ok: false, problems: r.problems };
   return {
     ok: true,
     scenario: { name, description, startEpochMs, utcOffsetHours, hours, seed, line, environment, operators, mes, events: events.sort((a, b) => a.atMs - b.atMs), faults, ...(expect === undefined ? {} : { expect }) },
   };
+}
+
+function readExpect(r: Reader, v: unknown, stations: number): NonNullable<Scenario['expect']> {
+  const x = r.obj(v, 'expect', ['stops', 'exact']);
+  const stops: { station: number; reason: ReasonName; count: number }[] = [];
+  const sl = x['stops'] === undefined ? [] : x['stops'];
+  if (!Array.isArray(sl)) r.bad('expect.stops', 'a list of {"station", "reason", "count"}');
+  else
+    sl.forEach((s, i) => {
+      const f = `expect.stops[${i}]`;
+      const so = r.obj(s, f, ['station', 'reason', 'count']);
+      const station = r.num(so, 'station', `${f}.station`, 1, stations, 1, true);
+      const reason = so['reason'];
+      if (typeof reason !== 'string' || !(reason in REASONS)) r.bad(`${f}.reason`, 'a reason name from protocol/src/reasons.ts, such as "WRONG_PART"');
+      stops.push({ station, reason: reason as ReasonName, count: r.num(so, 'count', `${f}.count`, 0, 10_000, 1, true) });
+    });
+  return { stops, exact: r.bool(x, 'exact', 'expect.exact', true) };
 }
 
 const EVENT_FIELDS: Record<EventKind, readonly string[]> = {

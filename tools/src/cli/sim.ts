@@ -128,7 +128,7 @@ export function registerSim(program: Command, write: (s: string) => void): void 
           seed: s,
           replay,
           ...(transports === undefined ? {} : { transports }),
-          ...(speed === undefined ? {} : { speed: speed / 1000 }),
+          ...(speed === undefined ? {} : { speed }),
           ...(o.tcp === true && sockets !== undefined ? { settle: () => sockets.settle() } : {}),
           interrupted: () => stop,
           onStart: async () => {
