@@ -80,6 +80,15 @@ export class Checker {
     }
   }
 
+  /** Boards whose report met a power cut: the station never acknowledged them, so no trace is owed. */
+  private readonly lostToCut = new Map<number, Set<string>>();
+
+  unrecorded(station: number, unitId: string): void {
+    let s = this.lostToCut.get(station);
+    if (s === undefined) this.lostToCut.set(station, (s = new Set()));
+    s.add(unitId);
+  }
+
   boardBuilt(station: number, b: BuiltBoard): void {
     let list = this.built.get(station);
     if (list === undefined) this.built.set(station, (list = []));
@@ -134,7 +143,7 @@ export class Checker {
    * Every board built at the station against its journal (the host's records, then what only the station holds),
    * replayed with the work-order documents the MES sent: present, permitted, complete, with the reels really used.
    */
-  traces(station: number, at: number, entries: readonly JournalEntry[], docs: readonly WorkOrderDoc[], aliases: ReadonlyMap<string, string>): { boards: number; complete: number } {
+  traces(station: number, at: number, entries: readonly JournalEntry[], docs: readonly WorkOrderDoc[], aliases: ReadonlyMap<string, string>): { boards: number; complete: number; lostToCut: number } {
     const traces = new Map<string, BoardTrace>();
     const slots: OrderSlots = (o) => {
       const d = [...docs].reverse().find((x) => x.workOrder.header.workOrderIdentifier === o.workOrderIdentifier && x.workOrder.header.bomRevision === o.bomRevision);
@@ -142,11 +151,14 @@ export class Checker {
     };
     replay(entries, (b) => traces.set(b.unitId, b), slots);
     let ok = 0;
+    let lost = 0;
     const built = this.built.get(station) ?? [];
+    const cut = this.lostToCut.get(station);
     for (const b of built) {
       const t = traces.get(b.unitId);
       if (t === undefined) {
-        this.fail('boards-traced', station, at, `board ${b.unitId} was built but is not in the station's journal`);
+        if (cut?.has(b.unitId) === true) lost++;
+        else this.fail('boards-traced', station, at, `board ${b.unitId} was built but is not in the station's journal`);
         continue;
       }
       if (!t.permitOn) continue; // reported by permit-respected
@@ -167,7 +179,7 @@ export class Checker {
       }
       if (same) ok++;
     }
-    return { boards: built.length, complete: ok };
+    return { boards: built.length, complete: ok, lostToCut: lost };
   }
 }
 

@@ -55,7 +55,8 @@ export interface SimSummary {
     readonly toDryCabinet: number;
     readonly toBake: number;
   };
-  readonly traceability: { readonly boards: number; readonly complete: number; readonly percent: number };
+  /** Boards built against boards fully traced; `lostToCut`: reported in the instant power failed, never acknowledged. */
+  readonly traceability: { readonly boards: number; readonly complete: number; readonly lostToCut: number; readonly percent: number };
   readonly host: {
     readonly sessions: number;
     readonly outages: number;
@@ -85,7 +86,7 @@ const sorted = <T>(r: Record<string, T>): Record<string, T> => Object.fromEntrie
 export function summarize(
   line: Line,
   s: Scenario,
-  meta: { readonly seed: number; readonly replay: string; readonly interrupted: boolean; readonly traces: { readonly boards: number; readonly complete: number } },
+  meta: { readonly seed: number; readonly replay: string; readonly interrupted: boolean; readonly traces: { readonly boards: number; readonly complete: number; readonly lostToCut: number } },
 ): SimSummary {
   const start = s.startEpochMs;
   const end = line.now;
@@ -152,7 +153,7 @@ export function summarize(
       toDryCabinet: st.msd.cabinet,
       toBake: st.msd.baked,
     },
-    traceability: { boards: meta.traces.boards, complete: meta.traces.complete, percent: meta.traces.boards === 0 ? 100 : Math.floor((meta.traces.complete / meta.traces.boards) * 10000) / 100 },
+    traceability: { boards: meta.traces.boards, complete: meta.traces.complete, lostToCut: meta.traces.lostToCut, percent: meta.traces.boards === 0 ? 100 : Math.floor((meta.traces.complete / meta.traces.boards) * 10000) / 100 },
     host: {
       sessions: line.mes.stats.sessions,
       outages: line.mes.stats.outages,

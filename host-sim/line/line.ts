@@ -164,7 +164,9 @@ export class Line {
       const machine = new Machine(station, t, Math.round(s.line.cycleSeconds * 1000), {
         materialsReady: (m) => this.materialsReady(m),
         beforeReport: (m, unit) => this.beforeReport(m, unit),
-        afterReport: () => undefined,
+        afterReport: (_m, unit, lost) => {
+          if (lost) this.checker.unrecorded(p.id, unit);
+        },
         conveyorRuns: () => plc.conveyor || plc.silent(t.now),
         boardOut: () => this.stats.boardsOut++,
       });
@@ -282,7 +284,7 @@ export class Line {
   }
 
   /** The last checks: the journals and every board's trace. */
-  finish(): { boards: number; complete: number; byStation: { station: number; boards: number; complete: number }[] } {
+  finish(): { boards: number; complete: number; lostToCut: number; byStation: { station: number; boards: number; complete: number; lostToCut: number }[] } {
     for (const f of this.floors) f.station.sync(this.now);
     this.checkJournals();
     const byStation = this.floors.map((f) => {
@@ -292,7 +294,8 @@ export class Line {
       return { station: f.id, ...r };
     });
     if (this.violation === undefined && this.checker.violations.length > 0) this.violation = this.checker.violations[0];
-    return { boards: byStation.reduce((a, b) => a + b.boards, 0), complete: byStation.reduce((a, b) => a + b.complete, 0), byStation };
+    const sum = (k: 'boards' | 'complete' | 'lostToCut'): number => byStation.reduce((a, b) => a + b[k], 0);
+    return { boards: sum('boards'), complete: sum('complete'), lostToCut: sum('lostToCut'), byStation };
   }
 
   // ---- the MES's side -------------------------------------------------------------------------------------------

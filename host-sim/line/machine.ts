@@ -17,7 +17,8 @@ export interface MachineHooks {
   readonly materialsReady: (m: Machine) => boolean;
   /** Called just before the station hears of a finished board: the invariant checks and part consumption. */
   readonly beforeReport: (m: Machine, unitId: string) => void;
-  readonly afterReport: (m: Machine, unitId: string, permitOn: boolean) => void;
+  /** `lostToCut`: the station lost power while recording it (the report was never acknowledged). */
+  readonly afterReport: (m: Machine, unitId: string, lostToCut: boolean) => void;
   /** The PLC runs the conveyor into this machine. */
   readonly conveyorRuns: (m: Machine) => boolean;
   /** A board left the last machine: the line's output. */
@@ -113,7 +114,7 @@ export class Machine {
     const reply = this.station.input(this.timeline.now, { kind: 'board', unitId });
     this.job = undefined;
     this.built++;
-    this.hooks.afterReport(this, unitId, reply?.ok === true);
+    this.hooks.afterReport(this, unitId, reply === undefined || !this.station.up);
     this.held = unitId;
     this.passOn();
     this.poke();

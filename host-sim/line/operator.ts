@@ -104,8 +104,10 @@ export class Operator {
     for (let i = 0; i < view.slots.length; i++) {
       const sv = view.slots[i]!;
       if (sv.state === 'verified' || sv.state === 'override') {
-        if (MSD_STOP.has(sv.reason)) return this.replaceMsd(i, 'refused');
-        if (sv.reason === 'OK') continue;
+        // A reel the station still runs on is replaced when the station stops for it, not before (nobody on a line
+        // changes a running reel on a warning).
+        if (MSD_STOP.has(sv.reason) && reasons.has(sv.reason)) return this.replaceMsd(i, 'refused');
+        if (sv.reason === 'OK' || MSD_STOP.has(sv.reason)) continue;
       }
       const t = this.fixSlot(i, sv.reason, core.operator?.role);
       if (t !== undefined) return t;

@@ -181,7 +181,8 @@ export function render(s: SimSummary): string {
   out.push('');
   const alarms = Object.entries(s.msd.alarms).map(([k, n]) => `${k} ${n}`).join(', ');
   out.push(`MSD: ${s.msd.bagsOpened} dry bags opened, ${s.msd.reelsTakenOff} reels off the feeders (${s.msd.toDryCabinet} to the dry cabinet, ${s.msd.toBake} to the oven), ${s.msd.partUsedReels} part-used reel${s.msd.partUsedReels === 1 ? '' : 's'} loaded; alarms: ${alarms === '' ? 'none' : alarms}`);
-  out.push(`Traceability: ${s.traceability.complete} of ${s.traceability.boards} boards fully traced (${s.traceability.percent.toFixed(2)} %)`);
+  const lost = s.traceability.lostToCut;
+  out.push(`Traceability: ${s.traceability.complete} of ${s.traceability.boards} boards fully traced (${s.traceability.percent.toFixed(2)} %)${lost === 0 ? '' : `; ${lost} reported in the instant a station lost power, never acknowledged`}`);
   const refused = Object.entries(s.host.refused).map(([k, n]) => `${k} ${n}`).join(', ');
   out.push(`Host: ${s.host.sessions} sessions, ${s.host.outages} outage${s.host.outages === 1 ? '' : 's'}, ${s.host.sent} messages sent (${s.host.acked} acked${refused === '' ? '' : `; refused: ${refused}`}), ${s.host.recordsCollected} records collected; link: ${s.host.link.writes} writes, ${s.host.link.corrupted} corrupted, ${s.host.link.dropped} dropped`);
   out.push(`PLC: ${s.plc.polls} polls, ${s.plc.heartbeats} heartbeats, ${s.plc.exceptions} exceptions, ${s.plc.conveyorStops} conveyor stops`);
