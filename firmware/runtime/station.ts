@@ -100,6 +100,8 @@ export class Station {
   private persistedMsd: CoreState['msd'];
   /** While set, a checkpoint leaves the MSD trackers for the periodic write (a routine sensor sample). */
   private deferMsd = false;
+  /** The book as a routine sample left it: until something else changes it, it waits for the periodic write too. */
+  private routineMsd: CoreState['msd'] | undefined;
   private lastSensorMono = -Infinity;
   private persisted: CoreState;
   private msdKeys = new Map<string, number>();
@@ -446,7 +448,7 @@ export class Station {
       put(K.slot0 + i, a === undefined || a.status === 'empty' ? undefined : persist.toBytes(a));
     }
     const pm = this.persistedMsd;
-    if (s.msd !== pm && !this.deferMsd) {
+    if (s.msd !== pm && !this.deferMsd && s.msd !== this.routineMsd) {
       for (const [k, r] of s.msd) {
         if (pm.get(k) === r) continue;
         let key = this.msdKeys.get(k);
@@ -464,6 +466,7 @@ export class Station {
         this.msdKeys.delete(k);
       }
       this.persistedMsd = s.msd;
+      this.routineMsd = undefined;
       this.lastMsdMono = this.hal.clock.monotonicMs();
     }
     if (s.badges !== p.badges) put(K.badges, persist.badgesBytes(s.badges));
@@ -509,12 +512,14 @@ export class Station {
       // A routine sample (valid, after a valid one) only moves the trackers on: they are written with the periodic
       // checkpoint below, as documented (a cut charges the time since as worst-case exposure). Any change of the
       // sensor's status is an event, written at once.
-      this.deferMsd = this.core.sensor.status === 'ok' && !sensorStale(this.core, f) && classifyReading(reading).status === 'ok';
+      const routine = this.core.sensor.status === 'ok' && !sensorStale(this.core, f) && classifyReading(reading).status === 'ok';
+      this.deferMsd = routine;
       try {
         this.apply(d, f);
       } finally {
         this.deferMsd = false;
       }
+      if (routine && this.core.msd !== this.persistedMsd) this.routineMsd = this.core.msd;
     }
     if (mono - this.lastMsdMono >= c['timeouts.checkpointMs'] && this.core.msd.size > 0) {
       this.core = { ...this.core, msd: advanced(this.core, this.now()) };

@@ -92,9 +92,16 @@ export class LinkNet {
     else this.faults.set(address, f);
   }
 
-  /** Closes every connection to `address` (a cable pulled, a station that lost power): both ends hear it. */
+  /** Cuts every connection to `address` (a cable pulled): what was on its way is lost, and both ends hear the close. */
   cut(address: string): void {
-    for (const e of [...this.open]) if (e.address === address && !e.closed) e.close();
+    for (const e of [...this.open]) {
+      if (e.address !== address || e.closed) continue;
+      this.open.delete(e);
+      e.closed = true;
+      const cb = e.callbacks;
+      e.callbacks = undefined;
+      this.timeline.at(this.timeline.now, () => cb?.onClose?.());
+    }
   }
 
   /** @internal */

@@ -75,8 +75,7 @@ export class ReelStore {
       mpn: part.mpn,
       maker: part.maker,
       qty,
-      // Digits only: a lot that ends like a data identifier (…3S) reads as a dropped separator, and is refused.
-      lot: `${r.int(22, 25)}${String(serial).padStart(6, '0')}${r.int(10, 99)}`,
+      lot: lotFor(part, serial, r),
       dateCode: `${r.int(23, 25)}${String(r.int(1, 52)).padStart(2, '0')}`,
       country: r.pick(['CN', 'JP', 'TW', 'MY', 'PH', 'DE', 'US']),
       ...(part.msl === undefined ? {} : { msl: part.msl }),
@@ -170,6 +169,16 @@ export class ReelStore {
       ...(m?.exposure === undefined ? {} : { exposure: m.exposure }),
     };
   }
+}
+
+/**
+ * A lot code as the maker writes it: Samsung's are 7 characters, two letters and five digits (its own label has
+ * room for no other); the others digits only. Neither may end like a data identifier (`…3S`): in a DataMatrix label
+ * that reads as a dropped separator, and the station refuses it.
+ */
+export function lotFor(part: Part, serial: number, r: Random): string {
+  if (part.makerLabel === 'samsung') return `${r.pick([...'ABCFGHMNRWXY'])}${r.pick([...'ABCFGHMNRWXY'])}${String(serial % 100_000).padStart(5, '0')}`;
+  return `${r.int(22, 25)}${String(serial).padStart(6, '0')}${r.int(10, 99)}`;
 }
 
 /** The reel's label: in the format asked for, else one of the formats its part arrives in that reads back exactly. */
