@@ -11,6 +11,7 @@ import { protocolBench } from './protocol';
 import { setupBench } from './setup';
 import { storageBench } from './storage';
 import { runtimeBench } from './runtime';
+import { simBench } from './sim';
 
 /** Every benchmark, by the name that selects it on the command line, in the order of BENCHMARKS.md. */
 const BENCHES: readonly (readonly [string, () => Promise<Section>])[] = [
@@ -22,6 +23,7 @@ const BENCHES: readonly (readonly [string, () => Promise<Section>])[] = [
   ['runtime', runtimeBench],
   ['firmware', firmwareBench],
   ['modbus', modbusBench],
+  ['sim', simBench],
 ];
 
 const FILE = join(__dirname, '..', '..', 'BENCHMARKS.md');
