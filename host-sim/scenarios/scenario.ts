@@ -3,6 +3,7 @@
 // (host-sim/scenarios/*.json, or any file); `readScenario` is total: any JSON value in, the scenario with every
 // default filled in, or every problem found, each naming its field (`events[3].station: …`).
 import { REASONS, type ReasonName } from '../../protocol/src/reasons';
+import type { EnvironmentOptions } from '../world/environment';
 
 export const SCENARIO_FORMAT = 'smt-warden.sim-scenario';
 export const SCENARIO_VERSION = 1;
@@ -57,15 +58,8 @@ export interface Scenario {
     readonly timeToReflowSeconds: number;
     readonly prototype: boolean;
   };
-  readonly environment: {
-    readonly tempC: number;
-    readonly rhPct: number;
-    readonly humid?: { readonly peakTempC: number; readonly peakRhPct: number; readonly peakHour: number; readonly widthHours: number };
-    readonly cabinetRhPct: number;
-    readonly cabinetFailsAtMs?: number;
-    readonly cabinetFailRhPct: number;
-    readonly sensorNoise: number;
-  };
+  /** The floor's air (world/environment.ts), with the noise of the stations' sensors. */
+  readonly environment: Omit<EnvironmentOptions, 'utcOffsetHours'> & { readonly sensorNoise: number };
   readonly operators: { readonly reactSeconds: number; readonly scanDamage: number; readonly spliceBoards: number; readonly firstOffFallbackMinutes: number };
   readonly mes: { readonly inspectionMinutes: number; readonly approvalMinutes: number };
   readonly events: readonly ScenarioEvent[];

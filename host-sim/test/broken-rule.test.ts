@@ -32,9 +32,10 @@ jest.setTimeout(120_000);
 const MSD = ['MSD_EXPIRED', 'MSD_REMAINING_LOW', 'MSD_NEEDS_BAKE', 'MSD_NOT_READY', 'MSD_CONDITIONS_UNRATED'];
 const PROGRAM = ['PROGRAM_MISMATCH', 'PROGRAM_CHECKSUM'];
 
-function scenarioFile(doc: object): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'warden-sim-')), 'broken.json');
-  writeFileSync(file, JSON.stringify(doc));
+/** A small line's scenario, as a file (the replay command names it). */
+function scenarioFile(name: string, hours: number, line: object, events: object[]): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'warden-sim-')), `${name}.json`);
+  writeFileSync(file, JSON.stringify({ format: 'smt-warden.sim-scenario', version: 1, name, hours, line, events }));
   return file;
 }
 
@@ -61,14 +62,7 @@ afterEach(() => mockDisabled.clear());
 
 describe('the invariant checker against a broken rule', () => {
   it('an MSD reel past its floor life keeps feeding when the floor-life check is disabled: msd-floor-life, with the replay command', async () => {
-    const file = scenarioFile({
-      format: 'smt-warden.sim-scenario',
-      version: 1,
-      name: 'broken-msd',
-      hours: 4,
-      line: { stations: 3, slots: 6, msdSlots: 1 },
-      events: [{ at: '0m', kind: 'msd-expiry', station: 1, remainingHours: 1.5 }],
-    });
+    const file = scenarioFile('broken-msd', 4, { stations: 3, slots: 6, msdSlots: 1 }, [{ at: '0m', kind: 'msd-expiry', station: 1, remainingHours: 1.5 }]);
     // With the real rules the station stops the line before the reel runs out, and nothing is violated.
     const honest = await runFile(file, 42);
     expect(honest.violation).toBeNull();
@@ -88,14 +82,7 @@ describe('the invariant checker against a broken rule', () => {
   });
 
   it('a machine runs a wrong program when the program check is disabled: right-parts', async () => {
-    const file = scenarioFile({
-      format: 'smt-warden.sim-scenario',
-      version: 1,
-      name: 'broken-program',
-      hours: 2,
-      line: { stations: 3, slots: 4, msdSlots: 0 },
-      events: [{ at: '1h', kind: 'wrong-program', station: 2, for: '20m' }],
-    });
+    const file = scenarioFile('broken-program', 2, { stations: 3, slots: 4, msdSlots: 0 }, [{ at: '1h', kind: 'wrong-program', station: 2, for: '20m' }]);
     for (const r of PROGRAM) mockDisabled.add(r);
     const broken = await runFile(file, 9);
     expect(broken.violation).toMatchObject({ invariant: 'right-parts', station: 2 });
