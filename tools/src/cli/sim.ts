@@ -66,7 +66,7 @@ export function registerSim(program: Command, write: (s: string) => void): void 
         '  warden sim                                   the demo: 6 stations, one 8-hour shift, a few faults',
         '  warden sim --scenario power-cuts --seed 7    one fault family, another seed',
         '  warden sim --scenario large-line --out run1  30 stations for 24 h; journals and records in run1/',
-        '  warden sim --modbus-base-port 1500           real time; then: mbpoll -m tcp -p 1502 -a 1 -0 -t 3 -r 0 -c 16 127.0.0.1',
+        '  warden sim --modbus-base-port 1500           real time; station 1 on port 1501: mbpoll -m tcp -p 1501 -a 1 -0 -t 3 -r 0 -c 16 127.0.0.1',
         'The same scenario and seed give the same summary, JSON and --out files, byte for byte.',
         'Exit status: 0 when every invariant held, 1 when one failed (the seed and the replay command are printed),',
         '130 when interrupted (Ctrl-C; the summary of what ran is printed), 2 for a bad argument or scenario.',
