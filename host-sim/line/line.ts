@@ -625,14 +625,12 @@ export class Line {
     for (const e of this.s.events) t.at(e.atMs, () => this.happen(e));
     const r = this.random.fork('faults');
     const f = this.s.faults;
-    const days = this.endMs / (24 * HOUR);
     const poisson = (perDay: number, make: (at: number) => ScenarioEvent): void => {
       if (perDay <= 0) return;
       for (let at = r.exp((24 * HOUR) / perDay); at < this.endMs; at += r.exp((24 * HOUR) / perDay)) {
         const e = make(Math.round(at));
         t.at(e.atMs, () => this.happen(e));
       }
-      void days;
     };
     for (const fl of this.floors) {
       poisson(f.powerCutsPerStationDay, (at) => ({ kind: 'power-cut', atMs: at, station: fl.id, offMs: r.int(20, 600) * 1000, rtc: r.chance(0.2) ? 'lost' : 'survives', duringWrite: r.chance(0.7) }));
@@ -805,7 +803,7 @@ export class Line {
       noteTask: (_f, what, r: TaskResult) => {
         const k = what.replace(/ B1\.F\.\d+/, '').replace(/ on$/, '');
         this.stats.tasks[k] = (this.stats.tasks[k] ?? 0) + 1;
-        void r;
+        if (k === 'first-off verdict at the station' && r.ok) this.stats.firstOffs.passedAtStation++;
       },
     };
   }

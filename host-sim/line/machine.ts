@@ -40,8 +40,6 @@ export class Machine {
   prev: Machine | undefined;
   private wake = 0;
   built = 0;
-  /** Ms this machine spent not building while it had a board and the permit was off. */
-  starvedMs = 0;
 
   constructor(
     readonly station: SimStation,

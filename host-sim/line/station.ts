@@ -191,7 +191,6 @@ export class SimStation {
   }
 
   private lost(now: number): void {
-    const st = this.station;
     this.station = undefined;
     this.cuts++;
     this.cutAt = now;
@@ -201,7 +200,6 @@ export class SimStation {
     this.hostPort = undefined;
     for (const m of this.modbus) m.close();
     this.modbus = [];
-    void st;
     this.o.onPowerLost(this);
   }
 

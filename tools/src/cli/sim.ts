@@ -187,7 +187,7 @@ export function render(s: SimSummary): string {
   out.push(`Host: ${s.host.sessions} sessions, ${s.host.outages} outage${s.host.outages === 1 ? '' : 's'}, ${s.host.sent} messages sent (${s.host.acked} acked${refused === '' ? '' : `; refused: ${refused}`}), ${s.host.recordsCollected} records collected; link: ${s.host.link.writes} writes, ${s.host.link.corrupted} corrupted, ${s.host.link.dropped} dropped`);
   out.push(`PLC: ${s.plc.polls} polls, ${s.plc.heartbeats} heartbeats, ${s.plc.exceptions} exceptions, ${s.plc.conveyorStops} conveyor stops`);
   const rs = Object.entries(s.scans.refused).map(([k, n]) => `${k} ${n}`).join(', ');
-  out.push(`Scans: ${s.scans.total}, ${Object.values(s.scans.refused).reduce((a, b) => a + b, 0)} refused${rs === '' ? '' : ` (${rs})`}; first-offs: ${s.firstOffs.requested} (${s.firstOffs.passedByHost} passed by the MES, ${s.firstOffs.failedByHost} failed); overrides: ${s.overrides.requested} asked, ${s.overrides.granted} granted`);
+  out.push(`Scans: ${s.scans.total}, ${Object.values(s.scans.refused).reduce((a, b) => a + b, 0)} refused${rs === '' ? '' : ` (${rs})`}; first-offs: ${s.firstOffs.requested} (${s.firstOffs.passedByHost} passed by the MES, ${s.firstOffs.passedAtStation} at the station, ${s.firstOffs.failedByHost} failed); overrides: ${s.overrides.requested} asked, ${s.overrides.granted} granted`);
   const faults = Object.entries(s.faults.injected).map(([k, n]) => `${k} ${n}`).join(', ');
   out.push(`Faults: ${faults === '' ? 'none' : faults}; ${s.faults.powerCuts} power cut${s.faults.powerCuts === 1 ? '' : 's'}, ${s.faults.boots} boots`);
   out.push('');
