@@ -192,6 +192,8 @@ export const REASONS = {
   HOST_RECORD_CONFLICT: { code: 709, category: 'input', meaning: 'A record the host collected differs from the station journal\'s record of the same sequence number (the journal\'s is used).' },
   WORK_ORDER_DOC_UNMATCHED: { code: 710, category: 'input', meaning: 'No work-order document matches a work order in the journal (work order id and BOM revision): reference designators and quantities per board are unknown.' },
   BOARD_NOT_FOUND: { code: 711, category: 'input', meaning: 'No journal holds a board of that id.' },
+  SCENARIO_INVALID: { code: 740, category: 'input', meaning: 'A simulation scenario document is malformed or out of range; the detail names the field.' },
+  SCENARIO_UNKNOWN: { code: 741, category: 'input', meaning: 'No built-in simulation scenario has that name, and no such file exists.' },
   GATEWAY_CONFIG_INVALID: { code: 760, category: 'input', meaning: 'The line gateway configuration document is malformed; the field is named.' },
   GATEWAY_KEYS_INVALID: { code: 761, category: 'input', meaning: 'The line gateway key file or key variable is missing, malformed, or lacks a key a station needs.' },
   GATEWAY_KEYS_EXPOSED: { code: 762, category: 'input', meaning: 'The line gateway key file can be read by other users (it must be mode 0600 or 0400) or sits in the configuration.' },

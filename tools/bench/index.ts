@@ -13,6 +13,7 @@ import { storageBench } from './storage';
 import { runtimeBench } from './runtime';
 import { traceBench } from './trace';
 import { gatewayBench } from './gateway';
+import { simBench } from './sim';
 
 /** Every benchmark, by the name that selects it on the command line, in the order of BENCHMARKS.md. */
 const BENCHES: readonly (readonly [string, () => Promise<Section>])[] = [
@@ -26,6 +27,7 @@ const BENCHES: readonly (readonly [string, () => Promise<Section>])[] = [
   ['modbus', modbusBench],
   ['trace', traceBench],
   ['gateway', gatewayBench],
+  ['sim', simBench],
 ];
 
 const FILE = join(__dirname, '..', '..', 'BENCHMARKS.md');

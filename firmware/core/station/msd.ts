@@ -91,10 +91,11 @@ export function fromHostRecord(s: CoreState, r: MessageBody<'ReelRecord'>, now: 
   const x = r.exposure;
   let hostBlock: Reject | undefined;
   if (x !== undefined && x.msdState !== 'sealed') {
-    const opened = Math.min(now, (x.lastExposureDateTime ?? x.originalExposureDateTime ?? now / 1000) * 1000);
-    // The host read the card when the bag was opened; its record is the authority on the exposure since.
-    const events: MslEvent[] = [{ type: 'open', at: opened, hic10: 'blue', hic60: 'blue' }];
-    if (x.msdState === 'paused') events.push({ type: 'dry-in', at: opened, rhPct: 5, tempC: 25 });
+    // The host read the card when the bag was opened; its record is the authority on the exposure until now, so the
+    // tracker starts now with the host's consumed share: opened at the host's exposure time, it would charge the
+    // time since a second time.
+    const events: MslEvent[] = [{ type: 'open', at: now, hic10: 'blue', hic60: 'blue' }];
+    if (x.msdState === 'paused') events.push({ type: 'dry-in', at: now, rhPct: 5, tempC: 25 });
     for (const e of events) {
       const st = step(t, e);
       if (!st.ok) return { ok: false, reason: 'MSD_EVENT_INVALID', detail: st.error.message };
@@ -218,26 +219,40 @@ export interface ReelMsd {
   readonly hostBlock?: Reject;
 }
 
-/**
- * The last view computed for each reel (reels are immutable, so a reel object and the inputs of its view say when it
- * is still right): one decision asks for the same reel's view several times (the permit, warnings, the board
- * record, Modbus), and with ten MSD reels that was most of an input's cost. Made on first use: XS freezes what a
- * preloaded module creates at load.
- */
-let views: WeakMap<MsdReel, { at: number; ttr: number | undefined; config: CoreState['config']; tables: CoreState['tables']; result: ReelMsd | undefined }> | undefined;
-
 export function reelView(s: CoreState, key: string, now: number): ReelMsd | undefined {
   const r = s.msd.get(key);
   if (r === undefined) return undefined;
   const at = r.tracker.at === null ? now : Math.max(now, r.tracker.at);
+  const v = trackerView(s, r.tracker, at);
+  if (v === undefined) return undefined;
+  return r.hostBlock === undefined ? { view: v } : { view: v, hostBlock: r.hostBlock };
+}
+
+/** The last view of each tracker, with what it was computed from. Made on first use (XS freezes load-time data). */
+interface ViewMemo {
+  readonly at: number;
+  readonly staleMs: number;
+  readonly marginMs: number;
+  readonly ttr: number | undefined;
+  readonly tables: CoreState['tables'];
+  readonly view: MslView | undefined;
+}
+let viewMemo: WeakMap<TrackerState, ViewMemo> | undefined;
+
+// One input asks for the same reel's view several times at the same moment (the permit, its warnings, the slot
+// views, the decision's own check). The view is a pure function of the tracker (never mutated), the time and the
+// environment (staleness, margin, time to reflow, tables), so it is computed once per such combination.
+function trackerView(s: CoreState, t: TrackerState, at: number): MslView | undefined {
+  viewMemo ??= new WeakMap();
+  const staleMs = s.config['timeouts.sensorStaleMs'];
+  const marginMs = s.config['msd.marginMs'];
   const ttr = s.setup.order?.order.header.timeToReflow;
-  views ??= new WeakMap();
-  const hit = views.get(r);
-  if (hit !== undefined && hit.at === at && hit.ttr === ttr && hit.config === s.config && hit.tables === s.tables) return hit.result;
-  const v = view(r.tracker, at, mslEnv(s));
-  const result = !v.ok ? undefined : r.hostBlock === undefined ? { view: v.value } : { view: v.value, hostBlock: r.hostBlock };
-  views.set(r, { at, ttr, config: s.config, tables: s.tables, result });
-  return result;
+  const m = viewMemo.get(t);
+  if (m !== undefined && m.at === at && m.staleMs === staleMs && m.marginMs === marginMs && m.ttr === ttr && m.tables === s.tables) return m.view;
+  const v = view(t, at, mslEnv(s));
+  const out = v.ok ? v.value : undefined;
+  viewMemo.set(t, { at, staleMs, marginMs, ttr, tables: s.tables, view: out });
+  return out;
 }
 
 /** What setup verification asks about an MSD reel: the engine's state, or why it cannot feed whatever that says. */
