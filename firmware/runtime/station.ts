@@ -346,8 +346,9 @@ export class Station {
         failed: js === undefined || js.permitBlocked === 'FLASH_WRITE_FAILED' || this.storeFailed,
         pending: js?.pendingRecords ?? 0,
       },
-      storeCorrupt: this.store === undefined || this.store.status().failSafe === 'STORE_CORRUPT',
+      storeCorrupt: this.store === undefined || this.store.failSafe() === 'STORE_CORRUPT',
       hostOnline: mono - this.hostLastSeenMono <= this.core.config['timeouts.hostOfflineMs'],
+      relayOn: this.failure === undefined && this.lastView?.on === true,
     };
   }
 
@@ -424,10 +425,8 @@ export class Station {
         this.emit({ kind: 'fault', reason: r.reason, detail: `state store key ${key}: ${r.detail}` });
       }
     };
-    // The order's own board count waits for the periodic checkpoint like the station's (the persisted copy keeps
-    // the count last written), so only the order itself, its terms and digest count as a change here.
-    const orderChanged =
-      s.setup.order !== p.setup.order || s.order?.terms !== p.order?.terms || s.order?.digest !== p.order?.digest || s.order?.activatedAt !== p.order?.activatedAt;
+    // The board count alone is not a change of the order (it waits, like the other counts, for the periodic write).
+    const orderChanged = s.setup.order !== p.setup.order || !sameActivation(s.order, p.order);
     if (orderChanged) {
       if (s.setup.order === undefined || s.order === undefined) put(K.order, undefined);
       else if (s.setup.order?.order !== p.setup.order?.order || s.order.digest !== p.order?.digest || s.order.terms !== p.order?.terms) {
@@ -690,4 +689,9 @@ function sameFacts(a: MsdReel, b: MsdReel): boolean {
     x.lastBake === y.lastBake &&
     x.baked === y.baked
   );
+}
+
+/** The same work order activation (terms, digest, time), whatever its board count. */
+function sameActivation(a: CoreState['order'], b: CoreState['order']): boolean {
+  return a === b || (a !== undefined && b !== undefined && a.terms === b.terms && a.digest === b.digest && a.activatedAt === b.activatedAt);
 }

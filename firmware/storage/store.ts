@@ -86,6 +86,8 @@ export class StateStore {
   private spare: Int32Array;
   private readonly lens: Uint32Array;
   private readonly poison: Uint8Array;
+  /** Keys whose poison flag is set (kept with the flags, so the fail-safe check needs no scan). */
+  private poisoned = 0;
   private readonly f: EntryFields = { kind: 0, len: 0, a: 0, b: 0, c: 0, hcrc: 0 };
   /** Flash bytes of an entry with no payload (a delete or poison marker). */
   private readonly emptyEntry: number;
@@ -224,6 +226,7 @@ export class StateStore {
 
   private setSlot(k: number, poison: number, at: number, len: number): void {
     this.keyBytes -= this.slotBytes(k);
+    this.poisoned += (poison ? 1 : 0) - (this.poison[k] ? 1 : 0);
     this.poison[k] = poison;
     this.loc[k] = at;
     this.lens[k] = len;
@@ -316,6 +319,7 @@ export class StateStore {
     this.loc.fill(-1);
     this.lens.fill(0);
     this.poison.fill(0);
+    this.poisoned = 0;
     this.keyBytes = 0;
     return OK;
   }
@@ -456,6 +460,11 @@ export class StateStore {
     this.generation++;
     this.end = pos;
     return undefined;
+  }
+
+  /** STORE_CORRUPT when a value was destroyed or corruption could not be placed: `status().failSafe`, without the scan. */
+  failSafe(): 'STORE_CORRUPT' | undefined {
+    return this.poisoned > 0 || this.unknownCorrupt ? 'STORE_CORRUPT' : undefined;
   }
 
   status(): StoreStatus {

@@ -54,7 +54,7 @@ export type DocResult = { readonly ok: true; readonly doc: WorkOrderDoc } | { re
 type Obj = Record<string, unknown>;
 
 /** Collects problems while reading a value; every reader returns a safe placeholder after a problem. */
-class Reader {
+export class Reader {
   readonly problems: DocProblem[] = [];
   bad(field: string, message: string): void {
     if (this.problems.length < 50) this.problems.push({ field, message });
@@ -233,7 +233,7 @@ export function parseWorkOrderDoc(v: unknown): DocResult {
     // (An order without slots transfers only to a station that holds none, a reflow oven.)
     const c = chunkWorkOrder(order, 1, { slotless: true });
     if (!c.ok) r.bad('workOrder', `does not encode for the station: ${c.reason}: ${c.detail}`);
-    const te = encodePayload({ type: 'WorkOrderTerms', body: { transferId: 0, ...terms } });
+    const te = encodePayload({ type: 'WorkOrderTerms', body: { transferId: 1, ...terms } });
     if (!te.ok) r.bad('terms', `does not encode: ${te.detail}`);
   }
   if (r.problems.length > 0) return { ok: false, problems: r.problems };

@@ -12,6 +12,8 @@ import { setupBench } from './setup';
 import { storageBench } from './storage';
 import { runtimeBench } from './runtime';
 import { traceBench } from './trace';
+import { gatewayBench } from './gateway';
+import { simBench } from './sim';
 
 /** Every benchmark, by the name that selects it on the command line, in the order of BENCHMARKS.md. */
 const BENCHES: readonly (readonly [string, () => Promise<Section>])[] = [
@@ -24,6 +26,8 @@ const BENCHES: readonly (readonly [string, () => Promise<Section>])[] = [
   ['firmware', firmwareBench],
   ['modbus', modbusBench],
   ['trace', traceBench],
+  ['gateway', gatewayBench],
+  ['sim', simBench],
 ];
 
 const FILE = join(__dirname, '..', '..', 'BENCHMARKS.md');

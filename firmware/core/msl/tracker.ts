@@ -576,9 +576,13 @@ export function view(tracker: TrackerState, at: number, env: MslEnv = DEFAULT_EN
   if (tracker.at !== null && at < tracker.at) return err('MSD_EVENT_ORDER', 'at: the evaluation time is before the last event', 'at');
   const s = advance(tracker, at, env);
   const spec = s.spec;
-  const common = { exposureMs: s.exposureMs, bakeMsOver90: s.bakeMsOver90, reflowPasses: s.reflow };
+  // The view is built field by field: an object spread followed by more fields costs microseconds in V8 (a map
+  // transition per field), and a station asks for every MSD reel's view at every input.
   if (s.scrapped) {
-    return { ok: true, value: { ...common, state: 'expired', consumedFraction: s.consumed, remainingHours: 0, expiresAt: null, reasons: ['MSD_SCRAPPED'], cell: null } };
+    return {
+      ok: true,
+      value: { exposureMs: s.exposureMs, bakeMsOver90: s.bakeMsOver90, reflowPasses: s.reflow, state: 'expired', consumedFraction: s.consumed, remainingHours: 0, expiresAt: null, reasons: ['MSD_SCRAPPED'], cell: null },
+    };
   }
   const r = regime(s, env, staleAt(s, env, at));
   const reasons = new Set<ReasonName>();
@@ -643,7 +647,17 @@ export function view(tracker: TrackerState, at: number, env: MslEnv = DEFAULT_EN
   }
   return {
     ok: true,
-    value: { ...common, state, consumedFraction: s.consumed, remainingHours, expiresAt, reasons: [...reasons].sort(byCode), cell: consuming ? r.cell : null },
+    value: {
+      exposureMs: s.exposureMs,
+      bakeMsOver90: s.bakeMsOver90,
+      reflowPasses: s.reflow,
+      state,
+      consumedFraction: s.consumed,
+      remainingHours,
+      expiresAt,
+      reasons: [...reasons].sort(byCode),
+      cell: consuming ? r.cell : null,
+    },
   };
 }
 

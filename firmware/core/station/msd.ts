@@ -91,10 +91,11 @@ export function fromHostRecord(s: CoreState, r: MessageBody<'ReelRecord'>, now: 
   const x = r.exposure;
   let hostBlock: Reject | undefined;
   if (x !== undefined && x.msdState !== 'sealed') {
-    const opened = Math.min(now, (x.lastExposureDateTime ?? x.originalExposureDateTime ?? now / 1000) * 1000);
-    // The host read the card when the bag was opened; its record is the authority on the exposure since.
-    const events: MslEvent[] = [{ type: 'open', at: opened, hic10: 'blue', hic60: 'blue' }];
-    if (x.msdState === 'paused') events.push({ type: 'dry-in', at: opened, rhPct: 5, tempC: 25 });
+    // The host read the card when the bag was opened; its record is the authority on the exposure until now, so the
+    // tracker starts now with the host's consumed share: opened at the host's exposure time, it would charge the
+    // time since a second time.
+    const events: MslEvent[] = [{ type: 'open', at: now, hic10: 'blue', hic60: 'blue' }];
+    if (x.msdState === 'paused') events.push({ type: 'dry-in', at: now, rhPct: 5, tempC: 25 });
     for (const e of events) {
       const st = step(t, e);
       if (!st.ok) return { ok: false, reason: 'MSD_EVENT_INVALID', detail: st.error.message };
@@ -218,13 +219,24 @@ export interface ReelMsd {
   readonly hostBlock?: Reject;
 }
 
+/** A tracker's view with what it was computed from. */
+interface ViewMemo {
+  readonly at: number;
+  readonly staleMs: number;
+  readonly marginMs: number;
+  readonly ttr: number | undefined;
+  readonly tables: CoreState['tables'];
+  readonly view: MslView | undefined;
+}
+
 /**
  * Views computed while one input is decided: one decision asks for the same reel's view several times (the permit,
- * warnings, the board record), and with ten MSD reels that was most of an input's cost. Reels are immutable, so a
- * reel object and the inputs of its view say when one is still right. Kept only inside `sharingReelViews`: between
- * inputs the time has moved on and none would be asked for again, and ten views held would cost about 260 XS slots.
+ * warnings, the slot views, the board record), and with ten MSD reels that was most of an input's cost. The view is
+ * a pure function of the tracker (never mutated), the time and the environment (staleness, margin, time to reflow,
+ * tables), so it is computed once per such combination. Kept only inside `sharingReelViews`: between inputs the time
+ * has moved on and none would be asked for again, and ten views held would cost about 260 XS slots.
  */
-let views: Map<MsdReel, { at: number; ttr: number | undefined; config: CoreState['config']; tables: CoreState['tables']; result: ReelMsd | undefined }> | undefined;
+let views: Map<TrackerState, ViewMemo> | undefined;
 
 /** Runs `run` with reel views shared between its questions (nested calls share the outer scope). */
 export function sharingReelViews<T>(run: () => T): T {
@@ -241,13 +253,21 @@ export function reelView(s: CoreState, key: string, now: number): ReelMsd | unde
   const r = s.msd.get(key);
   if (r === undefined) return undefined;
   const at = r.tracker.at === null ? now : Math.max(now, r.tracker.at);
+  const v = trackerView(s, r.tracker, at);
+  if (v === undefined) return undefined;
+  return r.hostBlock === undefined ? { view: v } : { view: v, hostBlock: r.hostBlock };
+}
+
+function trackerView(s: CoreState, t: TrackerState, at: number): MslView | undefined {
+  const staleMs = s.config['timeouts.sensorStaleMs'];
+  const marginMs = s.config['msd.marginMs'];
   const ttr = s.setup.order?.order.header.timeToReflow;
-  const hit = views?.get(r);
-  if (hit !== undefined && hit.at === at && hit.ttr === ttr && hit.config === s.config && hit.tables === s.tables) return hit.result;
-  const v = view(r.tracker, at, mslEnv(s));
-  const result = !v.ok ? undefined : r.hostBlock === undefined ? { view: v.value } : { view: v.value, hostBlock: r.hostBlock };
-  views?.set(r, { at, ttr, config: s.config, tables: s.tables, result });
-  return result;
+  const m = views?.get(t);
+  if (m !== undefined && m.at === at && m.staleMs === staleMs && m.marginMs === marginMs && m.ttr === ttr && m.tables === s.tables) return m.view;
+  const v = view(t, at, mslEnv(s));
+  const out = v.ok ? v.value : undefined;
+  views?.set(t, { at, staleMs, marginMs, ttr, tables: s.tables, view: out });
+  return out;
 }
 
 /** What setup verification asks about an MSD reel: the engine's state, or why it cannot feed whatever that says. */

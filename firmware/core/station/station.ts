@@ -180,7 +180,8 @@ function setupEnv(s: CoreState, now: number) {
 
 function runSetup(d: Draft, e: SetupEvent, f: Facts): StepResult {
   const r = setupStep(d.state.setup, e, f.now, setupEnv(d.state, f.now));
-  d.state = { ...d.state, setup: r.state };
+  // A setup step that changed nothing (most ticks) keeps the state object as it is.
+  if (r.state !== d.state.setup) d.state = { ...d.state, setup: r.state };
   for (const x of r.effects) d.records.push(x.message);
   return r;
 }
@@ -364,7 +365,9 @@ function logout(d: Draft, f: Facts): Reply {
 
 function board(d: Draft, unitId: string | undefined, f: Facts): Reply {
   const s = d.state;
-  const view = evaluate(s, f);
+  // Judged by the relay as driven, not by the rules re-evaluated now: a rule that lapsed since the last input has
+  // not stopped the machine yet, and BOARD_WITHOUT_PERMIT means the machine built while its relay was off.
+  const permitOn = f.relayOn;
   const id = fit((unitId ?? s.nextBoardId ?? `S${s.config.stationId}-${s.boards + 1}`).trim() || `S${s.config.stationId}-${s.boards + 1}`, 40);
   const order = s.setup.order;
   const msdRemaining: { slotIndex: number; remainingExposureTime: number }[] = [];
@@ -377,14 +380,15 @@ function board(d: Draft, unitId: string | undefined, f: Facts): Reply {
       msdRemaining.push({ slotIndex: i, remainingExposureTime: r === undefined || r.hostBlock !== undefined || h === undefined ? 0 : h === null ? 0xffffffff : Math.min(0xfffffffe, Math.floor(h * 3600)) });
     });
   }
-  const firstOff = view.on && s.firstOff.phase === 'one-board';
+  const firstOff = permitOn && s.firstOff.phase === 'one-board';
   d.records.push({
     type: 'BoardTrace',
-    body: { at: secs(f.now), unitIdentifier: id, setupGeneration: s.setup.generation, lane: s.config.lane, firstOff, permitOn: view.on, msdRemaining },
+    body: { at: secs(f.now), unitIdentifier: id, setupGeneration: s.setup.generation, lane: s.config.lane, firstOff, permitOn, msdRemaining },
   });
   const orderState = s.order === undefined ? undefined : { ...s.order, boards: s.order.boards + 1 };
   d.state = { ...s, boards: s.boards + 1, order: orderState, nextBoardId: undefined };
-  if (!view.on) {
+  if (!permitOn) {
+    const view = evaluate(s, f);
     const a = raise(d.state.alarms, 'BOARD_WITHOUT_PERMIT', 'critical', `board ${id} built while the permit was off (${view.reasons[0] ?? ''})`, f.now);
     d.state = { ...d.state, alarms: a.alarms };
     if (a.record !== undefined) d.records.push({ type: 'Alarm', body: a.record });

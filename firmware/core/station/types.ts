@@ -107,6 +107,12 @@ export interface Facts {
   readonly journal: { readonly full: boolean; readonly highWater: boolean; readonly failed: boolean; readonly pending: number };
   readonly storeCorrupt: boolean;
   readonly hostOnline: boolean;
+  /**
+   * The run-permit relay as last driven. A board is judged by it: the relay is what let the machine build, and a
+   * time rule that lapsed since the last input (a sensor gone stale) has not reached the relay yet. Applying this
+   * input drives the relay from the rules as they stand now.
+   */
+  readonly relayOn: boolean;
 }
 
 export interface Operator {

@@ -120,6 +120,24 @@ describe('MSD', () => {
     expect(r.station.view().slots[3]).toMatchObject({ reason: 'MSD_EXPIRED', msdRemainingMin: 0 });
   });
 
+  it("a host reel record's consumed share covers the past: the station charges only the time after it", () => {
+    const r = running();
+    const v = r.station.state.setup.slots[3];
+    if (v?.status !== 'verified') throw new Error('B1.F.4 not verified');
+    // Opened 3 h ago; the host has charged those hours already: half of MSL 5a's 24 h is used.
+    const rec = {
+      uniqueIdentifier: v.reel.facts.key, internalPartNumber: 'IPN', manufacturerPartNumber: 'TPS548D22RVFR', manufacturer: 'Texas Instruments', manufacturerLotCode: v.reel.facts.lot ?? '',
+      quantity: 2500, msdLevel: '5a' as const, thicknessClass: 'thin' as const,
+      exposure: { msdState: 'exposed' as const, consumedFraction: 0.5, remainingExposureTime: 12 * 3600, lastExposureDateTime: Math.floor(T0 / 1000) - 3 * 3600, bakeTimeTotal: 0 },
+    };
+    must(r.station.input(host({ type: 'ReelRecord', body: rec })));
+    expect(r.station.view().slots[3]?.msdRemainingMin).toBe(12 * 60);
+    r.clock.advance(HOUR);
+    r.station.input({ kind: 'tick' });
+    // The floor's 24 °C / 45 %RH is within the rated conditions: an hour costs an hour, never the 3 h again.
+    expect(r.station.view().slots[3]?.msdRemainingMin).toBe(11 * 60);
+  });
+
   it('implausible sensor readings raise an alarm at once and stop MSD slots after the staleness limit', () => {
     const r = running();
     r.sensor.reading = { ok: true, tempC: -40, rhPct: 0 };
@@ -198,6 +216,19 @@ describe('overrides', () => {
 });
 
 describe('alarms, holds, the PLC', () => {
+  it('a board finished after a rule lapsed between ticks is judged by the relay that let it be built, and the relay then drops', () => {
+    const r = running();
+    // The sensor goes unread past its staleness limit: the rules say no now, but no input has driven the relay yet.
+    r.clock.advance(12 * 60_000);
+    expect(r.relay.value).toBe(1);
+    expect(r.station.input({ kind: 'board', unitId: 'LATE-1' })).toMatchObject({ ok: true, outcome: 'recorded' });
+    expect(r.station.state.alarms.map((a) => a.reason)).not.toContain('BOARD_WITHOUT_PERMIT');
+    expect(r.relay.value).toBe(0);
+    expect(reasons(r)).toContain('SENSOR_FAULT');
+    // The next board comes after the relay dropped: that one the machine built against the interlock.
+    expect(r.station.input({ kind: 'board', unitId: 'LATE-2' })).toMatchObject({ ok: false, reason: 'BOARD_WITHOUT_PERMIT' });
+  });
+
   it('a board reported while the permit is off raises a critical alarm that holds the line until acknowledged', () => {
     const r = running();
     r.station.input({ ...PROGRAM, revision: '99' });

@@ -212,6 +212,7 @@ describe.each(FLASH_MODELS)('a cut during the second header copy, then one flipp
           const g = m.store.get(0);
           const newest = g.ok && g.value !== undefined && g.value.length === 10;
           if (!newest && m.store.status().failSafe === undefined) problems.push(`cut ${k}, bank ${b} bit ${bit}: an older value came back silently`);
+          if (m.store.failSafe() !== m.store.status().failSafe) problems.push(`cut ${k}, bank ${b} bit ${bit}: failSafe() and status() disagree`);
         }
       }
       if (problems.length > 4) break;

@@ -96,6 +96,7 @@ describe('state store damage', () => {
     expect(m.store.get(3)).toMatchObject({ ok: false, reason: 'STORE_CORRUPT' });
     expect(value(m.store, 4)).toEqual(bytes(50, 4));
     expect(m.store.status()).toMatchObject({ failSafe: 'STORE_CORRUPT', corruptKeys: 1 });
+    expect(m.store.failSafe()).toBe('STORE_CORRUPT');
     // Compactions copy live values only; the damage marker goes with them, never an older value of key 3.
     const gen = m.store.status().generation;
     for (let i = 0; i < 30; i++) expect(m.store.set(5, bytes(120, i)).ok).toBe(true);
@@ -105,6 +106,7 @@ describe('state store damage', () => {
     // The host rewrites the value: whole again, fail-safe lifted.
     expect(m.store.set(3, bytes(20, 33)).ok).toBe(true);
     expect(m.store.status().failSafe).toBeUndefined();
+    expect(m.store.failSafe()).toBeUndefined();
     expect(value(mount(flash, opts).store, 3)).toEqual(bytes(20, 33));
   });
 
@@ -126,6 +128,7 @@ describe('state store damage', () => {
     flash.flipBit(FIRST_PAYLOAD + 3, 0);
     expect(store.get(1)).toMatchObject({ ok: false, reason: 'STORE_CORRUPT' });
     expect(store.status().failSafe).toBe('STORE_CORRUPT');
+    expect(store.failSafe()).toBe('STORE_CORRUPT');
   });
 
   it('a store whose headers are both destroyed reports STORE_CORRUPT and starts over, rather than guessing', () => {

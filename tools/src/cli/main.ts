@@ -7,9 +7,11 @@ import { registerDecode } from './decode';
 import { registerFlash } from './flash';
 import { registerLabel } from './label';
 import { registerMsl } from './msl';
+import { registerSim } from './sim';
 import { registerStation } from './station';
 import { registerTrace } from './trace';
 import { registerBom } from './bom';
+import { registerGateway } from './gateway';
 import { CliError } from './errors';
 
 export function buildProgram(write: (s: string) => void = (s) => process.stdout.write(s)): Command {
@@ -29,24 +31,27 @@ export function buildProgram(write: (s: string) => void = (s) => process.stdout.
   registerStation(program, write);
   registerTrace(program, write);
   registerBom(program, write);
+  registerGateway(program, write);
+  registerSim(program, write);
   return program;
 }
 
-export function main(argv: string[]): void {
-  const program = buildProgram();
-  try {
-    program.parse(argv);
-  } catch (e) {
-    if (e instanceof CommanderError) {
-      // Commander has already printed its one-line message (or the help / version text).
-      process.exitCode = e.exitCode === 0 ? 0 : 2;
-      return;
-    }
-    const reason = e instanceof CliError ? e.reason : 'INTERNAL_ERROR';
-    const message = e instanceof Error ? e.message : String(e);
-    process.stderr.write(`warden: ${reason} (${REASONS[reason].code}): ${message.split('\n')[0]}\n`);
-    process.exitCode = e instanceof CliError ? e.exitCode : 70;
+export function main(argv: string[]): Promise<void> {
+  // Async, for the commands that are (`warden sim`); the others run to the end inside parseAsync all the same.
+  return buildProgram().parseAsync(argv).then(() => undefined, failed);
+}
+
+/** Every failure as one line on stderr and a non-zero exit status. */
+function failed(e: unknown): void {
+  if (e instanceof CommanderError) {
+    // Commander has already printed its one-line message (or the help / version text).
+    process.exitCode = e.exitCode === 0 ? 0 : 2;
+    return;
   }
+  const reason = e instanceof CliError ? e.reason : 'INTERNAL_ERROR';
+  const message = e instanceof Error ? e.message : String(e);
+  process.stderr.write(`warden: ${reason} (${REASONS[reason].code}): ${message.split('\n')[0]}\n`);
+  process.exitCode = e instanceof CliError ? e.exitCode : 70;
 }
 
 if (require.main === module) main(process.argv);
