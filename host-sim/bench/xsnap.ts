@@ -40,6 +40,14 @@ export function xsnapBinary(): string | undefined {
   return process.platform === 'linux' && existsSync(bin) ? bin : undefined;
 }
 
+/** The worker's word size, from its ELF class byte: 64 as `npm ci` builds it, 32 after tools/bin/xsnap-32bit.sh. */
+export function xsnapWordBits(): 32 | 64 | undefined {
+  const bin = xsnapBinary();
+  if (bin === undefined) return undefined;
+  const elfClass = readFileSync(bin).subarray(0, 5)[4];
+  return elfClass === 1 ? 32 : elfClass === 2 ? 64 : undefined;
+}
+
 /** What to run when the worker is missing. */
 export const XSNAP_BUILD_HINT = 'cd node_modules/@agoric/xsnap && npm run build:from-env   (needs gcc and make; about 50 s)';
 

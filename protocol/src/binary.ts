@@ -2,7 +2,29 @@
 // end is a RangeError, which the codec boundary in frame.ts turns into a typed rejection). This is all the protocol
 // needs of a serialisation library, so it carries it itself: on a station every byte of code is flash.
 
-export class ByteWriter {
+/** Where the schemas write (typed-binary's BufferWriter is one too: protocol/test/typed-binary.property.test.ts). */
+export interface ByteSink {
+  writeUint8(v: number): void;
+  writeUint16(v: number): void;
+  writeInt16(v: number): void;
+  writeUint32(v: number): void;
+  writeInt32(v: number): void;
+}
+
+/** What the schemas read from. */
+export interface ByteSource {
+  /** Bytes read so far. */
+  readonly offset: number;
+  readUint8(): number;
+  readUint16(): number;
+  readInt16(): number;
+  readUint32(): number;
+  readInt32(): number;
+  /** The next `n` bytes (a view or a copy: copy it to keep it). */
+  readView(n: number): Uint8Array;
+}
+
+export class ByteWriter implements ByteSink {
   private readonly view: DataView;
   /** Bytes written so far. */
   offset = 0;
@@ -31,7 +53,7 @@ export class ByteWriter {
   }
 }
 
-export class ByteReader {
+export class ByteReader implements ByteSource {
   private readonly view: DataView;
   /** Bytes read so far. */
   offset = 0;

@@ -1,7 +1,7 @@
 // Bounded, validating field schemas: the one description of every message's bytes (messages.ts builds on them).
 // A station must refuse a value out of its range with a reason, so every leaf checks its range on write and on
 // read, carries its wire description for the generated docs, and fails with a FieldError naming the field.
-import { ByteReader, ByteWriter, Measurer, MaxValue } from './binary';
+import { Measurer, MaxValue, type ByteSink, type ByteSource } from './binary';
 import { Reason, REASONS, reasonName, type ReasonCode, type ReasonName } from './reasons';
 import { utf8Decode, utf8Length, utf8Write } from './utf8';
 
@@ -27,8 +27,8 @@ export class FieldError extends Error {
 export abstract class Field<T> {
   /** The value type, for `Infer` (types only: nothing at run time). */
   declare readonly __unwrapped: T;
-  abstract write(out: ByteWriter, v: T): void;
-  abstract read(inp: ByteReader): T;
+  abstract write(out: ByteSink, v: T): void;
+  abstract read(inp: ByteSource): T;
   abstract measure(v: T | MaxValue, m?: Measurer): Measurer;
   /** Wire layout, e.g. `u16`, `str ≤ 40 B`. */
   abstract readonly wire: string;
@@ -62,7 +62,7 @@ export class UIntField extends Field<number> {
     const full = size === 1 ? 0xff : size === 2 ? 0xffff : 0xffffffff;
     this.wire = max < full ? `u${size * 8} ≤ ${max}` : `u${size * 8}`;
   }
-  write(out: ByteWriter, v: number): void {
+  write(out: ByteSink, v: number): void {
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > this.max) {
       throw outOfRange(`expected an integer 0..${this.max}, got ${String(v)}`);
     }
@@ -70,7 +70,7 @@ export class UIntField extends Field<number> {
     else if (this.size === 2) out.writeUint16(v);
     else out.writeUint32(v);
   }
-  read(inp: ByteReader): number {
+  read(inp: ByteSource): number {
     const v = this.size === 1 ? inp.readUint8() : this.size === 2 ? inp.readUint16() : inp.readUint32();
     if (v > this.max) throw outOfRange(`${v} exceeds ${this.max}`);
     return v;
@@ -98,7 +98,7 @@ export class ScaledField extends Field<number> {
     this.hi = signed ? 2 ** (bits - 1) - 1 : 2 ** bits - 1;
     this.wire = `${signed ? 'i' : 'u'}${bits} ×${scale}`;
   }
-  write(out: ByteWriter, v: number): void {
+  write(out: ByteSink, v: number): void {
     const raw = typeof v === 'number' ? Math.round(v * this.scale) : NaN;
     if (!Number.isFinite(raw) || Math.abs(raw - v * this.scale) > 1e-6 || raw < this.lo || raw > this.hi) {
       throw outOfRange(`${String(v)} is not a multiple of 1/${this.scale} in ${this.lo / this.scale}..${this.hi / this.scale}`);
@@ -109,7 +109,7 @@ export class ScaledField extends Field<number> {
     } else if (this.signed) out.writeInt32(raw);
     else out.writeUint32(raw);
   }
-  read(inp: ByteReader): number {
+  read(inp: ByteSource): number {
     const raw =
       this.size === 2
         ? this.signed
@@ -127,11 +127,11 @@ export class ScaledField extends Field<number> {
 
 export class BoolField extends Field<boolean> {
   readonly wire = 'u8 (0 or 1)';
-  write(out: ByteWriter, v: boolean): void {
+  write(out: ByteSink, v: boolean): void {
     if (typeof v !== 'boolean') throw outOfRange(`expected a boolean, got ${String(v)}`);
     out.writeUint8(v ? 1 : 0);
   }
-  read(inp: ByteReader): boolean {
+  read(inp: ByteSource): boolean {
     const b = inp.readUint8();
     if (b > 1) throw outOfRange(`boolean byte ${b}`);
     return b === 1;
@@ -149,14 +149,14 @@ export class StrField extends Field<string> {
     if (maxBytes > 255) throw new Error('str maximum is 255 bytes');
     this.wire = `str ≤ ${maxBytes} B`;
   }
-  write(out: ByteWriter, v: string): void {
+  write(out: ByteSink, v: string): void {
     if (typeof v !== 'string') throw outOfRange(`expected a string, got ${String(v)}`);
     const n = utf8Length(v);
     if (n > this.maxBytes) throw outOfRange(`text is ${n} bytes, maximum ${this.maxBytes}`);
     out.writeUint8(n);
     utf8Write(v, (b) => out.writeUint8(b));
   }
-  read(inp: ByteReader): string {
+  read(inp: ByteSource): string {
     const n = inp.readUint8();
     if (n > this.maxBytes) throw outOfRange(`text is ${n} bytes, maximum ${this.maxBytes}`);
     const s = utf8Decode(inp.readView(n));
@@ -177,14 +177,14 @@ export class BytesField extends Field<Uint8Array> {
     this.prefix = maxBytes > 255 ? 2 : 1;
     this.wire = `bytes ≤ ${maxBytes} B (u${this.prefix * 8} length)`;
   }
-  write(out: ByteWriter, v: Uint8Array): void {
+  write(out: ByteSink, v: Uint8Array): void {
     if (!(v instanceof Uint8Array)) throw outOfRange('expected bytes');
     if (v.length > this.maxBytes) throw outOfRange(`${v.length} bytes, maximum ${this.maxBytes}`);
     if (this.prefix === 1) out.writeUint8(v.length);
     else out.writeUint16(v.length);
     for (let i = 0; i < v.length; i++) out.writeUint8(v[i]!);
   }
-  read(inp: ByteReader): Uint8Array {
+  read(inp: ByteSource): Uint8Array {
     const n = this.prefix === 1 ? inp.readUint8() : inp.readUint16();
     if (n > this.maxBytes) throw outOfRange(`${n} bytes, maximum ${this.maxBytes}`);
     return inp.readView(n).slice();
@@ -201,12 +201,12 @@ export class EnumField<V extends string> extends Field<V> {
     super();
     if (values.length > 256) throw new Error('enum has more than 256 values');
   }
-  write(out: ByteWriter, v: V): void {
+  write(out: ByteSink, v: V): void {
     const i = this.values.indexOf(v as V);
     if (i < 0) throw outOfRange(`${String(v)} is not one of ${this.values.join('|')}`);
     out.writeUint8(i);
   }
-  read(inp: ByteReader): V {
+  read(inp: ByteSource): V {
     const i = inp.readUint8();
     const v = this.values[i];
     if (v === undefined) throw outOfRange(`enum index ${i} is undefined`);
@@ -226,7 +226,7 @@ export class OptField<T> extends Field<T | undefined> {
     super();
     this.wire = `opt ${inner.wire}`;
   }
-  write(out: ByteWriter, v: T | undefined): void {
+  write(out: ByteSink, v: T | undefined): void {
     if (v === undefined) {
       out.writeUint8(0);
       return;
@@ -234,7 +234,7 @@ export class OptField<T> extends Field<T | undefined> {
     out.writeUint8(1);
     this.inner.write(out, v);
   }
-  read(inp: ByteReader): T | undefined {
+  read(inp: ByteSource): T | undefined {
     const flag = inp.readUint8();
     if (flag > 1) throw outOfRange(`presence byte ${flag}`);
     return flag === 1 ? this.inner.read(inp) : undefined;
@@ -257,7 +257,7 @@ export class ListField<T> extends Field<T[]> {
     if (maxItems > 255) throw new Error('list maximum is 255 items');
     this.wire = `list ≤ ${maxItems} (u8 count)`;
   }
-  write(out: ByteWriter, v: T[]): void {
+  write(out: ByteSink, v: T[]): void {
     if (!Array.isArray(v)) throw outOfRange('expected a list');
     if (v.length > this.maxItems) throw outOfRange(`${v.length} items, maximum ${this.maxItems}`);
     out.writeUint8(v.length);
@@ -269,7 +269,7 @@ export class ListField<T> extends Field<T[]> {
       }
     }
   }
-  read(inp: ByteReader): T[] {
+  read(inp: ByteSource): T[] {
     const n = inp.readUint8();
     if (n > this.maxItems) throw outOfRange(`${n} items, maximum ${this.maxItems}`);
     const items: T[] = [];
@@ -296,13 +296,13 @@ export class ListField<T> extends Field<T[]> {
 /** A reason code: u16 on the wire, its name in TypeScript and JSON. Unknown numbers are refused. */
 export class ReasonField extends Field<ReasonName> {
   readonly wire = 'u16 reason';
-  write(out: ByteWriter, v: ReasonName): void {
+  write(out: ByteSink, v: ReasonName): void {
     // Own keys only: `REASONS['toString']` would find Object.prototype and be sent as code 0 (OK).
     const def = typeof v === 'string' && hasOwn(REASONS, v) ? (REASONS as Record<string, { code: number }>)[v] : undefined;
     if (def === undefined) throw outOfRange(`${String(v)} is not a reason name`);
     out.writeUint16(def.code);
   }
-  read(inp: ByteReader): ReasonName {
+  read(inp: ByteSource): ReasonName {
     const code = inp.readUint16();
     const name = reasonName(code);
     if (name === undefined) throw outOfRange(`reason code ${code} is undefined`);
@@ -335,13 +335,13 @@ export class FlagsField<V extends string> extends Field<(V | UnknownFlag)[]> {
     if (n < this.names.length) throw outOfRange(`${String(name)} is not one of ${this.names.join('|')} or bitN for an unnamed bit ${this.names.length}..31`);
     return n;
   }
-  write(out: ByteWriter, v: (V | UnknownFlag)[]): void {
+  write(out: ByteSink, v: (V | UnknownFlag)[]): void {
     if (!Array.isArray(v)) throw outOfRange('expected a list of flag names');
     let bits = 0;
     for (const name of v) bits |= 1 << this.bitOf(name);
     out.writeUint32(bits >>> 0);
   }
-  read(inp: ByteReader): (V | UnknownFlag)[] {
+  read(inp: ByteSource): (V | UnknownFlag)[] {
     const bits = inp.readUint32();
     const out: (V | UnknownFlag)[] = [];
     for (let i = 0; i < 32; i++) {
@@ -361,11 +361,11 @@ export class FixedBytesField extends Field<Uint8Array> {
     super();
     this.wire = `bytes[${size}]`;
   }
-  write(out: ByteWriter, v: Uint8Array): void {
+  write(out: ByteSink, v: Uint8Array): void {
     if (!(v instanceof Uint8Array) || v.length !== this.size) throw outOfRange(`expected exactly ${this.size} bytes`);
     for (let i = 0; i < v.length; i++) out.writeUint8(v[i]!);
   }
-  read(inp: ByteReader): Uint8Array {
+  read(inp: ByteSource): Uint8Array {
     return inp.readView(this.size).slice();
   }
   measure(_: Uint8Array | MaxValue, m: Measurer = new Measurer()): Measurer {
@@ -388,7 +388,7 @@ export class StructField<P extends FieldMap> extends Field<Flatten<StructValue<P
   constructor(readonly fields: P) {
     super();
   }
-  write(out: ByteWriter, v: Flatten<StructValue<P>>): void {
+  write(out: ByteSink, v: Flatten<StructValue<P>>): void {
     if (typeof v !== 'object' || v === null) throw outOfRange('expected an object');
     const rec = v as Record<string, unknown>;
     for (const key of Object.keys(this.fields)) {
@@ -399,7 +399,7 @@ export class StructField<P extends FieldMap> extends Field<Flatten<StructValue<P
       }
     }
   }
-  read(inp: ByteReader): Flatten<StructValue<P>> {
+  read(inp: ByteSource): Flatten<StructValue<P>> {
     const rec: Record<string, unknown> = {};
     for (const key of Object.keys(this.fields)) {
       let value: unknown;

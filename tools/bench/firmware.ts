@@ -34,6 +34,14 @@ function bundles(builds: readonly FirmwareBuild[], withDocs: readonly FirmwareBu
   ];
 }
 
+/** Which XS build measured: a 32-bit one has the controller's slot size and chunk layout. */
+function xsBuild(xs: WorkingSet | undefined): string {
+  if (xs === undefined || xs.baseline.engine !== 'xs') return '';
+  return xs.baseline.slotBytes === ESP32_XS.slotBytes
+    ? ' built for 32 bits (`tools/bin/xsnap-32bit.sh`: 16-byte slots and the chunk layout of an ESP32)'
+    : ` built for 64 bits (${xs.baseline.slotBytes}-byte slots; chunk bytes are an upper bound for 32 bits: \`tools/bin/xsnap-32bit.sh\` measures the controller's)`;
+}
+
 function steps(xs: WorkingSet | undefined, qjs: WorkingSet, peers: { xs?: WorkingSetStep; qjs: WorkingSetStep }): string[] {
   const rows = [peers.qjs, ...qjs.steps].map((q, i) => {
     const x = xs === undefined ? undefined : i === 0 ? peers.xs : xs.steps[i - 1];
@@ -45,8 +53,8 @@ function steps(xs: WorkingSet | undefined, qjs: WorkingSet, peers: { xs?: Workin
     `journal (${int(qjs.load.boards)} boards, ${int(qjs.load.splices)} splices, ${int(qjs.load.journalRecords)} records, ${int(qjs.load.journalKiB)} KiB of a 1 MiB partition), built`,
     'in Node through the outside interfaces; then the engine boots from that flash and each step runs through the host link, Modbus TCP,',
     'the scanner line and the board signal. Figures are above the engine with the bundle loaded and nothing run (on a device the bytecode',
-    `and the module tables are preloaded into flash). XS: xsnap's XS ${xsVersion() ?? '?'} on this 64-bit host, live chunk bytes and slots of a snapshot after a`,
-    'collection (slots are 32 bytes here, 16 on an ESP32; chunk bytes are an upper bound for 32 bits). QuickJS: its own memory accounting.',
+    `and the module tables are preloaded into flash). XS: xsnap's XS ${xsVersion() ?? '?'}${xsBuild(xs)}, live chunk bytes and slots of a snapshot after a`,
+    'collection. QuickJS: its own memory accounting.',
     'Peer: an empty station (fresh flash, no work order) in the same engine.',
     '',
     '| step | XS chunk bytes | XS slots | slots × 16 B (ESP32) | QuickJS bytes in use |',
@@ -62,7 +70,7 @@ function verdict(xs: WorkingSet | undefined): string[] {
   const chunks = v.chunksFit === true ? 'fit' : v.chunksFit === false ? 'do not fit' : 'may not fit';
   return [
     `Against a classic ESP32 (${int(ESP32_XS.chunkBytes)} bytes of chunks, ${int(ESP32_XS.slots)} slots): the working set needs ${int(v.slots)} slots (${(v.slots / ESP32_XS.slots).toFixed(2)}× the`,
-    `machine: ${v.slotsFit ? 'fits' : `**does not fit, ${int(v.slots - ESP32_XS.slots)} slots over**`}) and ${int(v.chunkBytesLower)}–${int(v.chunkBytesUpper)} bytes of chunks (${chunks}).`,
+    `machine: ${v.slotsFit ? 'fits' : `**does not fit, ${int(v.slots - ESP32_XS.slots)} slots over**`}) and ${v.exact ? int(v.chunkBytesUpper) : `${int(v.chunkBytesLower)}–${int(v.chunkBytesUpper)}`} bytes of chunks (${chunks}${v.exact ? ', measured in a 32-bit XS' : ', a 64-bit XS: at most twice the 32-bit figure'}).`,
     '',
     'Garbage per event in XS (slots allocated between collections, the bridge\'s own requests and answers included; each device call',
     'through the bridge allocates in the engine, where a controller calls ESP-IDF directly):',

@@ -144,6 +144,9 @@ export interface Esp32Verdict {
   readonly slots: number;
   readonly chunkBytesUpper: number;
   readonly chunkBytesLower: number;
+  /** Measured in a 32-bit XS (tools/bin/xsnap-32bit.sh): the controller's slot size and chunk layout, so the chunk
+   * figure is the controller's own (lower = upper). A 64-bit XS's pointers are twice as wide: at most twice it. */
+  readonly exact: boolean;
   readonly slotsFit: boolean;
   /** True, false, or undefined when the chunk figure's range straddles the budget. */
   readonly chunksFit: boolean | undefined;
@@ -152,9 +155,11 @@ export interface Esp32Verdict {
 export function esp32Verdict(ws: WorkingSet): Esp32Verdict {
   const slots = Math.max(...ws.steps.map((s) => s.slots ?? 0));
   const upper = Math.max(...ws.steps.map((s) => s.chunkBytes ?? 0));
-  const lower = Math.round(upper / 2);
+  const exact = ws.baseline.engine === 'xs' && ws.baseline.slotBytes === ESP32_XS.slotBytes;
+  const lower = exact ? upper : Math.round(upper / 2);
   return {
     slots,
+    exact,
     chunkBytesUpper: upper,
     chunkBytesLower: lower,
     slotsFit: slots <= ESP32_XS.slots,
