@@ -128,9 +128,10 @@ describe('the device bundles', () => {
     const b = all.moddable;
     expect(BUDGET.moddable).toBe(128 * 1024);
     expect(b.budget).toEqual({ limit: 128 * 1024, ok: b.bytes <= 128 * 1024 });
-    // The budget is not met today (issue 14 report: the firmware is over twice its size; `warden build --check`
-    // fails on it). This ceiling, three times the budget, only catches a runaway (a dependency pulled in whole).
-    expect(b.bytes).toBeLessThanOrEqual(3 * 128 * 1024);
+    // The budget is not met (issue 14: 282.4 KiB reached, the core's label layouts, MSL tables and setup rules
+    // dominate; `warden build --check` fails on it). This ceiling holds what was reached, with 2 % of room: lower it
+    // when the bundle shrinks, never raise it to let growth through.
+    expect(b.bytes).toBeLessThanOrEqual(288 * 1024);
   });
 });
 
