@@ -12,6 +12,9 @@ import { CREATION, JOURNAL_PARTITION_KIB, moddableManifest, PARTITIONS } from '.
 import { HOST_GLOBALS } from '../src/build/quickjs';
 import { STATION_WIRING } from '../../firmware/platform/moddable/board';
 
+// Three minified builds of the whole firmware: seconds on an idle machine, more on a busy CI one.
+jest.setTimeout(60_000);
+
 const ROOT = join(__dirname, '..', '..');
 
 /** Every documentation text of the modules the strip plugin knows, read from their sources (at least 16 characters). */
