@@ -32,10 +32,14 @@ export function clear(alarms: readonly Alarm[], reason: Reject, now: number, pos
   return { alarms: alarms.filter((x) => x !== a), record: body(a, false, now) };
 }
 
-/** Marks every raised alarm acknowledged; critical ones whose cause is gone are dropped. */
-export function acknowledge(alarms: readonly Alarm[]): { alarms: readonly Alarm[]; count: number } {
-  const count = alarms.filter((a) => !a.acked).length;
-  return { alarms: alarms.map((a) => (a.acked ? a : { ...a, acked: true })), count };
+/**
+ * Marks raised alarms acknowledged: every one, or with `critical` false all but the critical ones (those hold the run
+ * permit, so only someone with the right may acknowledge them).
+ */
+export function acknowledge(alarms: readonly Alarm[], critical = true): { alarms: readonly Alarm[]; count: number } {
+  const acks = (a: Alarm) => !a.acked && (critical || a.severity !== 'critical');
+  const count = alarms.filter(acks).length;
+  return { alarms: count === 0 ? alarms : alarms.map((a) => (acks(a) ? { ...a, acked: true } : a)), count };
 }
 
 export function unackedCritical(alarms: readonly Alarm[]): boolean {

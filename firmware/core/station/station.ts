@@ -681,18 +681,21 @@ function hostGrant(d: Draft, g: MessageBody<'OverrideGrant'>, f: Facts): Reply {
 /** Alarms about something that happened (not a lasting condition): gone once acknowledged. */
 const EVENT_ALARMS: readonly Reject[] = frozen(['BOARD_WITHOUT_PERMIT', 'PROGRAM_CHANGED', 'JOURNAL_CORRUPT', 'JOURNAL_TORN_TAIL', 'LIMIT_EXCEEDED']);
 
-function ackAlarms(d: Draft, by: string, f: Facts): Reply {
-  const a = acknowledge(d.state.alarms);
-  if (a.count === 0) return ok('ack', 'no alarm was waiting');
-  d.state = { ...d.state, alarms: a.alarms.filter((x) => !EVENT_ALARMS.includes(x.reason)) };
+/** `critical` false: a PLC's acknowledgement (Modbus has no identity), which may not clear what holds the permit. */
+function ackAlarms(d: Draft, by: string, f: Facts, critical = true): Reply {
+  const a = acknowledge(d.state.alarms, critical);
+  const held = a.alarms.filter((x) => x.severity === 'critical' && !x.acked).length;
+  const still = held === 0 ? '' : `; ${held} critical alarm${held === 1 ? ' holds' : 's hold'} the permit until a technician acknowledges ${held === 1 ? 'it' : 'them'} at the station (CMD:ACK)`;
+  if (a.count === 0) return ok('ack', `no alarm was waiting${still}`);
+  d.state = { ...d.state, alarms: a.alarms.filter((x) => !(x.acked && EVENT_ALARMS.includes(x.reason))) };
   d.records.push({ type: 'AlarmAck', body: { at: secs(f.now), operatorIdentifier: fit(by, 24), count: a.count } });
-  return ok('ack', `${a.count} alarm${a.count === 1 ? '' : 's'} acknowledged`);
+  return ok('ack', `${a.count} alarm${a.count === 1 ? '' : 's'} acknowledged${still}`);
 }
 
 function plc(d: Draft, w: Extract<StationInput, { kind: 'plc' }>['write'], f: Facts): Reply {
   switch (w.kind) {
     case 'ack-alarms':
-      return ackAlarms(d, 'PLC', f);
+      return ackAlarms(d, 'PLC', f, false);
     case 'reverify': {
       const order = d.state.setup.order;
       if (order === undefined) return no('NO_WORK_ORDER', 'no work order is active');

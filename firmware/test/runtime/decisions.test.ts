@@ -238,10 +238,25 @@ describe('alarms, holds, the PLC', () => {
     expect(reasons(r)).toEqual(['ALARM_UNACKNOWLEDGED']);
     expect(r.station.input({ kind: 'board', unitId: 'ROGUE-2' })).toMatchObject({ ok: false, reason: 'BOARD_WITHOUT_PERMIT' });
     expect(r.station.input({ kind: 'ack-alarms' })).toMatchObject({ ok: false, reason: 'RIGHTS_INSUFFICIENT' });
-    must(r.station.input({ kind: 'plc', write: { kind: 'ack-alarms' } }));
-    // Acknowledged; the program change still wants its first-off board.
+    // A PLC's acknowledgement (coil 0: anyone on the Modbus network) does not clear what holds the permit.
+    expect(r.station.input({ kind: 'plc', write: { kind: 'ack-alarms' } })).toMatchObject({ ok: true, detail: expect.stringContaining('1 critical alarm holds the permit') });
+    expect(reasons(r)).toEqual(['ALARM_UNACKNOWLEDGED']);
+    expect(r.station.state.alarms.find((a) => a.reason === 'BOARD_WITHOUT_PERMIT')).toMatchObject({ acked: false });
+    must(r.station.input({ kind: 'scan', data: 'OP:2001' }));
+    must(r.station.input({ kind: 'scan', data: 'CMD:ACK' }));
+    // Acknowledged by the technician; the program change still wants its first-off board.
     expect(r.station.permitView()).toMatchObject({ on: true, state: 'ready' });
     expect(recorded(r)).toContain('AlarmAck');
+  });
+
+  it('a PLC acknowledges the warnings, never a critical alarm', () => {
+    const r = running();
+    r.station.input({ ...PROGRAM, revision: '99' });
+    r.station.input({ kind: 'board', unitId: 'ROGUE-1' });
+    r.station.input(PROGRAM);
+    for (let i = 0; i < 3; i++) r.station.input({ kind: 'plc', write: { kind: 'ack-alarms' } });
+    expect(r.station.state.alarms.filter((a) => a.severity === 'critical').map((a) => [a.reason, a.acked])).toEqual([['BOARD_WITHOUT_PERMIT', false]]);
+    expect(r.station.permitView().on).toBe(false);
   });
 
   it('the host may lock the station; only its unlock lifts it', () => {

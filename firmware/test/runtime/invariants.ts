@@ -46,7 +46,7 @@ type Action =
   | { a: 'order'; which: 'demo' | 'revised' | 'clear' }
   | { a: 'sync' }
   | { a: 'cut'; k: number; rtc: 'survives' | 'untrusted' }
-  | { a: 'ack' }
+  | { a: 'ack'; by: 'plc' | 'technician' }
   | { a: 'hold'; on: boolean }
   | { a: 'wet' };
 
@@ -66,7 +66,7 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ a: fc.constant('order' as const), which: fc.constantFrom('demo' as const, 'revised' as const, 'clear' as const) }) },
   { weight: 1, arbitrary: fc.constant({ a: 'sync' as const }) },
   { weight: 2, arbitrary: fc.record({ a: fc.constant('cut' as const), k: fc.nat({ max: 400 }), rtc: fc.constantFrom('survives' as const, 'untrusted' as const) }) },
-  { weight: 1, arbitrary: fc.constant({ a: 'ack' as const }) },
+  { weight: 1, arbitrary: fc.record({ a: fc.constant('ack' as const), by: fc.constantFrom('plc' as const, 'technician' as const) }) },
   { weight: 1, arbitrary: fc.record({ a: fc.constant('hold' as const), on: fc.boolean() }) },
   { weight: 1, arbitrary: fc.constant({ a: 'wet' as const }) },
 );
@@ -272,7 +272,13 @@ function act(r: Rig, m: Model, x: Action): void {
       break;
     }
     case 'ack': {
-      const reply = give({ kind: 'plc', write: { kind: 'ack-alarms' } });
+      // A PLC's acknowledgement never clears a critical alarm: only a technician's (or above) does.
+      if (x.by === 'plc') {
+        give({ kind: 'plc', write: { kind: 'ack-alarms' } });
+        break;
+      }
+      give({ kind: 'scan', data: 'OP:2001' });
+      const reply = give({ kind: 'scan', data: 'CMD:ACK' });
       if (reply.ok) m.unackedCritical = false;
       break;
     }

@@ -256,7 +256,7 @@ export interface CommandCoil extends BitDef {
 
 /** Coils (FC 01, 05, 15): commands, acted on when written 1. */
 export const COILS: readonly CommandCoil[] = [
-  { address: 0, name: 'ackAlarms', meaning: 'Write 1: acknowledge the raised alarms. Reads 0.', onWrite: { kind: 'ack-alarms' } },
+  { address: 0, name: 'ackAlarms', meaning: 'Write 1: acknowledge the raised alarms, except the critical ones (they hold the permit: a technician acknowledges them at the station). Reads 0.', onWrite: { kind: 'ack-alarms' } },
   { address: 1, name: 'reverifyAll', meaning: 'Write 1: re-verify every slot (can only take verification away). Reads 0.', onWrite: { kind: 'reverify' } },
 ];
 

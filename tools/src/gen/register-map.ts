@@ -199,14 +199,16 @@ ${HOLDING_REGISTERS.map((h) => `| ${h.address} | \`${h.name}\` | ${esc(h.meaning
 ## What a write can do
 
 These coils and registers are all a PLC can write. Each write becomes one of three station actions:
-acknowledge the raised alarms, re-verify slots (which can only take verification away), or the watchdog
+acknowledge the raised alarms (all but the critical ones, which hold the permit: a technician acknowledges those
+at the station, \`CMD:ACK\`), re-verify slots (which can only take verification away), or the watchdog
 heartbeat. **No write can turn the run permit on or clear an interlock.** A multi-write (FC 15, 16, 23) is
 checked whole before anything is written, then applied in address order; if the station refuses one, the
 request is answered with the refusal's exception and the writes before it stand (each is journaled).
 
-The station journals every accepted write as a \`PlcWriteAccepted\` record (message type ${hex(record.type)},
+The station journals every accepted write but the watchdog's steady heartbeat as a \`PlcWriteAccepted\` record (message type ${hex(record.type)},
 [PROTOCOL.md](PROTOCOL.md#plcwriteaccepted)): when, RTU or TCP, the unit id, the client address or serial port,
-and what was asked. A PLC that stops writing holding register 0 is reported (discrete input ${DISCRETE_INPUTS.find((d) => d.name === 'plcHeartbeatLost')!.address},
+and what was asked. A heartbeat is journaled when it starts or restarts the watchdog (the first after boot or after
+a loss): one a second would fill a day's journal many times over. A PLC that stops writing holding register 0 is reported (discrete input ${DISCRETE_INPUTS.find((d) => d.name === 'plcHeartbeatLost')!.address},
 ${reason('PLC_HEARTBEAT_LOST')}), and the station can be configured to drop the permit then.
 
 ## Device identification (FC 43 / MEI 14)
