@@ -3,7 +3,6 @@
 import type { MsdLevel } from '../../../protocol/src/messages';
 import {
   cellHours,
-  hasLevel,
   NOMINAL_HOURS,
   rhColumn,
   tempRow,
@@ -51,8 +50,10 @@ export function tableCell(spec: ReelSpec, tables: TableSet, tempC: TableTemp, rh
   let cell: number | null | undefined;
   for (let i = 0; i < classes.length; i++) {
     const t = tables[classes[i]!];
-    if (t === undefined || !hasLevel(t, level)) return undefined;
-    const h = cellHours(t, level, tempC, rhPct) ?? null;
+    // A valid table has all four temperature rows of every level it has (validateTable), so no cell means no level.
+    const found = t === undefined ? undefined : cellHours(t, level, tempC, rhPct);
+    if (found === undefined) return undefined;
+    const h = found;
     cell = i === 0 ? h : shorter(cell ?? null, h);
   }
   return cell;

@@ -79,10 +79,6 @@ export function cellHours(table: FloorLifeTable, level: MsdLevel, tempC: TableTe
   return row.hours[TABLE_RHS.indexOf(rhPct)];
 }
 
-export function hasLevel(table: FloorLifeTable, level: MsdLevel): boolean {
-  return table.rows.some((r) => r.level === level);
-}
-
 /** Longer-or-equal, where null (no limit) is longest. */
 function notShorter(a: number | null, b: number | null): boolean {
   return a === null || (b !== null && a >= b);
