@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { create_container, type Connection, type EventContext } from 'rhea';
-import { amqpMessage, bodyText } from '../src/gateway/amqp';
+import { amqpMessage, bodyText, durableTerminus } from '../src/gateway/amqp';
 import { cfxMapper } from '../src/gateway/cfx';
 import { nodeDisk } from '../src/gateway/disk';
 import type { CfxEnvelopeLike } from '../src/gateway/feed';
@@ -40,7 +40,7 @@ function consumer(port: number, address: string, seen: Map<string, Arrival>): Co
   const c = create_container({ id: `bench-consumer-${address}` });
   quiet(c);
   const conn = c.connect({ host: '127.0.0.1', port, username: 'guest', password: 'guest', reconnect: false } as never);
-  conn.open_receiver({ source: { address }, credit_window: 1000 });
+  conn.open_receiver({ source: durableTerminus(address), credit_window: 1000 });
   conn.on('message', (ctx: EventContext) => {
     const env = JSON.parse(bodyText(ctx.message!) ?? '{}') as { UniqueID?: string };
     if (env.UniqueID !== undefined && !seen.has(env.UniqueID)) seen.set(env.UniqueID, { at: performance.now() });
@@ -56,7 +56,7 @@ async function direct(port: number, address: string, envs: readonly CfxEnvelopeL
   const c = create_container({ id: 'bench-direct' });
   quiet(c);
   const conn = c.connect({ host: '127.0.0.1', port, username: 'guest', password: 'guest', reconnect: false } as never);
-  const sender = conn.open_sender({ target: { address }, autosettle: true });
+  const sender = conn.open_sender({ target: durableTerminus(address), autosettle: true });
   const sentAt = new Map<string, number>();
   let next = 0;
   let accepted = 0;

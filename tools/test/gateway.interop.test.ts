@@ -1,6 +1,7 @@
 // A simulated line of ten stations through the gateway (a child process, as it runs in a factory) to RabbitMQ over
 // AMQP 1.0, consumed by an independent rhea receiver. Faults on the way: the broker restarted mid-run, the gateway
-// killed with SIGKILL mid-run and started again, a station's power cut. At the end every record a station committed
+// killed with SIGKILL mid-run and started again, a station's power cut. The broker restarts while the MES is away, so
+// what it had accepted must outlive the restart in its queue. At the end every record a station committed
 // has arrived at least once as its CFX message, and after de-duplication by UniqueID exactly once, in each station's
 // journal order; every copy of a message is the same message. The broker runs on loopback, started and stopped
 // here, every step bounded in time.
@@ -9,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { create_container, type Connection, type EventContext } from 'rhea';
-import { bodyText } from '../src/gateway/amqp';
+import { bodyText, durableTerminus } from '../src/gateway/amqp';
 import { cfxHandleFor } from '../src/gateway/cfx-handle';
 import { queueDocument, readStatus, runningPid } from '../src/gateway/service';
 import { badgeDoc, dedup, expectedMessages, HANDLE, LINE, operate, orderDoc } from './gateway/harness';
@@ -27,21 +28,59 @@ interface Consumed {
   messageId: string;
 }
 
-/** The MES side: an independent rhea receiver on the queue, reconnecting by itself when the broker goes. */
-function consume(port: number, into: Consumed[]): Connection {
-  const c = create_container({ id: 'warden-interop-consumer' });
-  c.on('error', () => undefined);
-  const conn = c.connect({ host: '127.0.0.1', port, username: 'guest', password: 'guest', reconnect: true, initial_reconnect_delay: 200, max_reconnect_delay: 2000 } as never);
-  conn.open_receiver({ source: { address: QUEUE }, autoaccept: false, credit_window: 500 } as never);
-  conn.on('message', (ctx: EventContext) => {
-    const text = bodyText(ctx.message!);
-    into.push({ envelope: JSON.parse(text ?? '{}'), messageId: String(ctx.message!.message_id) });
-    ctx.delivery!.accept();
-  });
-  conn.on('connection_error', () => undefined);
-  conn.on('error', () => undefined);
-  conn.on('disconnected', () => undefined);
-  return conn;
+/**
+ * The MES side: an independent rhea receiver on the queue, with a durable source as every client of the gateway's
+ * durable queue must have on RabbitMQ 3.x. It connects afresh whenever its connection, session or link is lost:
+ * rhea's own reconnect re-opens only the sessions still open, and RabbitMQ ends every session as it shuts down, so
+ * a receiver left to it is never attached again (the queue then fills with no consumer).
+ */
+class Consumer {
+  private conn: Connection | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private stopped = true;
+  attached = false;
+
+  constructor(
+    private readonly port: number,
+    private readonly into: Consumed[],
+  ) {}
+
+  open(): void {
+    this.stopped = false;
+    const c = create_container({ id: 'warden-interop-consumer' });
+    c.on('error', () => undefined);
+    const conn = c.connect({ host: '127.0.0.1', port: this.port, username: 'guest', password: 'guest', reconnect: false } as never);
+    this.conn = conn;
+    const r = conn.open_receiver({ source: durableTerminus(QUEUE), autoaccept: false, credit_window: 500 } as never);
+    r.on('receiver_open', () => (this.attached = true));
+    r.on('message', (ctx: EventContext) => {
+      this.into.push({ envelope: JSON.parse(bodyText(ctx.message!) ?? '{}'), messageId: String(ctx.message!.message_id) });
+      ctx.delivery!.accept();
+    });
+    r.on('receiver_close', () => this.lost(conn));
+    r.session.on('session_close', () => this.lost(conn));
+    conn.on('disconnected', () => this.lost(conn));
+    conn.on('connection_error', () => undefined);
+    conn.on('error', () => undefined);
+  }
+
+  private lost(conn: Connection): void {
+    if (this.conn !== conn) return;
+    this.conn = undefined;
+    this.attached = false;
+    setImmediate(() => conn.is_open() && conn.close());
+    if (!this.stopped) this.timer = setTimeout(() => this.open(), 500);
+  }
+
+  /** The MES goes away: its connection closed, nothing consumed until `open` again. */
+  close(): void {
+    this.stopped = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    const c = this.conn;
+    this.conn = undefined;
+    this.attached = false;
+    c?.close();
+  }
 }
 
 describe('ten stations through the gateway to RabbitMQ', () => {
@@ -50,7 +89,7 @@ describe('ten stations through the gateway to RabbitMQ', () => {
   let dir: string;
   let stations: TestStation[] = [];
   let gateway: ChildProcess | undefined;
-  let consumer: Connection | undefined;
+  let consumer: Consumer | undefined;
   const got: Consumed[] = [];
   let gatewayLog = '';
 
@@ -102,30 +141,42 @@ describe('ten stations through the gateway to RabbitMQ', () => {
     const s = status();
     return runningPid(data()) === gateway?.pid && s !== undefined && s.stations.length === STATIONS && s.stations.every((x) => x.link === 'up') && s.broker.up;
   };
+  const published = () => status()?.stations.every((x) => x.journal.published === x.journal.stored && x.journal.unpublished === 0) ?? false;
   const collected = () => stations.every((s) => status()?.stations.find((x) => x.id === s.id)?.journal.stored === s.rig.station.journalRef!.nextSequence - 1);
   const boards = (from: number, n: number, only?: TestStation[]) => {
     for (const s of only ?? stations) for (let i = 0; i < n; i++) s.rig.station.input({ kind: 'board', unitId: `SN-${s.id}-${from + i}` });
   };
 
   it('every committed record arrives, exactly once after de-duplication by UniqueID, in per-station order', async () => {
-    consumer = consume(rabbit.port, got);
+    consumer = new Consumer(rabbit.port, got);
+    consumer.open();
     startGateway();
     await wait(allUp, 'ten links and the broker up', 60_000);
     queueDocument(data(), JSON.stringify(orderDoc().doc), 'order.json');
     queueDocument(data(), JSON.stringify(badgeDoc().doc), 'badges.json');
     await wait(() => stations.every((s) => s.rig.station.view().workOrder !== undefined), 'the order on every station', 60_000);
     await wait(() => status()!.documents.pending === 0 && status()!.documents.delivered >= 2, 'the badges on every station', 60_000);
-    for (const s of stations) operate(s, 3);
+    await wait(() => consumer!.attached, 'the consumer on the queue', 60_000);
 
-    // Fault 1: the broker restarts while the stations go on building boards.
+    // Fault 1: the broker restarts while the MES is away; the stations go on building boards. Whatever the broker
+    // accepted before is in its queue and nowhere else (the gateway moved its watermark past it).
+    consumer.close();
+    for (const s of stations) operate(s, 3);
+    await wait(() => collected() && published(), 'the broker accepting every message, with nobody consuming', 60_000);
+    const queued = rabbit.queues().find((q) => `/queue/${q.name}` === QUEUE);
+    expect(queued?.durable).toBe(true);
+    expect(queued?.messages).toBeGreaterThan(0);
+    const publishedBefore = status()!.broker.published;
     await rabbit.stop();
     boards(10, 3);
     await wait(collected, 'collection going on while the broker is down', 60_000);
     await rabbit.start();
+    expect(rabbit.queues().find((q) => `/queue/${q.name}` === QUEUE)?.messages ?? 0).toBeGreaterThanOrEqual(queued!.messages);
+    consumer.open();
     boards(20, 2);
 
     // Fault 2: the gateway is killed mid-run, and started again on its data directory.
-    await wait(() => (status()?.broker.published ?? 0) > 0 && status()!.broker.up, 'publishing again after the restart', 90_000);
+    await wait(() => (status()?.broker.published ?? 0) > publishedBefore && status()!.broker.up, 'publishing again after the restart', 90_000);
     gateway!.kill('SIGKILL');
     await new Promise((r) => gateway!.once('exit', r));
     boards(30, 2);
@@ -147,7 +198,18 @@ describe('ten stations through the gateway to RabbitMQ', () => {
       'every CFX message at the consumer',
       180_000,
     ).catch((e) => {
-      throw new Error(`${(e as Error).message}\n${stations.map((s) => `station ${s.id}: ${dedup(got, cfxHandleFor(LINE, s.id)).ids.length} of ${want.get(s.id)!.length}`).join('\n')}\n${gatewayLog.slice(-3000)}`);
+      const queues = (() => {
+        try {
+          return JSON.stringify(rabbit.queues());
+        } catch (q) {
+          return (q as Error).message;
+        }
+      })();
+      const st = status();
+      throw new Error(
+        `${(e as Error).message}\n${stations.map((s) => `station ${s.id}: ${dedup(got, cfxHandleFor(LINE, s.id)).ids.length} of ${want.get(s.id)!.length}`).join('\n')}\n` +
+          `consumer attached: ${consumer!.attached}; broker queues: ${queues}\ngateway status: ${JSON.stringify(st === undefined ? null : { broker: st.broker, journals: st.stations.map((x) => [x.id, x.journal]) })}\n${gatewayLog.slice(-3000)}`,
+      );
     });
     let copies = 0;
     for (const s of stations) {

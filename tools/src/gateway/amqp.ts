@@ -4,6 +4,9 @@
 // cfx-target. A message counts as published only when the broker settles it `accepted`; anything else, or a lost
 // connection, and it is sent again. Requests arrive on a receiver link and are settled only after they were
 // answered, so a gateway that dies mid-request gets the request again. Reconnects with backoff.
+// Its links ask for a durable node (terminus durability `configuration`): RabbitMQ 3.x declares the queue of a
+// `/queue/NAME` address with the durability the link asks for, and a transient queue is deleted, with every
+// message it had accepted, when the broker restarts; `accepted` then would not mean kept.
 import type * as rhea from 'rhea';
 import { create_container, message as amqpMessageUtil } from 'rhea';
 import type { CfxEnvelopeLike } from './feed';
@@ -41,6 +44,17 @@ export interface BrokerHooks {
 }
 
 const REPLY_SENDERS = 16;
+
+/** AMQP 1.0 terminus durability `configuration` (1): the node outlives the link and a broker restart. */
+export const DURABLE_CONFIGURATION = 1;
+
+/**
+ * The terminus (source or target) of a link to a node that must survive a broker restart. Every client of such a
+ * queue on RabbitMQ 3.x must ask for the same: it refuses a link whose durability disagrees with the queue's.
+ */
+export function durableTerminus(address: string): { readonly address: string; readonly durable: number } {
+  return { address, durable: DURABLE_CONFIGURATION };
+}
 
 /** The CFX topic of a message name: everything before its last dot. */
 export function cfxTopic(name: string): string {
@@ -122,9 +136,10 @@ export class Broker {
       idle_time_out: this.o.idleTimeoutMs ?? 30_000,
     } as rhea.ConnectionOptions);
     this.conn = c;
-    const sender = c.open_sender({ target: { address: this.o.address }, autosettle: true });
+    const sender = c.open_sender({ target: durableTerminus(this.o.address), autosettle: true });
     this.sender = sender;
     sender.on('sendable', () => {
+      if (this.conn !== c) return; // a connection already given up
       if (!this.isUp) {
         this.isUp = true;
         this.delay = this.o.reconnect.minMs;
@@ -148,23 +163,33 @@ export class Broker {
     sender.on('rejected', settled('rejected'));
     sender.on('modified', settled('modified'));
     sender.on('sender_error', (ctx: rhea.EventContext) => (this.lastError = `sender: ${errorText(ctx.sender?.error)}`));
-    if (this.o.requests !== undefined) {
-      const r = c.open_receiver({ source: { address: this.o.requests }, autoaccept: false, credit_window: 16 });
-      r.on('message', (ctx: rhea.EventContext) => this.onRequest(ctx));
-      r.on('receiver_error', (ctx: rhea.EventContext) => (this.lastError = `requests: ${errorText(ctx.receiver?.error)}`));
-    }
+    const requests = this.o.requests === undefined ? undefined : c.open_receiver({ source: durableTerminus(this.o.requests), autoaccept: false, credit_window: 16 });
+    requests?.on('message', (ctx: rhea.EventContext) => this.onRequest(ctx));
+    requests?.on('receiver_error', (ctx: rhea.EventContext) => (this.lastError = `requests: ${errorText(ctx.receiver?.error)}`));
     c.on('connection_error', (ctx: rhea.EventContext) => (this.lastError = errorText(ctx.connection.error)));
     c.on('error', (ctx: rhea.EventContext) => (this.lastError = errorText((ctx as { error?: unknown }).error)));
-    c.on('disconnected', (ctx: rhea.EventContext) => {
-      if (this.conn !== c) return;
-      const why = errorText((ctx as { error?: unknown }).error) || this.lastError || 'disconnected';
-      this.lastError = why;
-      this.down(why);
-      if (this.stopped) return;
-      this.timer = setTimeout(() => this.connect(), this.delay * (0.8 + Math.random() * 0.4));
-      this.timer.unref?.();
-      this.delay = Math.min(this.o.reconnect.maxMs, this.delay * 2);
-    });
+    c.on('disconnected', (ctx: rhea.EventContext) => this.lost(c, errorText((ctx as { error?: unknown }).error) || this.lastError || 'disconnected'));
+    // The broker may end the session or detach a link and keep the connection open: RabbitMQ ends the session when
+    // it refuses a link (a queue of another durability) and when it shuts down. Nothing flows on it again, so it is
+    // lost like a dropped socket: said in the status, and connected afresh.
+    sender.session.on('session_close', (ctx: rhea.EventContext) => this.lost(c, `the broker ended the session${colon(errorText(ctx.session?.error))}`));
+    sender.on('sender_close', (ctx: rhea.EventContext) => this.lost(c, `the broker detached the link to ${this.o.address}${colon(errorText(ctx.sender?.error))}`));
+    requests?.on('receiver_close', (ctx: rhea.EventContext) => this.lost(c, `the broker detached the link from ${this.o.requests}${colon(errorText(ctx.receiver?.error))}`));
+  }
+
+  /** Connection `c` can carry nothing more: everything in flight is sent again on the next one, after a backoff. */
+  private lost(c: rhea.Connection, why: string): void {
+    if (this.conn !== c) return;
+    this.conn = undefined;
+    this.lastError = why;
+    this.down(why);
+    // Closed once rhea has answered what the broker ended (its `end` goes out on the next tick; a close before it
+    // is a protocol error RabbitMQ answers with a second close).
+    setImmediate(() => c.is_open() && c.close());
+    if (this.stopped) return;
+    this.timer = setTimeout(() => this.connect(), this.delay * (0.8 + Math.random() * 0.4));
+    this.timer.unref?.();
+    this.delay = Math.min(this.o.reconnect.maxMs, this.delay * 2);
   }
 
   private down(why: string): void {
@@ -243,6 +268,10 @@ export class Broker {
       c.close();
     });
   }
+}
+
+function colon(detail: string): string {
+  return detail === '' ? '' : `: ${detail}`;
 }
 
 function errorText(e: unknown): string {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { nodeDisk } from '../../src/gateway/disk';
 import type { Gateway } from '../../src/gateway/gateway';
 import { cfxHandleFor } from '../../src/gateway/cfx-handle';
-import { badgeDoc, dedup, deliver, expectedMessages, LINE, openGateway, operate, orderDoc, storeMatchesJournal } from './harness';
+import { ADDRESS, badgeDoc, dedup, deliver, expectedMessages, LINE, openGateway, operate, orderDoc, REQUESTS, storeMatchesJournal } from './harness';
 import { startStation, until, type TestStation } from './line';
 import { TestBroker } from './test-broker';
 
@@ -127,6 +127,45 @@ describe('the line gateway against real stations over TCP', () => {
       expect(d.ids).toEqual(expectedMessages(s).map((e) => e.UniqueID));
       expect(d.copiesAgree).toBe(true);
     }
+  });
+
+  it('what the broker accepted survives its restart: the gateway declares its queues durable', async () => {
+    // The interop suite's failure: rhea's default terminus asked RabbitMQ for a transient queue, which a broker
+    // restart deleted with every message the broker had accepted and the MES had not taken yet.
+    g = openGateway(stations, broker.port, nodeDisk(dir));
+    g.start();
+    await until(() => stations.every((s) => g!.links.get(s.id)!.established) && g!.status().broker.up, 'sessions and broker');
+    expect([broker.nodes.get(ADDRESS), broker.nodes.get(REQUESTS)]).toEqual([true, true]);
+    await deliver(g, orderDoc());
+    await deliver(g, badgeDoc());
+    for (const s of stations) operate(s, 2);
+    await until(() => collectedAll(g!) && publishedAll(), 'everything accepted by the broker');
+    const accepted = broker.published().length;
+    await broker.restart();
+    expect(broker.published().length).toBe(accepted);
+    await until(() => g!.status().broker.up && g!.status().broker.connects === 2, 'the gateway connected again');
+    for (const s of stations) s.rig.station.input({ kind: 'board', unitId: `SN-${s.id}-after` });
+    await until(() => collectedAll(g!) && publishedAll(), 'published after the restart');
+    for (const s of stations) expect(dedup(broker.published(), cfxHandleFor(LINE, s.id)).ids).toEqual(expectedMessages(s).map((e) => e.UniqueID));
+  });
+
+  it('a link the broker refuses is reported in the status and tried again, not left silent', async () => {
+    // RabbitMQ ends the session, and keeps the connection, when a queue exists with another durability.
+    broker.declare(ADDRESS, false);
+    g = openGateway(stations, broker.port, nodeDisk(dir));
+    g.start();
+    await until(() => broker.refused >= 2, 'the link refused, and asked for again');
+    const st = g.status().broker;
+    expect(st.up).toBe(false);
+    expect(st.lastError).toContain('amqp:precondition-failed');
+    expect(st.lastError).toContain(`inequivalent arg 'durable' for ${ADDRESS}`);
+    await deliver(g, orderDoc());
+    await deliver(g, badgeDoc());
+    operate(stations[0]!, 1);
+    await until(() => collectedAll(g!), 'collection goes on meanwhile');
+    broker.deleteNode(ADDRESS); // the administrator removes the transient queue
+    await until(() => g!.status().broker.up && publishedAll(), 'published once the link is taken');
+    expect(broker.nodes.get(ADDRESS)).toBe(true);
   });
 
   it('a message the broker releases is sent again, in order; one it rejects waits and is offered again', async () => {

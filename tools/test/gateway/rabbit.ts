@@ -91,6 +91,13 @@ export class Rabbit {
     clearTimeout(t);
   }
 
+  /** The broker's queues, as `rabbitmqctl list_queues` sees them (for a test's assertions and its failure report). */
+  queues(ms = 60_000): { name: string; durable: boolean; messages: number; consumers: number }[] {
+    const r = spawnSync(join(BIN, 'rabbitmqctl'), ['-n', this.node, '-q', '--formatter', 'json', 'list_queues', 'name', 'durable', 'messages', 'consumers'], { env: this.env, encoding: 'utf8', timeout: ms });
+    if (r.status !== 0) throw new Error(`rabbitmqctl list_queues failed: ${r.stderr || r.stdout || r.error?.message}`);
+    return JSON.parse(r.stdout) as { name: string; durable: boolean; messages: number; consumers: number }[];
+  }
+
   /** Stops it and removes its files; ends the epmd daemon if this broker started it. */
   async dispose(): Promise<void> {
     await this.stop();

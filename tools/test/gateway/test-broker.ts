@@ -1,7 +1,10 @@
 // An AMQP 1.0 peer for `npm test`, made with rhea's own listener: it accepts every message the gateway publishes and
 // keeps it, hands the gateway requests on the address it listens to, and collects the answers. It can go away
-// (connections dropped, the port closed) and come back on the same port: a broker outage. The real broker
-// (RabbitMQ) is in the interop suite; this one lets the default test run exercise the gateway's real AMQP code.
+// (connections dropped, the port closed) and come back on the same port: a broker outage. It can also restart as
+// RabbitMQ 3.x does, whose semantics of a node's durability it keeps: the first link to an address declares the node
+// with the durability its terminus asks for, a link asking for another is refused (the session ended with
+// amqp:precondition-failed), and a restart deletes every transient node with the messages it had accepted. The real
+// broker (RabbitMQ) is in the interop suite; this one lets the default test run exercise the gateway's AMQP code.
 import type * as rhea from 'rhea';
 import { create_container, message as amqpMessageUtil } from 'rhea';
 import type { Server, Socket } from 'node:net';
@@ -13,6 +16,8 @@ export interface Received {
   readonly subject: string | undefined;
   readonly correlationId: string | undefined;
   readonly json: string;
+  /** Whether the node it was accepted into survives a restart. */
+  readonly durableNode: boolean;
 }
 
 export class TestBroker {
@@ -22,6 +27,10 @@ export class TestBroker {
   private readonly conns = new Set<rhea.Connection>();
   private readonly sockets = new Set<Socket>();
   private requestSenders: rhea.Sender[] = [];
+  /** Nodes by address, with their durability (true: survives a restart). */
+  readonly nodes = new Map<string, boolean>();
+  /** Links refused because they asked for another durability than their node's. */
+  refused = 0;
   /** Messages are settled `accepted` unless this says otherwise. */
   outcome: (r: Received) => 'accept' | 'release' | 'reject' | 'ignore' = () => 'accept';
 
@@ -29,7 +38,10 @@ export class TestBroker {
     this.container.on('connection_open', (ctx: rhea.EventContext) => this.conns.add(ctx.connection));
     this.container.on('disconnected', (ctx: rhea.EventContext) => this.conns.delete(ctx.connection));
     this.container.on('connection_close', (ctx: rhea.EventContext) => this.conns.delete(ctx.connection));
-    this.container.on('sender_open', (ctx: rhea.EventContext) => this.requestSenders.push(ctx.sender!));
+    this.container.on('receiver_open', (ctx: rhea.EventContext) => this.attach(ctx, ctx.receiver?.target));
+    this.container.on('sender_open', (ctx: rhea.EventContext) => {
+      if (this.attach(ctx, ctx.sender?.source)) this.requestSenders.push(ctx.sender!);
+    });
     this.container.on('sender_close', (ctx: rhea.EventContext) => (this.requestSenders = this.requestSenders.filter((s) => s !== ctx.sender)));
     this.container.on('error', () => undefined);
     this.container.on('message', (ctx: rhea.EventContext) => {
@@ -40,6 +52,7 @@ export class TestBroker {
         subject: m.subject,
         correlationId: m.correlation_id === undefined ? undefined : String(m.correlation_id),
         json: bodyText(m) ?? '',
+        durableNode: this.nodes.get(ctx.receiver?.target?.address ?? '') === true,
       };
       const o = this.outcome(r);
       if (o === 'ignore') return;
@@ -53,6 +66,31 @@ export class TestBroker {
       const session = (ctx as unknown as { session: { incoming: { process(s: unknown): void } } }).session;
       session.incoming.process(session);
     });
+  }
+
+  /** A link attaches to the node at its terminus's address: declared on first use, refused if durability disagrees. */
+  private attach(ctx: rhea.EventContext, terminus: rhea.TerminusOptions | undefined): boolean {
+    const address = terminus?.address;
+    if (address === undefined || address === '') return true;
+    const durable = (terminus?.durable ?? 0) >= 1;
+    const node = this.nodes.get(address);
+    if (node === undefined) this.nodes.set(address, durable);
+    else if (node !== durable) {
+      this.refused++;
+      ctx.session!.close({ condition: 'amqp:precondition-failed', description: `inequivalent arg 'durable' for ${address}: received '${durable}' but current is '${node}'` });
+      return false;
+    }
+    return true;
+  }
+
+  /** Declares a node, as an administrator (or another client) would before the gateway attaches. */
+  declare(address: string, durable: boolean): void {
+    this.nodes.set(address, durable);
+  }
+
+  /** Forgets a node, as an administrator deleting an empty queue would: the next link declares it anew. */
+  deleteNode(address: string): void {
+    this.nodes.delete(address);
   }
 
   static async start(port = 0): Promise<TestBroker> {
@@ -91,6 +129,14 @@ export class TestBroker {
 
   async up(): Promise<void> {
     await this.listen(this.port);
+  }
+
+  /** Restarts as RabbitMQ does: transient nodes are gone, and every message they had accepted with them. */
+  async restart(): Promise<void> {
+    await this.down();
+    for (const [address, durable] of [...this.nodes]) if (!durable) this.nodes.delete(address);
+    for (let i = this.received.length - 1; i >= 0; i--) if (!this.received[i]!.durableNode) this.received.splice(i, 1);
+    await this.up();
   }
 
   /** Sends a request to whoever listens on `address`; resolves with the answer sent to `replyTo`. */
