@@ -1,7 +1,7 @@
 // The CFX messages the export writes and the gateway publishes: names and fields checked against the CFX facts in
-// shared/reference/standards.md and against a message as the CFX SDK serializes it (tools/bench/cfx/), values in
+// shared/reference/standards.md (copied to fixtures/cfx-standards.md) and against a message as the CFX SDK serializes it (tools/bench/cfx/), values in
 // the SDK's formats, UniqueIDs deterministic and unique.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Message } from '../../../protocol/src/messages';
 import { cfxDateTime, cfxTimeSpan, cfxUniqueId, parseCfxTimeSpan, type CfxEnvelope } from '../../src/cfx/envelope';
@@ -13,12 +13,8 @@ import { smallLine } from './small-line';
 const ROOT = join(__dirname, '..', '..', '..');
 
 function standards(): string {
-  // shared/ sits beside the repository (CI: a clone with shared/ next to it; a worktree: two levels up).
-  for (const up of ['..', join('..', '..')]) {
-    const f = join(ROOT, up, 'shared', 'reference', 'standards.md');
-    if (existsSync(f)) return readFileSync(f, 'utf8');
-  }
-  throw new Error('shared/reference/standards.md not found beside the repository');
+  // The CFX section of the team's shared reference, copied into the repository (fixtures/cfx-standards.md).
+  return readFileSync(join(__dirname, 'fixtures', 'cfx-standards.md'), 'utf8');
 }
 
 /** Every message of the small line, plus those its day did not produce (fed as records). */
