@@ -20,6 +20,9 @@ async function decode(png: Uint8Array): Promise<string[]> {
   return r.filter((x) => x.isValid).map((x) => x.text);
 }
 
+// Each case renders a PNG and decodes it with zxing-wasm: a few seconds on a busy machine.
+jest.setTimeout(60_000);
+
 describe('warden label render', () => {
   it('prints a DataMatrix that an independent decoder reads and the station parses back to the same reel id', async () => {
     await fc.assert(
