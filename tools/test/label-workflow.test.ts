@@ -90,8 +90,7 @@ describe('a label the firmware does not know: learned, written, loaded into a st
     const doc = JSON.parse(readFileSync(learned, 'utf8')) as unknown;
     const alone = parsePushDocument(doc);
     const inDoc = parsePushDocument({ format: 'smt-warden.host-messages', version: 1, stations: [1], messages: [{ type: 'LabelLayoutLoad', body: doc }] });
-    if (!alone.ok || !inDoc.ok) throw new Error(JSON.stringify([alone, inDoc]));
-    expect(alone.document.kind).toBe('host-messages');
+    if (!alone.ok || alone.document.kind !== 'host-messages' || !inDoc.ok || inDoc.document.kind !== 'host-messages') throw new Error(JSON.stringify([alone, inDoc]));
     expect(alone.document.doc.stations).toBeUndefined();
     const [m] = alone.document.doc.messages;
     expect(m).toMatchObject({ type: 'LabelLayoutLoad', body: { layoutId: 'site-acme', revision: 1, cut: 'delimited', separator: '|', prefix: 'ACME1|' } });

@@ -30,6 +30,9 @@ export type LayoutLoadBody =
 export function layoutLoadBody(json: unknown): LayoutLoadBody {
   const c = readLayoutDocument(json);
   if (!c.ok) return { ok: false, reason: 'LABEL_LAYOUT_INVALID', detail: c.detail };
+  // The station's own load check, on a set with room (a built-in id is refused here, not by the reader).
+  const load = applyLayoutLoad(EMPTY_LAYOUT_SET, c.layout.doc);
+  if (!load.ok) return { ok: false, reason: 'LABEL_LAYOUT_INVALID', detail: load.detail };
   const size = layoutWireSize(c.layout.doc);
   if (!size.ok) return { ok: false, reason: 'LABEL_LAYOUT_INVALID', detail: size.detail };
   return { ok: true, body: c.layout.doc, bytes: size.bytes };
