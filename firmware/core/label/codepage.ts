@@ -5,6 +5,12 @@
 import { reject, type Rejection } from './result';
 import type { ReelLabel } from './types';
 
+/** What Windows-1252 shows for the bytes 0x80–0x9F (the five it leaves undefined stay C1 controls, flagged below). */
+const CP1252_HIGH = '\u20ac\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u017d\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u017e\u0178';
+
+/** A UTF-8 continuation byte (0x80–0xBF) as Latin-1 or Windows-1252 shows it. */
+const isContinuation = (c: number): boolean => (c >= 0x80 && c <= 0xbf) || CP1252_HIGH.indexOf(String.fromCharCode(c)) >= 0;
+
 /** The first character (with a name for the operator) that only a wrong code page produces, if any. */
 function offender(s: string): string | undefined {
   for (let i = 0; i < s.length; i++) {
@@ -15,9 +21,10 @@ function offender(s: string): string | undefined {
     if (c === 0x3000) return 'an ideographic space';
     if (c === 0xfffd) return 'a replacement character (undecodable byte)';
     if (c >= 0x80 && c <= 0x9f) return `control character U+00${c.toString(16).toUpperCase()}`;
-    // UTF-8 read as Latin-1 / Windows-1252: a lead byte shown as Ã or Â followed by a continuation byte.
+    // UTF-8 read as Latin-1 / Windows-1252: a lead byte shown as Ã or Â followed by a continuation byte, which
+    // Windows-1252 shows as its own character for 0x80–0x9F (`Ã‰` is É, `Ã©` é).
     const next = s.charCodeAt(i + 1);
-    if ((c === 0xc3 || c === 0xc2) && next >= 0x80 && next <= 0xbf) return `mojibake "${s.slice(i, i + 2)}"`;
+    if ((c === 0xc3 || c === 0xc2) && isContinuation(next)) return `mojibake "${s.slice(i, i + 2)}"`;
     if (c === 0xe2 && next === 0x20ac) return `mojibake "${s.slice(i, i + 2)}"`;
   }
   return undefined;

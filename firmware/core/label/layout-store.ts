@@ -6,6 +6,7 @@ import { MAX_PAYLOAD } from '../../../protocol/src/limits';
 import { MESSAGES } from '../../../protocol/src/messages';
 import type { ReasonName } from '../../../protocol/src/reasons';
 import type { LayoutDoc } from './layout';
+import { readLayoutDocument } from './layout-doc';
 import { applyLayoutLoad, EMPTY_LAYOUT_SET, MAX_LOADED_LAYOUTS, type LayoutSet } from './layout-set';
 
 /** The bytes a layout takes in one LabelLayoutLoad, or why it cannot be carried (a field too long, too big). */
@@ -14,6 +15,27 @@ export function layoutWireSize(doc: LayoutDoc): { ok: true; bytes: number } | { 
   if (enc.ok) return { ok: true, bytes: enc.payload.length };
   const detail = enc.reason === 'FRAME_OVERSIZE' ? `layout: more than the ${MAX_PAYLOAD} bytes one LabelLayoutLoad carries; use fewer or shorter fields` : enc.detail.replace(/^LabelLayoutLoad\./, '');
   return { ok: false, detail };
+}
+
+export type LayoutLoadBody =
+  | { readonly ok: true; readonly body: LayoutDoc; readonly bytes: number }
+  | { readonly ok: false; readonly reason: 'LABEL_LAYOUT_INVALID'; readonly detail: string };
+
+/**
+ * A layout document (any JSON value: what `warden label learn --out` writes, one written by hand with the defaults
+ * left out, or a complete body) → the LabelLayoutLoad body, every default filled in, checked whole as the station
+ * checks it and sized for one message. The one reader every host path uses (`warden label`, `warden station run`,
+ * the gateway's documents), so a document that one of them accepts, all of them accept. Total: never throws.
+ */
+export function layoutLoadBody(json: unknown): LayoutLoadBody {
+  const c = readLayoutDocument(json);
+  if (!c.ok) return { ok: false, reason: 'LABEL_LAYOUT_INVALID', detail: c.detail };
+  // The station's own load check, on a set with room (a built-in id is refused here, not by the reader).
+  const load = applyLayoutLoad(EMPTY_LAYOUT_SET, c.layout.doc);
+  if (!load.ok) return { ok: false, reason: 'LABEL_LAYOUT_INVALID', detail: load.detail };
+  const size = layoutWireSize(c.layout.doc);
+  if (!size.ok) return { ok: false, reason: 'LABEL_LAYOUT_INVALID', detail: size.detail };
+  return { ok: true, body: c.layout.doc, bytes: size.bytes };
 }
 
 // Stored form: magic `WL`, format version 1, count, then per layout a u16 length and its LabelLayoutLoad payload.

@@ -59,7 +59,7 @@ describe('keyboard wedge in the wrong code page or input mode', () => {
     'Ｒ', 'ｋ', '０', '－', // full-width forms (IME on)
     '\u3000', // ideographic space
     '\ufffd', // an undecodable byte
-    'Ã©', 'Â°', 'â€', // UTF-8 read as Windows-1252
+    'Ã©', 'Â°', 'â€', 'Ã‰', 'Ã–', 'Ã„', 'Ãœ', 'Ã¼', // UTF-8 read as Windows-1252 (É Ö Ä Ü ü)
     '\u0085', // a C1 control
   );
 
@@ -79,6 +79,16 @@ describe('keyboard wedge in the wrong code page or input mode', () => {
     const r = parseLabel('QTY:5 PN:LAN8720A-CP PO:30635449/3 MFR:MICROCHIPTECHNOLOGY MPN:LANｱｲｳ0A-CP RoHS');
     expect(r).toMatchObject({ ok: false, reason: 'LABEL_WRONG_CODE_PAGE' });
     expect(!r.ok && r.message).toContain('keyboard layout');
+  });
+
+  it('UTF-8 read as Windows-1252 (`Ã‰` for É): LABEL_WRONG_CODE_PAGE with the mojibake named, whatever the rest of the scan', () => {
+    // Windows-1252 shows the continuation byte 0x89 of É as ‰ (Latin-1 would show a C1 control): the scan is not
+    // unreadable, it was typed in the wrong code page, and the operator must be told so.
+    for (const raw of ['QTY:5 PN:LAN8720A-CP PO:30635449/3 MFR:MICROCHIPTECHNOLOGY MPN:LAN8720Ã‰-CP RoHS', 'Ã‰', 'xyzÃ–123', '1$S-8252AAX-M6T1U$15000$VM6F7XA1979-0338$S-8252AAX-M6T1Ãœ$202607$67VG1708029']) {
+      const r = parseLabel(raw);
+      expect(r).toMatchObject({ ok: false, reason: 'LABEL_WRONG_CODE_PAGE' });
+      expect(!r.ok && r.message).toMatch(/mojibake "Ã.".*keyboard layout/);
+    }
   });
 
   it('a part number with any other non-ASCII character is flagged too (the formats that read free text)', () => {

@@ -148,7 +148,7 @@ export function registerGateway(program: Command, write: (s: string) => void): v
       if (pid === undefined) process.exitCode = 1;
     });
   gw.command('push')
-    .description('Queue a document for the stations: a work order (`warden bom import` writes it) or host messages (reel records, MSD events, badges, tables, layouts)')
+    .description('Queue a document for the stations: a work order (`warden bom import` writes it), host messages (reel records, MSD events, badges, tables, layouts) or a layout document (`warden label learn --out` writes it)')
     .argument('<file>', 'the document (JSON)')
     .option('--config <file>', 'the gateway configuration document')
     .action((file: string, opts: { config?: string }) => {

@@ -10,7 +10,6 @@ import {
   layoutDocumentJson,
   makeReelIdLabel,
   parseLabel,
-  readLayoutDocument,
   type CompiledLayout,
   type LabelResult,
   type LayoutSet,
@@ -18,7 +17,7 @@ import {
 } from '../../../firmware/core/label';
 import { learnLayout, type LearnSample } from '../../../firmware/core/label/learn';
 import { runLayout } from '../../../firmware/core/label/layout-run';
-import { layoutWireSize } from '../../../firmware/core/label/layout-store';
+import { layoutLoadBody, layoutWireSize } from '../../../firmware/core/label/layout-store';
 import { normalizeScan } from '../../../firmware/core/label/normalize';
 import { ALL_SCANS } from '../../../firmware/test/label/samples';
 import { MAX_PAYLOAD } from '../../../protocol/src/limits';
@@ -64,11 +63,9 @@ function loadLayouts(files: readonly string[]): LayoutSet {
     const json = readJson(file, 'layout document');
     for (const [i, doc] of (Array.isArray(json) ? json : [json]).entries()) {
       const where = Array.isArray(json) ? `${file} [${i}]` : file;
-      const c = readLayoutDocument(doc);
-      if (!c.ok) throw new CliError('LABEL_LAYOUT_INVALID', `${where}: ${c.detail}; fix the document and try again`);
-      const size = layoutWireSize(c.layout.doc);
-      if (!size.ok) throw new CliError('LABEL_LAYOUT_INVALID', `${where}: ${size.detail}`);
-      const r = applyLayoutLoad(set, c.layout.doc);
+      const c = layoutLoadBody(doc);
+      if (!c.ok) throw new CliError(c.reason, `${where}: ${c.detail}; fix the document and try again`);
+      const r = applyLayoutLoad(set, c.body);
       if (!r.ok) throw new CliError(r.reason, `${where}: ${r.detail}`);
       set = r.set;
     }

@@ -3,8 +3,7 @@
 // configuration document; `commands` lists the command barcodes an operator scans.
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { encodePayload } from '../../../protocol/src/frame';
-import { MESSAGES, type Message, type MessageName } from '../../../protocol/src/messages';
+import { readHostMessage } from '../../../host-sim/host/host-message';
 import { REASONS } from '../../../protocol/src/reasons';
 import { COMMANDS, configDocument, configTable, parseConfig, RIGHTS, type StationConfig } from '../../../firmware/core/station';
 import type { HostMessage, StationInput } from '../../../firmware/core/station/types';
@@ -79,13 +78,9 @@ function stepOf(x: unknown): Step {
   if (o['kind'] === 'sync') return { do: 'sync' };
   if (typeof o['kind'] !== 'string' || !INPUT_KINDS.has(o['kind'])) throw new Error(`kind: one of ${[...INPUT_KINDS, 'sync'].join(', ')}, or advance / reboot / setSensor`);
   if (o['kind'] === 'host') {
-    const m = o['message'] as { type?: unknown; body?: unknown } | undefined;
-    if (typeof m !== 'object' || m === null || typeof m.type !== 'string' || !(m.type in MESSAGES) || MESSAGES[m.type as MessageName].from === 'station') {
-      throw new Error('message: {"type": a host message type, "body": {…}}');
-    }
-    const e = encodePayload(m as Message);
-    if (!e.ok) throw new Error(`message: ${e.detail}`);
-    return { do: 'input', input: { kind: 'host', message: m as HostMessage } };
+    const m = readHostMessage(o['message']);
+    if (!m.ok) throw new Error(m.field === 'type' ? 'message: {"type": a host message type, "body": {…}}' : `message.body: ${m.detail}`);
+    return { do: 'input', input: { kind: 'host', message: m.message as HostMessage } };
   }
   if (o['kind'] === 'work-order') {
     const order = o['order'];

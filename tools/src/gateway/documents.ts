@@ -1,10 +1,11 @@
 // What the gateway is given to send to its stations: work-order documents (as `warden bom import` writes them, read
-// by host-sim/host/work-order-doc.ts) and host-message documents (reel records, MSD events, badges, MSL tables,
-// label layouts from the MES integration or the warehouse). Both arrive through the gateway's inbox folder
-// (`warden gateway push` puts them there atomically); the broker is never a way in for these, since a reel record or
-// an MSD event can make a reel usable. Validation is total and names the field.
-import { encodePayload } from '../../../protocol/src/frame';
-import { MESSAGES, type Message, type MessageName } from '../../../protocol/src/messages';
+// by host-sim/host/work-order-doc.ts), host-message documents (reel records, MSD events, badges, MSL tables, label
+// layouts from the MES integration or the warehouse) and a layout document alone, as `warden label learn` writes
+// it. All arrive through the gateway's inbox folder (`warden gateway push` puts them there atomically); the broker
+// is never a way in for these, since a reel record or an MSD event can make a reel usable. Validation is total and
+// names the field.
+import type { Message, MessageName } from '../../../protocol/src/messages';
+import { readHostMessage } from '../../../host-sim/host/host-message';
 import { describeProblems, parseWorkOrderDoc, type DocProblem, type WorkOrderDoc } from '../../../host-sim/host/work-order-doc';
 
 export const HOST_MESSAGES_FORMAT = 'smt-warden.host-messages';
@@ -24,14 +25,22 @@ export type PushDocument = { readonly kind: 'work-order'; readonly doc: WorkOrde
 
 export type PushResult = { readonly ok: true; readonly document: PushDocument } | { readonly ok: false; readonly problems: readonly DocProblem[] };
 
-/** Reads either kind of document, by its `format`. */
+/**
+ * Reads either kind of document, by its `format`; or a layout document alone (`warden label learn --out` writes one:
+ * no `format`, a `layoutId`), which is one LabelLayoutLoad for every station.
+ */
 export function parsePushDocument(v: unknown): PushResult {
   const format = typeof v === 'object' && v !== null ? (v as Record<string, unknown>)['format'] : undefined;
+  if (format === undefined && typeof v === 'object' && v !== null && !Array.isArray(v) && 'layoutId' in v) {
+    const r = readHostMessage({ type: 'LabelLayoutLoad', body: v }, PUSHABLE);
+    if (!r.ok) return { ok: false, problems: [{ field: 'layout', message: r.detail }] };
+    return { ok: true, document: { kind: 'host-messages', doc: { format: HOST_MESSAGES_FORMAT, version: 1, messages: [r.message] } } };
+  }
   if (format === 'smt-warden.work-order') {
     const r = parseWorkOrderDoc(v);
     return r.ok ? { ok: true, document: { kind: 'work-order', doc: r.doc } } : r;
   }
-  if (format !== HOST_MESSAGES_FORMAT) return { ok: false, problems: [{ field: 'format', message: `"smt-warden.work-order" (warden bom import) or "${HOST_MESSAGES_FORMAT}"` }] };
+  if (format !== HOST_MESSAGES_FORMAT) return { ok: false, problems: [{ field: 'format', message: `"smt-warden.work-order" (warden bom import) or "${HOST_MESSAGES_FORMAT}", or a layout document (warden label learn --out)` }] };
   const o = v as Record<string, unknown>;
   const problems: DocProblem[] = [];
   for (const k of Object.keys(o)) if (!['format', 'version', 'stations', 'messages'].includes(k)) problems.push({ field: k, message: 'not a field of this document (fields: format, version, stations, messages)' });
@@ -53,15 +62,9 @@ export function parsePushDocument(v: unknown): PushResult {
   else
     list.forEach((m, i) => {
       const f = `messages[${i}]`;
-      const t = typeof m === 'object' && m !== null ? (m as Record<string, unknown>)['type'] : undefined;
-      if (typeof t !== 'string' || !(PUSHABLE as readonly string[]).includes(t)) {
-        problems.push({ field: `${f}.type`, message: `one of ${PUSHABLE.join(', ')}` });
-        return;
-      }
-      const msg = { type: t, body: (m as Record<string, unknown>)['body'] } as Message;
-      const e = encodePayload(msg);
-      if (!e.ok) problems.push({ field: `${f}.body`, message: `${e.reason}: ${e.detail} (the fields of ${t} are in protocol/PROTOCOL.md, type 0x${MESSAGES[t as MessageName].type.toString(16)})` });
-      else messages.push(msg);
+      const r = readHostMessage(m, PUSHABLE);
+      if (!r.ok) problems.push({ field: `${f}.${r.field}`, message: r.detail });
+      else messages.push(r.message);
     });
   if (problems.length > 0) return { ok: false, problems: problems.slice(0, 50) };
   return { ok: true, document: { kind: 'host-messages', doc: { format: HOST_MESSAGES_FORMAT, version: 1, ...(stations === undefined ? {} : { stations }), messages } } };
