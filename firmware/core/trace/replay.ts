@@ -19,7 +19,7 @@ export interface SlotMaterial {
   readonly reelId: string;
   readonly mpn: string;
   readonly lot: string;
-  /** The maker as the label names it, else as the host's reel record or the manual entry does ('' if none). */
+  /** The maker as the host's reel record or the manual entry names it, else as the label does ('' if none). */
   readonly manufacturer: string;
   /** The date code as on the label or the manual entry, verbatim ('' if none or not journaled: before 1.1). */
   readonly dateCode: string;
@@ -69,9 +69,9 @@ interface Live {
 
 /** What the journal said of a reel before it fed a slot. */
 interface ReelFacts {
-  /** From the host's reel record or the manual entry. */
+  /** From the host's reel record or the manual entry: preferred, the master data's spelling (`AMD Xilinx`). */
   readonly manufacturer: string;
-  /** From the label (ReelIdentified): preferred, it is what the reel says about itself. */
+  /** From the label (ReelIdentified): a label may squash it (`AMDXILINX`); it names reels the host has no record of. */
   readonly labelManufacturer: string;
   readonly dateCode: string;
   readonly source: MaterialSource;
@@ -183,7 +183,7 @@ function step(s: Live, e: JournalEntry, board: (b: BoardTrace) => void, orderSlo
         reelId: m.body.uniqueIdentifier,
         mpn: m.body.manufacturerPartNumber,
         lot: m.body.manufacturerLotCode,
-        manufacturer: r === undefined ? '' : r.labelManufacturer || r.manufacturer,
+        manufacturer: r === undefined ? '' : r.manufacturer || r.labelManufacturer,
         dateCode: r?.dateCode ?? '',
         permission: m.body.permission,
         source: r?.source ?? 'scanned',

@@ -36,10 +36,12 @@ describe('a reel\'s maker and date code in the board trace', () => {
     expect(slotOf([order, record('R1', 'Murata Manufacturing'), verified('R1'), board])).toMatchObject({ dateCode: '', manufacturer: 'Murata Manufacturing', source: 'scanned' });
   });
 
-  it('a scanned reel: its label\'s date code, verbatim, and its label\'s maker before the host record\'s', () => {
-    expect(slotOf([order, record('R1', 'Murata Manufacturing'), identified('R1', 'MURATA', '2316'), verified('R1'), board])).toMatchObject({ dateCode: '2316', manufacturer: 'MURATA' });
-    // A host record that comes later does not take the label's maker away.
-    expect(slotOf([order, identified('R1', 'MURATA', '08/02/2023'), record('R1', 'Murata Manufacturing'), verified('R1'), board])).toMatchObject({ dateCode: '08/02/2023', manufacturer: 'MURATA' });
+  it('a scanned reel: its label\'s date code, verbatim; the host record\'s maker, else the label\'s', () => {
+    expect(slotOf([order, record('R1', 'Murata Manufacturing'), identified('R1', 'MURATA', '2316'), verified('R1'), board])).toMatchObject({ dateCode: '2316', manufacturer: 'Murata Manufacturing' });
+    // A host record that comes after the label still gives the master data's spelling.
+    expect(slotOf([order, identified('R1', 'MURATA', '08/02/2023'), record('R1', 'Murata Manufacturing'), verified('R1'), board])).toMatchObject({ dateCode: '08/02/2023', manufacturer: 'Murata Manufacturing' });
+    // No host record (a prototype, or requireHostRecord off): the label's maker.
+    expect(slotOf([order, identified('R1', 'MURATA', '2316'), verified('R1'), board])).toMatchObject({ manufacturer: 'MURATA' });
     // A label without a maker (Digi-Key): the host record's.
     expect(slotOf([order, record('R1', 'Yageo'), identified('R1', '', '2316'), verified('R1'), board])).toMatchObject({ manufacturer: 'Yageo' });
   });

@@ -167,9 +167,9 @@ export class CfxStream {
       }
       case 'ReelIdentified': {
         // No message of its own (see README): CFX has no date-code property, and MaterialsInitialized is the
-        // receiving system's to send. The label's maker and MSL name the reel in the messages that follow.
+        // receiving system's to send. The label's maker and MSL name a reel the host sent no record of.
         const r = this.reel(m.body.uniqueIdentifier);
-        if (m.body.manufacturer !== '') r.manufacturer = m.body.manufacturer;
+        if (r.manufacturer === '') r.manufacturer = m.body.manufacturer;
         r.msdLevel ??= m.body.msdLevel;
         break;
       }

@@ -266,9 +266,9 @@ class Builder {
           }
           break;
         case 'ReelIdentified': {
-          // What the label said (1.1): its maker names the reel from here on, as the replay does; its MSL fills a gap.
+          // What the label said (1.1): its maker and MSL name a reel the host has no record of, as in the replay.
           const f = fact(m.body.uniqueIdentifier);
-          if (m.body.manufacturer !== '') f.manufacturer = m.body.manufacturer;
+          if (f.manufacturer === '') f.manufacturer = m.body.manufacturer;
           if (f.msdLevel === '' && m.body.msdLevel !== undefined) f.msdLevel = m.body.msdLevel;
           break;
         }

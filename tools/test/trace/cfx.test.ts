@@ -147,7 +147,7 @@ describe('CFX messages', () => {
     expect(cfxUniqueId('S', 7, 1, 0)).not.toBe(cfxUniqueId('S', 7, 1, 1));
   });
 
-  it('a ReelIdentified sends nothing of its own (CFX has no date code); its label maker and MSL name the reel in later messages', () => {
+  it('a ReelIdentified sends nothing of its own (CFX has no date code); its label maker and MSL name a reel the host sent no record of', () => {
     const s = new CfxStream({ stationId: 9, source: 'SMTWarden.test.station9', lane: 1 });
     const at = Date.UTC(2026, 11, 2, 8);
     const t = Math.floor(at / 1000);
