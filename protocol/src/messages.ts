@@ -728,6 +728,22 @@ export const MESSAGES = {
       value: f.u16().about('Heartbeat: the value written; 0 otherwise.'),
     }),
   },
+  ReelIdentified: {
+    type: 0x4c,
+    from: 'station',
+    cfx: '',
+    summary:
+      'What the label of a reel said beyond SlotVerified (1.1): journaled when a reel starts feeding a slot (loaded, moved or spliced on), just before its SlotVerified, so the trace carries each scanned reel\'s manufacturer and date code.',
+    schema: f.struct({
+      at: at(),
+      locationIdentifier: position(),
+      uniqueIdentifier: reelId(),
+      labelFormat: f.str(24).about('Label format or layout that read the label (as in ScanEvent.format).'),
+      manufacturer: manufacturer().about('Manufacturer as the label names it; empty when the label names none.'),
+      dateCode: f.str(32).about('Date code exactly as on the label (9D, 10D, … verbatim, not converted); empty when the label has none. A longer one ends in `…`.'),
+      msdLevel: f.opt(f.enum(MSD_LEVELS)).about('Moisture sensitivity level printed on the label, if any.'),
+    }),
+  },
   JournalRead: {
     type: 0x50,
     from: 'host',

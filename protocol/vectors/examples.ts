@@ -274,6 +274,15 @@ export const EXAMPLES: { readonly [N in MessageName]: MessageBody<N> } = {
     text: 'Reel R-2026-000388 floor life used up: remove and bake',
   },
   PlcWriteAccepted: { at: T0 + 1320, transport: 'tcp', unitId: 1, peer: '10.20.1.5:49822', write: 'ack-alarms', value: 0 },
+  ReelIdentified: {
+    at: T0 + 63,
+    locationIdentifier: 'B1.F.45',
+    uniqueIdentifier: 'R-2026-000471',
+    labelFormat: 'eigp114-generic',
+    manufacturer: 'STMicroelectronics',
+    dateCode: '2316',
+    msdLevel: '3',
+  },
   JournalRead: { fromSequence: 40_100, maxRecords: 8 },
   JournalRecords: {
     records: [

@@ -45,8 +45,14 @@ describe('warden trace', () => {
   it('board: what a board was built from at every station, and BOARD_NOT_FOUND (exit 1) for an unknown id', () => {
     const r = warden(['trace', 'board', '--in', dir, 'PCB-000120', '--json']);
     expect(r.status).toBe(0);
-    const b = JSON.parse(r.stdout) as { stations: { station: number; complete: boolean; slots: { refdes: string[]; lot: string }[] }[] };
+    const b = JSON.parse(r.stdout) as { stations: { station: number; complete: boolean; slots: { refdes: string[]; lot: string; reelId: string; source: string; dateCode: string; manufacturer: string }[] }[] };
     expect(b.stations.map((s) => [s.station, s.complete, s.slots.length])).toEqual([[1, true, 6], [2, true, 6], [3, true, 6]]);
+    // Each scanned reel's date code as its label carried it (9D or 10D), and a maker, for a recall by date code.
+    const truth = new Map(smallLine().run.stations.flatMap((st) => [...st.dateCodes]));
+    for (const x of b.stations.flatMap((s) => s.slots).filter((x) => x.source === 'scanned')) {
+      expect(x.dateCode).toBe(truth.get(x.reelId)!.dateCode);
+      expect(x.manufacturer).not.toBe('');
+    }
     const miss = warden(['trace', 'board', '--in', dir, 'PCB-999999']);
     expect(miss.status).toBe(1);
     expect(miss.stderr).toMatch(/^warden: BOARD_NOT_FOUND \(711\): no journal holds board PCB-999999/);

@@ -39,6 +39,26 @@ export function slotLoaded(now: number, slot: Slot, reel: ReelFacts): SetupEffec
   });
 }
 
+/**
+ * What the label said beyond SlotVerified (manufacturer, date code, MSL), journaled whenever a reel starts to feed a
+ * slot: the per-board trace's date code and maker of a scanned reel come from it.
+ */
+export function reelIdentified(now: number, slot: Slot, reel: LoadedReel): SetupEffect {
+  const l = reel.label;
+  return send({
+    type: 'ReelIdentified',
+    body: {
+      at: wireTime(now),
+      locationIdentifier: slot.position.trim(),
+      uniqueIdentifier: reel.facts.key,
+      labelFormat: fit(l.format, 24),
+      manufacturer: fit(reel.facts.labelManufacturer ?? '', 32),
+      dateCode: fit((l.dateCode ?? '').trim(), 32),
+      ...(l.msl === undefined ? {} : { msdLevel: l.msl }),
+    },
+  });
+}
+
 export function slotVerified(now: number, slot: Slot, reel: LoadedReel, generation: number): SetupEffect {
   return send({
     type: 'SlotVerified',

@@ -5,7 +5,7 @@ import type { ReasonName } from '../../../protocol/src/reasons';
 import type { LabelResult, ReelLabel } from '../label/types';
 import { checkReel, obsoleteKey, type Checked, type CheckView } from './check';
 import { DEFAULT_SETUP_CONFIG } from './config';
-import { limitAlarm, slotLoaded, slotRejected, slotUnloaded, slotVerified, spliced } from './effects';
+import { limitAlarm, reelIdentified, slotLoaded, slotRejected, slotUnloaded, slotVerified, spliced } from './effects';
 import { identify } from './identify';
 import { historyOf, historyWith } from './history';
 import { normPosition, reelIndexKey } from './normalize';
@@ -298,7 +298,7 @@ function accept(
     history: same ? old.history : historyOf({ reelKey: facts.key, from: now }),
   };
   d.set(i, { status: 'verified', reel });
-  if (!same) d.effects.push(slotLoaded(now, slot, facts));
+  if (!same) d.effects.push(slotLoaded(now, slot, facts), reelIdentified(now, slot, reel));
   d.effects.push(slotVerified(now, slot, reel, d.nextGeneration));
   return done('verified', `${note}${facts.mpn} on ${extra.position} as ${c.permission}`, true, extra);
 }
@@ -409,7 +409,7 @@ function splice(state: SetupState, order: OrderIndex, pos: string, scan: LabelRe
   };
   d.set(at.i, { status: 'verified', reel });
   d.effects.push(spliced(now, slot, running.facts.key, id.facts.key, 'OK', d.nextGeneration));
-  d.effects.push(slotVerified(now, slot, reel, d.nextGeneration));
+  d.effects.push(reelIdentified(now, slot, reel), slotVerified(now, slot, reel, d.nextGeneration));
   return {
     state: d.finish(),
     verdict: done('spliced', `${id.facts.key} spliced onto ${running.facts.key} on ${where}`, true, {

@@ -189,7 +189,7 @@ export type Verdict =
       readonly detail: string;
     };
 
-type StationMessageName = 'SlotLoaded' | 'SlotVerified' | 'SlotRejected' | 'SlotUnloaded' | 'Splice' | 'Alarm';
+type StationMessageName = 'SlotLoaded' | 'ReelIdentified' | 'SlotVerified' | 'SlotRejected' | 'SlotUnloaded' | 'Splice' | 'Alarm';
 export type SetupMessage = { [N in StationMessageName]: { readonly type: N; readonly body: MessageBody<N> } }[StationMessageName];
 
 /** What the runtime must do: send (and journal) a station message. */

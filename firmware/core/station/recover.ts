@@ -11,7 +11,7 @@ import { fromHostEvent } from './msd';
 import { LOST } from './persist';
 import type { CoreState } from './types';
 
-const SLOT_RECORDS = new Set(['SlotLoaded', 'SlotVerified', 'SlotRejected', 'SlotUnloaded', 'Splice', 'QuickAssigned', 'ManualLotEntry']);
+const SLOT_RECORDS = new Set(['SlotLoaded', 'ReelIdentified', 'SlotVerified', 'SlotRejected', 'SlotUnloaded', 'Splice', 'QuickAssigned', 'ManualLotEntry']);
 
 function positionOf(m: Message): string | undefined {
   const b = m.body as { locationIdentifier?: unknown };

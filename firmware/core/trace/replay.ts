@@ -19,7 +19,10 @@ export interface SlotMaterial {
   readonly reelId: string;
   readonly mpn: string;
   readonly lot: string;
+  /** The maker as the host's reel record or the manual entry names it, else as the label does ('' if none). */
   readonly manufacturer: string;
+  /** The date code as on the label or the manual entry, verbatim ('' if none or not journaled: before 1.1). */
+  readonly dateCode: string;
   readonly permission: MessageBody<'SlotVerified'>['permission'];
   readonly source: MaterialSource;
   readonly customerSupplied: boolean;
@@ -61,11 +64,24 @@ interface Live {
   operator: string;
   overrides: Map<number, { requestId: number; reason: string; position?: string; by: string; until: number }>;
   requests: Map<number, { reason: string; position?: string }>;
-  reels: Map<string, { manufacturer: string; source: MaterialSource; customerSupplied: boolean }>;
+  reels: Map<string, ReelFacts>;
 }
 
+/** What the journal said of a reel before it fed a slot. */
+interface ReelFacts {
+  /** From the host's reel record or the manual entry: preferred, the master data's spelling (`AMD Xilinx`). */
+  readonly manufacturer: string;
+  /** From the label (ReelIdentified): a label may squash it (`AMDXILINX`); it names reels the host has no record of. */
+  readonly labelManufacturer: string;
+  readonly dateCode: string;
+  readonly source: MaterialSource;
+  readonly customerSupplied: boolean;
+}
+
+const NO_FACTS: ReelFacts = { manufacturer: '', labelManufacturer: '', dateCode: '', source: 'scanned', customerSupplied: false };
+
 /** Records that may change the slots (every other record leaves them as they are). */
-const SLOT_CHANGES = new Set(['StationBooted', 'WorkOrderActivated', 'ClearWorkOrder', 'ReelRecord', 'ManualLotEntry', 'QuickAssigned', 'SlotVerified', 'Splice', 'SlotUnloaded', 'SlotRejected']);
+const SLOT_CHANGES = new Set(['StationBooted', 'WorkOrderActivated', 'ClearWorkOrder', 'ReelRecord', 'ManualLotEntry', 'ReelIdentified', 'QuickAssigned', 'SlotVerified', 'Splice', 'SlotUnloaded', 'SlotRejected']);
 
 /** The positions of the active order, when the replay knows them (from the host's work-order document). */
 export type OrderSlots = (order: MessageBody<'WorkOrderActivated'>) => readonly string[] | undefined;
@@ -139,14 +155,20 @@ function step(s: Live, e: JournalEntry, board: (b: BoardTrace) => void, orderSlo
       s.slots.clear();
       break;
     case 'ReelRecord':
-      s.reels.set(m.body.uniqueIdentifier, { ...(s.reels.get(m.body.uniqueIdentifier) ?? { source: 'scanned', customerSupplied: false }), manufacturer: m.body.manufacturer });
+      s.reels.set(m.body.uniqueIdentifier, { ...(s.reels.get(m.body.uniqueIdentifier) ?? NO_FACTS), manufacturer: m.body.manufacturer });
       break;
     case 'ManualLotEntry':
-      s.reels.set(m.body.uniqueIdentifier, { manufacturer: m.body.manufacturer, source: 'manual', customerSupplied: m.body.customerSupplied });
+      s.reels.set(m.body.uniqueIdentifier, { ...NO_FACTS, manufacturer: m.body.manufacturer, dateCode: m.body.dateCode, source: 'manual', customerSupplied: m.body.customerSupplied });
       break;
+    case 'ReelIdentified': {
+      // Its SlotVerified follows. Empty label fields keep what the journal said before (a manual entry's date code).
+      const r = s.reels.get(m.body.uniqueIdentifier) ?? NO_FACTS;
+      s.reels.set(m.body.uniqueIdentifier, { ...r, labelManufacturer: m.body.manufacturer || r.labelManufacturer, dateCode: m.body.dateCode || r.dateCode });
+      break;
+    }
     case 'QuickAssigned': {
-      const r = s.reels.get(m.body.uniqueIdentifier);
-      s.reels.set(m.body.uniqueIdentifier, { manufacturer: r?.manufacturer ?? '', source: 'quick-assigned', customerSupplied: r?.customerSupplied ?? false });
+      const r = s.reels.get(m.body.uniqueIdentifier) ?? NO_FACTS;
+      s.reels.set(m.body.uniqueIdentifier, { ...r, source: 'quick-assigned' });
       const held = s.slots.get(normPosition(m.body.locationIdentifier));
       if (held !== undefined && held.reelId === m.body.uniqueIdentifier) s.slots.set(normPosition(m.body.locationIdentifier), { ...held, source: 'quick-assigned' });
       break;
@@ -161,7 +183,8 @@ function step(s: Live, e: JournalEntry, board: (b: BoardTrace) => void, orderSlo
         reelId: m.body.uniqueIdentifier,
         mpn: m.body.manufacturerPartNumber,
         lot: m.body.manufacturerLotCode,
-        manufacturer: r?.manufacturer ?? '',
+        manufacturer: r === undefined ? '' : r.manufacturer || r.labelManufacturer,
+        dateCode: r?.dateCode ?? '',
         permission: m.body.permission,
         source: r?.source ?? 'scanned',
         customerSupplied: r?.customerSupplied ?? false,
@@ -245,6 +268,7 @@ function withMsd(x: SlotMaterial, msdRemainingS: number): SlotMaterial {
     mpn: x.mpn,
     lot: x.lot,
     manufacturer: x.manufacturer,
+    dateCode: x.dateCode,
     permission: x.permission,
     source: x.source,
     customerSupplied: x.customerSupplied,

@@ -93,7 +93,7 @@ describe('loading over a verified slot', () => {
   it('a good new reel replaces the old one: SlotUnloaded, SlotLoaded, SlotVerified', () => {
     const s = pair(started(), 'B1.F.1', cl21).state;
     const r = pair(s, 'B1.F.1', { ...cl21, lot: 'NEW' });
-    expect(r.effects.map((e) => e.message.type)).toEqual(['SlotUnloaded', 'SlotLoaded', 'SlotVerified']);
+    expect(r.effects.map((e) => e.message.type)).toEqual(['SlotUnloaded', 'SlotLoaded', 'ReelIdentified', 'SlotVerified']);
     expect(r.state.held.size).toBe(1);
   });
 
@@ -140,7 +140,7 @@ describe('feeder moved', () => {
     const r = run(s, [{ kind: 'feeder-moved', from: 'B1.F.1', to: 'B1.F.6' }]);
     expect(r.verdict).toMatchObject({ ok: true, outcome: 'verified', position: 'B1.F.6' });
     expect(r.verdict.detail).toContain('moved from B1.F.1');
-    expect(r.effects.map((e) => e.message.type)).toEqual(['SlotUnloaded', 'SlotLoaded', 'SlotVerified']);
+    expect(r.effects.map((e) => e.message.type)).toEqual(['SlotUnloaded', 'SlotLoaded', 'ReelIdentified', 'SlotVerified']);
     expect(r.state.slots[0]).toEqual({ status: 'empty' });
   });
 
@@ -168,12 +168,12 @@ describe('feeder moved', () => {
 });
 
 describe('splice', () => {
-  it('a new reel satisfying the running slot is spliced: Splice + SlotVerified, the splice time traced', () => {
+  it('a new reel satisfying the running slot is spliced: Splice + ReelIdentified + SlotVerified, the splice time traced', () => {
     const s = pair(started(), 'B1.F.2', wurth).state;
     const next = { ...wurth, invoice: '88794999' };
     const r = step(s, { kind: 'splice', position: 'B1.F.2', scan: ok(next) }, T0 + 60_000, READY);
     expect(r.verdict).toMatchObject({ ok: true, outcome: 'spliced' });
-    expect(r.effects.map((e) => e.message.type)).toEqual(['Splice', 'SlotVerified']);
+    expect(r.effects.map((e) => e.message.type)).toEqual(['Splice', 'ReelIdentified', 'SlotVerified']);
     const st = s.slots[1]!;
     const old = st.status === 'verified' ? st.reel.facts.key : '';
     expect(r.effects[0]!.message.body).toMatchObject({ depletedUniqueIdentifier: old, newlyActiveUniqueIdentifier: r.verdict.reelKey, result: 'OK', at: (T0 + 60_000) / 1000 });
@@ -253,7 +253,7 @@ describe('BOM revision change mid-run', () => {
     expect(pair(s, 'B1.F.3', { ...liteon, reelId: 'RLC-OTHER' }, T0 + 2000).verdict.reason).toBe('LOT_OBSOLETE');
     const fresh = pair(s, 'B1.F.3', { ...liteon, reelId: 'RLC-NEW', lot: '2201' }, T0 + 2000);
     expect(fresh.verdict.ok).toBe(true);
-    expect(fresh.effects.map((e) => e.message.type)).toEqual(['SlotUnloaded', 'SlotLoaded', 'SlotVerified']);
+    expect(fresh.effects.map((e) => e.message.type)).toEqual(['SlotUnloaded', 'SlotLoaded', 'ReelIdentified', 'SlotVerified']);
   });
 
   it('the same order sent again is no change at all', () => {
@@ -317,7 +317,27 @@ describe('effects', () => {
 
   it('messages carry the setup generation after the change', () => {
     const a = pair(started(), 'B1.F.1', cl21);
-    expect(a.effects[1]!.message.body).toMatchObject({ setupGeneration: a.state.generation });
+    expect(a.effects[2]!.message.body).toMatchObject({ setupGeneration: a.state.generation });
+  });
+
+  it('ReelIdentified carries what the label said: its format, maker, date code verbatim and MSL', () => {
+    const body = (r: ReturnType<typeof pair>) => r.effects.find((e) => e.message.type === 'ReelIdentified')?.message.body;
+    const a = pair(started(), 'B1.F.1', cl21);
+    expect(body(a)).toEqual({ at: Math.floor((T0 + 1000) / 1000), locationIdentifier: 'B1.F.1', uniqueIdentifier: a.verdict.reelKey, labelFormat: 'eigp114-digikey', manufacturer: '', dateCode: '220309' });
+    const t = pair(started(), 'B1.F.4', { ...ti, dateCode: ' 2331 ' });
+    expect(body(t)).toMatchObject({ manufacturer: 'Texas Instruments', dateCode: '2331', msdLevel: '2', labelFormat: 'eigp114-manufacturer' });
+    // A date code longer than the wire field is cut visibly, never silently.
+    const long = pair(started(), 'B1.F.1', { ...cl21, dateCode: '9'.repeat(40) });
+    expect(body(long)).toMatchObject({ dateCode: `${'9'.repeat(29)}…` });
+    expect(encodable(long)).toBe(true);
+  });
+
+  it('ReelIdentified comes only when a reel starts to feed a slot: not for a rescan or a re-verification in place', () => {
+    const a = pair(started(), 'B1.F.1', cl21);
+    const again = pair(a.state, 'B1.F.1', cl21, T0 + 5000);
+    expect(again.effects).toEqual([]);
+    const re = step(a.state, { kind: 'recheck' }, T0 + 6000, READY);
+    expect(re.effects.map((e) => e.message.type)).not.toContain('ReelIdentified');
   });
 
   it('a lot longer than the wire allows is refused, not truncated', () => {

@@ -3,11 +3,11 @@ import { createSetup, permit, step } from '../../core/setup';
 import { cl21, config, demoOrder, liteon, mcp, msdEnv, ok, order, pair, part, READY, record, run, slot, started, T0, ti, wurth } from './helpers';
 
 describe('approved', () => {
-  it('a primary part on its slot is verified as primary, with SlotLoaded and SlotVerified', () => {
+  it('a primary part on its slot is verified as primary, with SlotLoaded, ReelIdentified and SlotVerified', () => {
     const r = pair(started(), 'B1.F.1', cl21);
     expect(r.verdict).toMatchObject({ ok: true, reason: 'OK', outcome: 'verified', position: 'B1.F.1', permission: 'primary', changed: true });
-    expect(r.effects.map((e) => e.message.type)).toEqual(['SlotLoaded', 'SlotVerified']);
-    expect(r.effects[1]!.message.body).toMatchObject({ manufacturerPartNumber: 'CL21A475KAQNNNE', manufacturerLotCode: 'BI1BT6B', permission: 'primary' });
+    expect(r.effects.map((e) => e.message.type)).toEqual(['SlotLoaded', 'ReelIdentified', 'SlotVerified']);
+    expect(r.effects[2]!.message.body).toMatchObject({ manufacturerPartNumber: 'CL21A475KAQNNNE', manufacturerLotCode: 'BI1BT6B', permission: 'primary' });
   });
 
   it('MPNs compare case-insensitively after trimming (scanners and QR upper-case them)', () => {

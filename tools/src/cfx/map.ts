@@ -165,6 +165,14 @@ export class CfxStream {
         out.push([NS.initialized, { Materials: [this.detail(m.body.uniqueIdentifier, m.body.msdLevel === undefined || m.body.msdLevel === '1' ? undefined : 'Exposed')] }]);
         break;
       }
+      case 'ReelIdentified': {
+        // No message of its own (see README): CFX has no date-code property, and MaterialsInitialized is the
+        // receiving system's to send. The label's maker and MSL name a reel the host sent no record of.
+        const r = this.reel(m.body.uniqueIdentifier);
+        if (r.manufacturer === '') r.manufacturer = m.body.manufacturer;
+        r.msdLevel ??= m.body.msdLevel;
+        break;
+      }
       case 'SlotLoaded': {
         const r = this.reel(m.body.uniqueIdentifier);
         r.ipn = m.body.internalPartNumber;

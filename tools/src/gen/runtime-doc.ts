@@ -33,12 +33,12 @@ export const SIZING = {
 export function journalSizing(): { perDay: number; weekend: number; neededKib: number; rows: string[][] } {
   const boardsPerDay = 86_400 / SIZING.secondsPerBoard;
   const board = entryBytes({ type: 'BoardTrace', body: { ...EXAMPLES.BoardTrace, unitIdentifier: 'SN-2026-000123', msdRemaining: Array.from({ length: SIZING.msdReelsPerBoard }, (_, i) => ({ slotIndex: i, remainingExposureTime: 100_000 })) } });
-  const splice = entryBytes({ type: 'Splice', body: EXAMPLES.Splice }) + entryBytes({ type: 'SlotVerified', body: EXAMPLES.SlotVerified });
+  const splice = entryBytes({ type: 'Splice', body: EXAMPLES.Splice }) + entryBytes({ type: 'ReelIdentified', body: EXAMPLES.ReelIdentified }) + entryBytes({ type: 'SlotVerified', body: EXAMPLES.SlotVerified });
   const splicesPerDay = (SIZING.slots * 24) / SIZING.spliceEveryHours;
   const other = entryBytes({ type: 'InterlockChanged', body: EXAMPLES.InterlockChanged });
   const rows: [string, number, number][] = [
     [`BoardTrace (${SIZING.msdReelsPerBoard} MSD reels), one per ${SIZING.secondsPerBoard} s`, boardsPerDay, board],
-    [`Splice + SlotVerified, each of ${SIZING.slots} slots every ${SIZING.spliceEveryHours} h`, splicesPerDay, splice],
+    [`Splice + ReelIdentified + SlotVerified, each of ${SIZING.slots} slots every ${SIZING.spliceEveryHours} h`, splicesPerDay, splice],
     ['interlock changes, alarms, sensor readings, logins', SIZING.otherRecordsPerDay, other],
   ];
   const perDay = rows.reduce((n, [, count, bytes]) => n + count * bytes, 0);

@@ -145,7 +145,6 @@ interface ReelFacts {
   mpn: string;
   manufacturer: string;
   lot: string;
-  dateCode: string;
   quantity: number | undefined;
   msdLevel: string;
 }
@@ -213,7 +212,7 @@ class Builder {
     const fact = (key: string): ReelFacts => {
       let f = facts.get(key);
       if (f === undefined) {
-        f = { mpn: '', manufacturer: '', lot: '', dateCode: '', quantity: undefined, msdLevel: '' };
+        f = { mpn: '', manufacturer: '', lot: '', quantity: undefined, msdLevel: '' };
         facts.set(key, f);
       }
       return f;
@@ -263,9 +262,16 @@ class Builder {
         }
         case 'ManualLotEntry':
           if (m.body.uniqueIdentifier !== '') {
-            Object.assign(fact(m.body.uniqueIdentifier), { mpn: m.body.manufacturerPartNumber, manufacturer: m.body.manufacturer, lot: m.body.manufacturerLotCode, dateCode: m.body.dateCode, quantity: m.body.quantity, msdLevel: m.body.msdLevel ?? '' });
+            Object.assign(fact(m.body.uniqueIdentifier), { mpn: m.body.manufacturerPartNumber, manufacturer: m.body.manufacturer, lot: m.body.manufacturerLotCode, quantity: m.body.quantity, msdLevel: m.body.msdLevel ?? '' });
           }
           break;
+        case 'ReelIdentified': {
+          // What the label said (1.1): its maker and MSL name a reel the host has no record of, as in the replay.
+          const f = fact(m.body.uniqueIdentifier);
+          if (f.manufacturer === '') f.manufacturer = m.body.manufacturer;
+          if (f.msdLevel === '' && m.body.msdLevel !== undefined) f.msdLevel = m.body.msdLevel;
+          break;
+        }
         case 'SlotLoaded': {
           const f = fact(m.body.uniqueIdentifier);
           if (m.body.quantity > 0) f.quantity = m.body.quantity;
@@ -395,7 +401,7 @@ class Builder {
               mpn: x.mpn,
               manufacturer: x.manufacturer || f?.manufacturer || u?.manufacturer || avlMaker(slot, x.mpn),
               lot: x.lot,
-              dateCode: f?.dateCode ?? '',
+              dateCode: x.dateCode,
               source: x.source,
               customerSupplied: x.customerSupplied,
               permission: x.permission,

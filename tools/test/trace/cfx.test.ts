@@ -143,6 +143,19 @@ describe('CFX messages', () => {
     expect(cfxUniqueId('S', 7, 1, 0)).not.toBe(cfxUniqueId('S', 7, 1, 1));
   });
 
+  it('a ReelIdentified sends nothing of its own (CFX has no date code); its label maker and MSL name a reel the host sent no record of', () => {
+    const s = new CfxStream({ stationId: 9, source: 'SMTWarden.test.station9', lane: 1 });
+    const at = Date.UTC(2026, 11, 2, 8);
+    const t = Math.floor(at / 1000);
+    const label: Message = { type: 'ReelIdentified', body: { at: t, locationIdentifier: 'B1', uniqueIdentifier: 'RX2', labelFormat: 'eigp114-generic', manufacturer: 'Texas Instruments', dateCode: '2331', msdLevel: '3' } };
+    expect(s.push({ seq: 1, at, message: label })).toEqual([]);
+    const [opened] = s.push({ seq: 2, at: at + 1000, message: { type: 'MsdEvent', body: { at: t + 1, uniqueIdentifier: 'RX2', event: 'opened' } } });
+    const d = (opened!.MessageBody as unknown as { Materials: { Manufacturer: string; ManufactureDate: null; MaterialData: { MSDLevel: string } }[] }).Materials[0]!;
+    expect(d.Manufacturer).toBe('Texas Instruments');
+    expect(d.MaterialData.MSDLevel).toBe('MSL3');
+    expect(d.ManufactureDate).toBeNull();
+  });
+
   it('TimeSpan and DateTime formats round-trip', () => {
     for (const s of [0, 59, 3600, 86_399, 86_400, 6 * 86_400, 168 * 3600 + 61]) expect(parseCfxTimeSpan(cfxTimeSpan(s))).toBe(s);
     expect(cfxTimeSpan(6 * 86_400)).toBe('6.00:00:00');

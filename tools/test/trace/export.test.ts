@@ -90,6 +90,28 @@ describe('warden trace export on a fixed-seed line', () => {
     expect(rows.every((r) => r['lot'] === 'MLOT3' && r['date_code'] === '2549' && r['reel_id']!.startsWith('MAN-3-'))).toBe(true);
   });
 
+  it('gives every scanned reel the date code and maker its label carried (9D or EIGP-114 10D), on every board, in CSV and JSON', () => {
+    const { run } = smallLine();
+    const truth = new Map(run.stations.flatMap((st) => [...st.dateCodes]));
+    const makers = new Map(run.stations.flatMap((st) => st.doc.workOrder.slots.map((x) => [x.position, x.approvedParts[0]!.manufacturer] as const)));
+    const rows = csv(join(out, 'csv', 'boards.csv')).filter((r) => r['lot_source'] === 'scanned');
+    expect(rows.length).toBeGreaterThan(0);
+    const seen = new Set<string>();
+    for (const r of rows) {
+      const t = truth.get(r['reel_id']!);
+      expect(t).toBeDefined();
+      expect(r['date_code']).toBe(t!.dateCode);
+      seen.add(t!.di);
+      if (r['permission'] === 'primary') expect(r['manufacturer']).toBe(makers.get(r['position']!));
+    }
+    expect([...seen].sort()).toEqual(['10D', '9D']);
+    writeExport(input, model, 'json', join(out, 'json-dc'));
+    const doc = JSON.parse(readFileSync(join(out, 'json-dc', 'trace.json'), 'utf8')) as { boards: { slots: { reelId: string; source: string; dateCode: string }[] }[] };
+    const slots = doc.boards.flatMap((b) => b.slots).filter((x) => x.source === 'scanned');
+    expect(slots.length).toBeGreaterThan(0);
+    for (const x of slots) expect(x.dateCode).toBe(truth.get(x.reelId)!.dateCode);
+  });
+
   it('gives the floor life an MSD reel had left on every board built with it, falling as the day goes on', () => {
     const rows = csv(join(out, 'csv', 'boards.csv')).filter((r) => r['station'] === '1' && r['position'] === 'S1.F.4');
     expect(new Set(rows.map((r) => r['unit_id'])).size).toBe(300);

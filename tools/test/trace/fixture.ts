@@ -44,6 +44,8 @@ export interface StationRun {
   /** Records the host collected (and acknowledged), in order. */
   readonly collected: { seq: number; at: number; message: Message }[];
   readonly station: Station;
+  /** Each scanned reel's date code as its label carried it, and under which data identifier (9D, or 10D, YYWW). */
+  readonly dateCodes: ReadonlyMap<string, { readonly dateCode: string; readonly di: '9D' | '10D' }>;
 }
 
 export interface LineRun {
@@ -64,8 +66,8 @@ function prng(seed: number): () => number {
 const MAKERS = ['Samsung Electro-Mechanics', 'Murata', 'Yageo', 'Texas Instruments', 'Vishay', 'Nexperia', 'Bourns', 'ROHM'];
 
 /** An EIGP-114 reel label as a scanner delivers it (ISO/IEC 15434 envelope). */
-export function reelLabel(r: { mpn: string; qty: number; lot: string; dateCode: string; maker: string; reelId: string }): string {
-  return `[)>\u001e06\u001d1P${r.mpn}\u001dQ${r.qty}\u001d1T${r.lot}\u001d9D${r.dateCode}\u001d1V${r.maker}\u001d3S${r.reelId}\u001e\u0004`;
+export function reelLabel(r: { mpn: string; qty: number; lot: string; dateCode: string; maker: string; reelId: string; dateDi?: '9D' | '10D' }): string {
+  return `[)>\u001e06\u001d1P${r.mpn}\u001dQ${r.qty}\u001d1T${r.lot}\u001d${r.dateDi ?? '9D'}${r.dateCode}\u001d1V${r.maker}\u001d3S${r.reelId}\u001e\u0004`;
 }
 
 interface Part {
@@ -150,6 +152,7 @@ function runStation(id: number, o: LineOptions, wo: string, rnd: () => number): 
   const doc = stationDoc(id, parts, terms, wo);
   const collected: { seq: number; at: number; message: Message }[] = [];
   let reelNo = 0;
+  const dateCodes = new Map<string, { dateCode: string; di: '9D' | '10D' }>();
   let ticked = 0;
   /** Time passes as on a real station: the runtime ticks (sensor, checkpoints, timeouts) every minute here. */
   const wait = (ms: number) => {
@@ -165,11 +168,17 @@ function runStation(id: number, o: LineOptions, wo: string, rnd: () => number): 
     const qty = 2000 + Math.floor(rnd() * 3000);
     // The station's parser refuses a label whose field looks like a dropped separator (e.g. a lot ending "13E3"):
     // pick a lot spelling the station reads unambiguously, as a supplier's labels do.
+    // Every other reel carries its date code under 10D (EIGP-114's YYWW) instead of 9D.
+    const dateCode = `26${String(10 + (reelNo % 40)).padStart(2, '0')}`;
+    const di = reelNo % 2 === 0 ? '10D' : '9D';
     for (const letter of 'ABCGHMNRWXY') {
       const lot = `LOT${letter}${id}${letter}${reelNo}`;
-      const raw = reelLabel({ mpn: p.mpn, qty, lot, dateCode: `26${String(10 + (reelNo % 40)).padStart(2, '0')}`, maker: p.maker, reelId });
+      const raw = reelLabel({ mpn: p.mpn, qty, lot, dateCode, maker: p.maker, reelId, dateDi: di });
       const l = parseLabel(raw);
-      if (l.ok && l.label.lot === lot && l.label.reelId === reelId) return { reelId, lot, qty, raw };
+      if (l.ok && l.label.lot === lot && l.label.reelId === reelId && l.label.dateCode === dateCode) {
+        dateCodes.set(reelId, { dateCode, di });
+        return { reelId, lot, qty, raw };
+      }
     }
     throw new Error(`no readable label for reel ${reelId}`);
   };
@@ -275,7 +284,7 @@ function runStation(id: number, o: LineOptions, wo: string, rnd: () => number): 
     }
     if (n % collectEvery === 0) collect();
   }
-  return { id, journal, config: configDocument(c.config), doc, collected, station: st };
+  return { id, journal, config: configDocument(c.config), doc, collected, station: st, dateCodes };
 }
 
 /** Runs the line. Deterministic for given options. */
