@@ -6,6 +6,8 @@ import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
 const DEMO = join(ROOT, 'tools', 'examples', 'station-demo.jsonl');
+// Each case starts the bin (tsx), about a second alone and much more on a busy machine.
+jest.setTimeout(60_000);
 
 function closedReader(args: string[], opts: { input?: string; closeStderr?: boolean } = {}): Promise<{ status: number | null; signal: string | null; stderr: string }> {
   return new Promise((resolve, reject) => {
