@@ -115,7 +115,7 @@ export const REASONS = {
   MSD_LEVEL_UNKNOWN: { code: 410, category: 'msd', meaning: 'The moisture sensitivity level is not known.' },
   MSD_SCRAPPED: { code: 411, category: 'msd', meaning: 'A supervisor scrapped the reel.' },
   MSD_TOL_UNKNOWN: { code: 412, category: 'msd', meaning: 'An MSL 6 reel has no time on label (TOL), so its floor life after the bake is unknown.' },
-  MSD_BAKE_SIGNOFF: { code: 413, category: 'msd', meaning: 'The bake table has no value for this body and level; a supervisor must release the bake naming its specification.' },
+  MSD_BAKE_SIGNOFF: { code: 413, category: 'msd', meaning: 'A bake did not reset the floor life by itself: a supervisor must release it naming its specification. The reason beside it says why (MSD_BAKE_OFF_TABLE: a temperature off Table 4-1 or not stated; MSD_BAKE_CARRIER: no carrier stated for a bake above 90 °C); alone, the bake table has no value for this body and level.' },
   MSD_EVENT_ORDER: { code: 414, category: 'msd', meaning: 'An MSD event is dated before the event that precedes it.' },
   MSD_EVENT_UNEXPECTED: { code: 415, category: 'msd', meaning: 'An MSD event is impossible in the reel\'s current state (e.g. bake-end without bake-start).' },
   MSD_EVENT_INVALID: { code: 416, category: 'msd', meaning: 'An MSD event or reel record has a missing or out-of-range field.' },

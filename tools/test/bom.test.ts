@@ -11,6 +11,7 @@ import { createSetup, step } from '../../firmware/core/setup';
 import { readTraceInput } from '../src/trace/input';
 import { buildModel } from '../src/trace/model';
 import { smallLine } from './trace/small-line';
+import { runLine, writeLine } from './trace/fixture';
 import { setupConfig } from '../../firmware/core/setup/config';
 
 const ROOT = join(__dirname, '..', '..');
@@ -162,5 +163,34 @@ describe('warden bom diff', () => {
     if (!r0.ok) throw new Error(r0.detail);
     const last = buildModel(r0.input).usage.filter((u) => u.station === 1 && u.position === 'S1.F.2').at(-1)!;
     expect(d.obsoleteLots).toEqual([{ station: 1, position: 'S1.F.2', reelId: last.reelId, mpn: last.mpn, lot: last.lot }]);
+  });
+
+  it('with --in, names only the lots of the stations the document is for, when stations share a position name', () => {
+    // Two stations, one work order, each naming its slots F.1…F.4: station 1's revision C changes F.2.
+    const run = runLine({ seed: 5, stations: 2, slots: 4, hours: 1, cycleS: 60, sharedPositions: true });
+    const dir = writeLine(run, mkdtempSync(join(tmpdir(), 'warden-bom-shared-')));
+    const a1 = run.stations[0]!.doc;
+    expect(a1.stations).toEqual([1]);
+    expect(run.stations[1]!.doc.workOrder.header.workOrderIdentifier).toBe(a1.workOrder.header.workOrderIdentifier);
+    const slots = a1.workOrder.slots.map((x) => (x.position === 'F.2' ? { ...x, approvedParts: [{ manufacturerPartNumber: 'NEW-PART-2', manufacturer: 'Murata', permission: 'primary' as const }] } : x));
+    const b1 = { ...a1, workOrder: { header: { ...a1.workOrder.header, bomRevision: 'C' }, slots } };
+    const tmp = mkdtempSync(join(tmpdir(), 'warden-bom-in-'));
+    const diff = (old: WorkOrderDoc) => {
+      writeFileSync(join(tmp, 'a.json'), JSON.stringify(old));
+      writeFileSync(join(tmp, 'b.json'), JSON.stringify(b1));
+      const r = warden(['bom', 'diff', join(tmp, 'a.json'), join(tmp, 'b.json'), '--in', dir, '--json']);
+      expect(r.status).toBe(0);
+      return (JSON.parse(r.stdout) as { obsoleteLots: { station: number; position: string; lot: string }[] }).obsoleteLots;
+    };
+    const r0 = readTraceInput(dir);
+    if (!r0.ok) throw new Error(r0.detail);
+    const onF2 = (st: number) => buildModel(r0.input).usage.filter((u) => u.station === st && u.position === 'F.2' && u.end === 'on-slot').map((u) => ({ station: st, position: 'F.2', reelId: u.reelId, mpn: u.mpn, lot: u.lot }));
+    expect(onF2(1)).toHaveLength(1);
+    expect(onF2(2)).toHaveLength(1);
+    // Station 2's F.2 is another slot with another part: its lot is not made obsolete by station 1's revision.
+    expect(diff(a1)).toEqual(onF2(1));
+    // A document without a station list goes to any station: every station on that order and revision is named.
+    const { stations: _for, ...anyStation } = a1;
+    expect(diff(anyStation)).toEqual([...onF2(1), ...onF2(2)]);
   });
 });

@@ -305,3 +305,36 @@ describe('on a terminal: a readable summary; --json or a pipe: the JSON contract
     expect(viewText({ state: 'exposed', consumedFraction: 0, remainingHours: null, expiresAt: null, reasons: [] })).toContain('remaining  no limit\n');
   });
 });
+
+describe('MSD_BAKE_SIGNOFF says what is true in every case the engine raises it', () => {
+  // A wet card on a bagged MSL 4 part, then one bake that cannot reset by itself.
+  const bake = (body: Record<string, unknown>, start: Record<string, unknown>) => ({
+    msl: '4',
+    thicknessClass: 'thick',
+    ...body,
+    at: '2026-03-04T12:00:00Z',
+    events: [
+      { at: '2026-03-02T06:00:00Z', type: 'open', hic10: 'pink' },
+      { at: '2026-03-02T06:00:00Z', type: 'ambient', tempC: 23, rhPct: 45 },
+      { at: '2026-03-02T08:00:00Z', type: 'bake-start', ...start },
+      { at: '2026-03-02T19:00:00Z', type: 'bake-end' },
+    ],
+  });
+  const bga = { bodyThicknessMm: 1.2, packageType: 'bga' };
+  const meaning = REASONS.MSD_BAKE_SIGNOFF.meaning;
+  it.each([
+    ['no table value for the body (3.5 mm)', bake({ bodyThicknessMm: 3.5 }, { tempC: 125, carrier: 'tray' }), undefined, /alone, the bake table has no value for this body and level/],
+    ['a temperature between the columns (100 °C)', bake(bga, { tempC: 100, carrier: 'tray' }), 'MSD_BAKE_OFF_TABLE', /MSD_BAKE_OFF_TABLE: a temperature off Table 4-1 or not stated/],
+    ['no temperature stated', bake(bga, { carrier: 'tray' }), 'MSD_BAKE_OFF_TABLE', /MSD_BAKE_OFF_TABLE: a temperature off Table 4-1 or not stated/],
+    ['no carrier stated at 125 °C', bake(bga, { tempC: 125 }), 'MSD_BAKE_CARRIER', /MSD_BAKE_CARRIER: no carrier stated for a bake above 90 °C/],
+  ])('%s', (_what, doc, beside, says) => {
+    const r = evaluateIn(doc);
+    expect(r.status).toBe(0);
+    const reasons = r.out['reasons'] as string[];
+    expect(reasons).toContain('MSD_BAKE_SIGNOFF');
+    // The cause stands beside it, or none does (the table case): the text names both readings.
+    expect(reasons.filter((x) => x === 'MSD_BAKE_OFF_TABLE' || x === 'MSD_BAKE_CARRIER')).toEqual(beside === undefined ? [] : [beside]);
+    expect(meaning).toMatch(says);
+    expect(meaning).toMatch(/a supervisor must release it naming its specification/);
+  });
+});

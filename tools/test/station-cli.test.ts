@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { buildProgram } from '../src/cli/main';
 
 const ROOT = join(__dirname, '..', '..');
 const DEMO = join(ROOT, 'tools', 'examples', 'station-demo.jsonl');
@@ -32,6 +33,57 @@ describe('warden station run', () => {
     const out = lines(r.stdout);
     expect(out.filter((o) => o['error'] === 'BAD_DOCUMENT').map((o) => (o['message'] as string).split(':')[0])).toEqual(['line 2', 'line 3', 'line 4', 'line 5']);
     expect(out[0]).toMatchObject({ line: 1, reply: { ok: false, reason: 'OPERATOR_UNKNOWN' } });
+  });
+
+  it.each([
+    ['2026-02-30T06:00:00Z', 'February 2026 has no day 30 (it has 28 days)'],
+    ['2026-02-29T06:00:00Z', 'February 2026 has no day 29 (it has 28 days)'],
+    ['2026-04-31T06:00:00+02:00', 'April 2026 has no day 31 (it has 30 days)'],
+    ['2026-12-01T24:00:00Z', 'hour 24 does not exist (write 00:00 of the next day)'],
+    ['2026-12-01T06:00:00', 'no zone (add Z for UTC, or the offset such as +01:00)'],
+    ['next monday', 'not an ISO-8601 time'],
+  ])('refuses --start %s (never moves the clock to another day): %s, and says the accepted form', (start, what) => {
+    const r = warden(['station', 'run', '--start', start, DEMO]);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`warden: BAD_ARGUMENT (700): --start ${start}: ${what}. Accepted: YYYY-MM-DDThh:mm[:ss[.fff]] with Z or ±hh:mm, e.g. 2026-12-01T06:00:00Z\n`);
+  });
+
+  it('takes --start as a leap day with its zone, and the station clock starts at that instant', () => {
+    const r = warden(['station', 'run', '--start', '2028-02-29T23:30:00-01:00', '-', '--json'], '{"kind":"sync"}\n{"kind":"host","message":{"type":"BadgeRecord","body":{"badge":"1001","operatorIdentifier":"OP-1","role":"operator","active":true}}}\n');
+    expect(r.status).toBe(0);
+    expect(lines(r.stdout).at(-1)!['clock']).toBe('2028-03-01T00:30:00.000Z');
+  });
+
+  it('shows the warnings that do not stop the line (JOURNAL_HIGH_WATER) and the stack light, per line and at the end', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'warden-')), 'station.json');
+    writeFileSync(file, '{"journal":{"kib":12,"highWaterPct":10}}');
+    const r = warden(['station', 'run', DEMO, '--config', file, '--json']);
+    expect(r.status).toBe(0);
+    const out = lines(r.stdout);
+    const permits = out.flatMap((o) => (o['permit'] === undefined ? [] : [o['permit'] as { on: boolean; warnings: string[]; light: string }]));
+    // The bench has no host link: HOST_OFFLINE from the start; the 12 KiB journal passes 10 % during the script.
+    expect(permits[0]).toMatchObject({ on: false, warnings: ['HOST_OFFLINE'], light: 'amber' });
+    expect(permits.some((p) => p.on && p.warnings.includes('JOURNAL_HIGH_WATER') && p.light === 'amber+green')).toBe(true);
+    expect(permits.some((p) => !p.on && p.light.startsWith('red'))).toBe(true);
+    expect(out.at(-1)).toMatchObject({ warnings: expect.arrayContaining(['JOURNAL_HIGH_WATER', 'HOST_OFFLINE']), light: 'amber+green', clock: '2026-12-01T06:32:00.000Z' });
+  });
+
+  it('on a terminal, prints the stack light and the warnings under each answer and in the summary', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'warden-')), 'station.json');
+    writeFileSync(file, '{"journal":{"kib":12,"highWaterPct":10}}');
+    let text = '';
+    const tty = Object.getOwnPropertyDescriptor(process.stdout, 'isTTY');
+    Object.defineProperty(process.stdout, 'isTTY', { value: true, configurable: true });
+    try {
+      await buildProgram((s) => (text += s)).parseAsync(['node', 'warden', 'station', 'run', DEMO, '--config', file]);
+    } finally {
+      if (tty === undefined) delete (process.stdout as { isTTY?: boolean }).isTTY;
+      else Object.defineProperty(process.stdout, 'isTTY', tty);
+    }
+    expect(text).toMatch(/^ {5}permit OFF no-work-order: NO_WORK_ORDER; light amber; warnings: HOST_OFFLINE$/m);
+    expect(text).toMatch(/^ {5}permit ON  running; light amber\+green; warnings: .*JOURNAL_HIGH_WATER/m);
+    expect(text).toMatch(/^stack light amber\+green; warnings: .*JOURNAL_HIGH_WATER \(\d+\).*; clock 2026-12-01T06:32:00\.000Z$/m);
   });
 
   it('refuses a bad configuration with the field named and what to do next', () => {

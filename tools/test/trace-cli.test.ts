@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readTraceInput } from '../src/trace/input';
 import { buildModel } from '../src/trace/model';
+import { orderSummaries } from '../src/trace/report';
 import { smallLine } from './trace/small-line';
 
 const ROOT = join(__dirname, '..', '..');
@@ -70,6 +71,28 @@ describe('warden trace', () => {
     // Self-contained: nothing to fetch.
     expect(html).not.toMatch(/<script|<link|src=|href=|@import|url\(/i);
     expect((html.match(/<svg class="timeline"/g) ?? []).length).toBeGreaterThan(2);
+  });
+
+  it('report: stops by reason count a stop under every reason it had, as the simulator does: the wrong reel shows WRONG_PART', () => {
+    const out = mkdtempSync(join(tmpdir(), 'warden-cli-wrong-reel-'));
+    const sim = spawnSync(process.execPath, [join(ROOT, 'tools', 'bin', 'warden.cjs'), 'sim', '--scenario', 'wrong-reel', '--out', join(out, 'run'), '--json'], { encoding: 'utf8', timeout: 120_000 });
+    expect(sim.status).toBe(0);
+    const summary = JSON.parse(sim.stdout) as { stops: { total: number; byReason: { reason: string; stops: number }[] } };
+    expect(summary.stops.byReason.map((r) => r.reason)).toContain('WRONG_PART');
+    const rep = warden(['trace', 'report', '--in', join(out, 'run'), '--out', join(out, 'report.html')]);
+    expect(rep.status).toBe(0);
+    const input = readTraceInput(join(out, 'run'));
+    if (!input.ok) throw new Error(input.detail);
+    const [order] = orderSummaries(buildModel(input.input));
+    // The same stops as the simulator saw on the line, reason by reason, and in all.
+    const counted = Object.fromEntries(order!.stops.filter((r) => r.stops > 0).map((r) => [r.reason, r.stops]));
+    expect(counted).toEqual(Object.fromEntries(summary.stops.byReason.map((r) => [r.reason, r.stops])));
+    expect(order!.stopsTotal.stops).toBe(summary.stops.total);
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    const wrong = summary.stops.byReason.find((r) => r.reason === 'WRONG_PART')!.stops;
+    expect(html).toMatch(new RegExp(`<tr><td>WRONG_PART</td><td>${wrong}</td><td>\\d+:\\d\\d</td></tr>`));
+    expect(html).toContain(`${summary.stops.total} stops`);
+    expect(html).toContain('One stop may appear under several reasons');
   });
 
   it('reports damage on stderr with file and offset, and --strict makes it exit 1', () => {

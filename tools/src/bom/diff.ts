@@ -81,3 +81,38 @@ export function diffDocs(a: WorkOrderDoc, b: WorkOrderDoc): BomDiff {
   });
   return { changeover, station: verdict.detail, reverify, added, removed, changed, unchanged, header, refdes };
 }
+
+/** A reel on a slot, as the trace model's material usage gives it (only what the obsolete-lot answer reads). */
+export interface SlotUse {
+  readonly station: number;
+  readonly workOrder: string;
+  readonly bomRevision: string;
+  readonly position: string;
+  readonly reelId: string;
+  readonly mpn: string;
+  readonly lot: string;
+  readonly end: 'on-slot' | 'unloaded' | 'spliced-out';
+}
+
+export interface ObsoleteLot {
+  readonly station: number;
+  readonly position: string;
+  readonly reelId: string;
+  readonly mpn: string;
+  readonly lot: string;
+}
+
+/**
+ * The lots the new revision makes obsolete: the reels on a slot whose approval changed, at a station the old
+ * document is for (its `stations`; a document without the list goes to any station, so every station that ran
+ * its work order and BOM revision), on that order and revision now. Another station's slot of the same name is
+ * another slot: stations of one line often name their feeder positions alike.
+ */
+export function obsoleteLots(a: WorkOrderDoc, d: BomDiff, usage: readonly SlotUse[]): ObsoleteLot[] {
+  const changed = new Set(d.changed.filter((c) => !c.what.every((w) => w.startsWith('BOM line'))).map((c) => normPosition(c.position)));
+  const stations = a.stations === undefined ? undefined : new Set(a.stations);
+  const h = a.workOrder.header;
+  return usage
+    .filter((u) => u.end === 'on-slot' && (stations === undefined || stations.has(u.station)) && u.workOrder === h.workOrderIdentifier && u.bomRevision === h.bomRevision && changed.has(normPosition(u.position)))
+    .map((u) => ({ station: u.station, position: u.position, reelId: u.reelId, mpn: u.mpn, lot: u.lot }));
+}

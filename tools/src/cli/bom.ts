@@ -4,11 +4,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { REASONS } from '../../../protocol/src/reasons';
 import { describeProblems, parseWorkOrderDoc, type WorkOrderDoc } from '../../../host-sim/host/work-order-doc';
-import { diffDocs } from '../bom/diff';
+import { diffDocs, obsoleteLots, type ObsoleteLot } from '../bom/diff';
 import { importBom, type BomError } from '../bom/import';
 import { readTraceInput } from '../trace/input';
 import { buildModel } from '../trace/model';
-import { normPosition } from '../../../firmware/core/setup/normalize';
 import { CliError } from './errors';
 import { table, wantJson } from './output';
 
@@ -147,15 +146,11 @@ export function registerBom(program: Command, write: (s: string) => void): void 
       const a = readDoc(oldFile);
       const b = readDoc(newFile);
       const d = diffDocs(a, b);
-      let obsolete: { station: number; position: string; reelId: string; mpn: string; lot: string }[] | undefined;
+      let obsolete: ObsoleteLot[] | undefined;
       if (opts.in !== undefined) {
         const r = readTraceInput(opts.in);
         if (!r.ok) throw new CliError(r.reason, r.detail);
-        const m = buildModel(r.input, { want: () => () => false });
-        const changed = new Set(d.changed.filter((c) => !c.what.every((w) => w.startsWith('BOM line'))).map((c) => normPosition(c.position)));
-        obsolete = m.usage
-          .filter((u) => u.end === 'on-slot' && u.workOrder === a.workOrder.header.workOrderIdentifier && u.bomRevision === a.workOrder.header.bomRevision && changed.has(normPosition(u.position)))
-          .map((u) => ({ station: u.station, position: u.position, reelId: u.reelId, mpn: u.mpn, lot: u.lot }));
+        obsolete = obsoleteLots(a, d, buildModel(r.input, { want: () => () => false }).usage);
       }
       if (wantJson(opts)) {
         write(`${JSON.stringify({ ...d, ...(obsolete === undefined ? {} : { obsoleteLots: obsolete }) })}\n`);

@@ -13,6 +13,7 @@ import { registerTrace } from './trace';
 import { registerBom } from './bom';
 import { registerGateway } from './gateway';
 import { CliError } from './errors';
+import { endQuietlyOnClosedOutput } from './closed-output';
 
 export function buildProgram(write: (s: string) => void = (s) => process.stdout.write(s)): Command {
   const program = new Command();
@@ -37,6 +38,7 @@ export function buildProgram(write: (s: string) => void = (s) => process.stdout.
 }
 
 export function main(argv: string[]): Promise<void> {
+  endQuietlyOnClosedOutput();
   // Async, for the commands that are (`warden sim`); the others run to the end inside parseAsync all the same.
   return buildProgram().parseAsync(argv).then(() => undefined, failed);
 }

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { readHostMessage } from '../../../host-sim/host/host-message';
 import { REASONS } from '../../../protocol/src/reasons';
 import { COMMANDS, configDocument, configTable, parseConfig, RIGHTS, type StationConfig } from '../../../firmware/core/station';
-import type { HostMessage, StationInput } from '../../../firmware/core/station/types';
+import type { HostMessage, PermitView, StationInput } from '../../../firmware/core/station/types';
 import { NO_TERMS } from '../../../firmware/core/station/types';
 import { SimClock } from '../../../firmware/platform/sim/clock';
 import { seededRandom, SimOutput, simStackLight, SimSensor } from '../../../firmware/platform/sim/devices';
@@ -15,6 +15,7 @@ import { PowerDomain } from '../../../firmware/platform/sim/power';
 import { Station, type StationEvent } from '../../../firmware/runtime/station';
 import { CliError } from './errors';
 import { table, wantJson } from './output';
+import { TIME_FORM, timeArg } from './time-arg';
 
 type Json = Record<string, unknown>;
 
@@ -109,6 +110,12 @@ function bench(config: StationConfig, start: number) {
   return { clock, power, sensor, relay, events, make };
 }
 
+/** The stack light as people name it: the lamps lit, or "off". */
+function lightText(l: PermitView['light']): string {
+  const lit = (['red', 'amber', 'green'] as const).filter((c) => l[c]);
+  return lit.length === 0 ? 'off' : lit.join('+');
+}
+
 function describeInput(i: StationInput): string {
   switch (i.kind) {
     case 'scan':
@@ -130,7 +137,7 @@ export function registerStation(program: Command, write: (s: string) => void): v
     .description('Feed a script of inputs (JSON Lines) to a station on simulated devices; show each answer, the permit and the records')
     .argument('[script]', 'JSON Lines file, or - for stdin', '-')
     .option('--config <file>', 'configuration document (default: the defaults, station 1)')
-    .option('--start <iso>', 'wall clock at power-on', '2026-12-01T06:00:00Z')
+    .option('--start <time>', `wall clock at power-on: ${TIME_FORM}`, '2026-12-01T06:00:00Z')
     .option('--json', 'one JSON object per script line (the default when piped)')
     .addHelpText(
       'after',
@@ -146,8 +153,7 @@ export function registerStation(program: Command, write: (s: string) => void): v
     )
     .action((script: string, opts: { config?: string; start: string; json?: boolean }) => {
       const config = configFrom(opts.config);
-      const start = Date.parse(opts.start);
-      if (!Number.isFinite(start)) throw new CliError('BAD_ARGUMENT', `--start ${opts.start}: an ISO date-time such as 2026-12-01T06:00:00Z`);
+      const start = timeArg('--start', opts.start);
       let text: string;
       try {
         text = readFileSync(script === '-' ? 0 : script, 'utf8');
@@ -161,14 +167,14 @@ export function registerStation(program: Command, write: (s: string) => void): v
       let bad = 0;
       const show = (n: number, what: string, out: Json, records: string[]) => {
         const p = st.permitView();
-        const permit = { on: p.on, state: p.state, reasons: p.reasons };
+        const permit = { on: p.on, state: p.state, reasons: p.reasons, warnings: p.warnings, light: lightText(p.light) };
         if (json) write(`${JSON.stringify({ line: n, ...out, records, permit })}\n`);
         else {
           const reply = out['reply'] as { ok: boolean; reason: string; detail: string } | undefined;
           const verdict = reply === undefined ? '' : reply.ok ? `ok: ${reply.detail}` : `REFUSED ${reply.reason} (${REASONS[reply.reason as keyof typeof REASONS].code}): ${reply.detail}`;
           write(`${String(n).padStart(3)}  ${what.padEnd(34)} ${verdict}\n`);
           if (records.length > 0) write(`     journaled: ${records.join(', ')}\n`);
-          write(`     permit ${p.on ? 'ON ' : 'OFF'} ${p.state}${p.reasons.length > 0 ? `: ${p.reasons.join(', ')}` : ''}\n`);
+          write(`     permit ${p.on ? 'ON ' : 'OFF'} ${p.state}${p.reasons.length > 0 ? `: ${p.reasons.join(', ')}` : ''}; light ${permit.light}${p.warnings.length > 0 ? `; warnings: ${p.warnings.join(', ')}` : ''}\n`);
         }
       };
       lines.forEach((line, i) => {
@@ -217,9 +223,12 @@ export function registerStation(program: Command, write: (s: string) => void): v
         }
       });
       const v = st.view();
-      if (json) write(`${JSON.stringify({ summary: v })}\n`);
+      const p = st.permitView();
+      const clock = v.clockValid ? new Date(st.now()).toISOString() : null;
+      if (json) write(`${JSON.stringify({ summary: v, warnings: p.warnings, light: lightText(p.light), clock })}\n`);
       else {
         write(`\nstation ${config.stationId} (${config.role}): ${v.state}, permit ${v.runPermit ? 'ON' : 'OFF'}${v.reasons.length > 0 ? ` (${v.reasons.join(', ')})` : ''}\n`);
+        write(`stack light ${lightText(p.light)}; warnings: ${p.warnings.length === 0 ? 'none' : p.warnings.map((w) => `${w} (${REASONS[w].code})`).join(', ')}; clock ${clock ?? 'not valid (needs a host time sync)'}\n`);
         write(`slots ${v.slotsVerified}/${v.slotsRequired} verified, ${v.msdReels} MSD reels${v.leastMsdRemainingMin === null ? '' : ` (least ${v.leastMsdRemainingMin} min left)`}, boards ${v.boardsRecorded}, journal ${v.journalPending} records pending\n`);
         if (v.slots.length > 0) write(table(['slot', 'state', 'reason', 'MSD min', 'qty'], v.slots.map((s) => [s.position, s.state, s.reason, s.msdRemainingMin === null ? '' : String(s.msdRemainingMin), String(s.quantity)])));
       }

@@ -16,6 +16,7 @@ import type { ReasonName } from '../../../protocol/src/reasons';
 import { DEFAULT_CONFIG, parseConfig, type StationConfig } from '../../../firmware/core/station/config';
 import type { JournalEntry } from '../../../firmware/core/trace/replay';
 import { describeProblems, parseWorkOrderDoc, type WorkOrderDoc } from '../../../host-sim/host/work-order-doc';
+import { parseIsoTime } from '../../../firmware/core/msl/calendar';
 import { readJournalImage, type ImageDamage } from './journal-image';
 
 export interface Problem {
@@ -132,8 +133,12 @@ function hostRecord(v: unknown): { ok: true; entry: JournalEntry } | { ok: false
   const o = v as Record<string, unknown>;
   const seq = o['seq'];
   if (typeof seq !== 'number' || !Number.isInteger(seq) || seq < 1 || seq > 0xffffffff) return { ok: false, detail: 'seq: a journal sequence number' };
-  const at = typeof o['at'] === 'string' ? Date.parse(o['at']) : o['at'];
-  if (typeof at !== 'number' || !Number.isFinite(at) || at < 0) return { ok: false, detail: 'at: epoch ms, or an ISO date-time with a zone' };
+  // A written time is read strictly (no 30 February moved to 2 March, no zoneless local time): the same parser
+  // as every time on the command line and in an MSD history.
+  const written = typeof o['at'] === 'string' ? parseIsoTime(o['at']) : undefined;
+  if (written !== undefined && !written.ok) return { ok: false, detail: `at: ${written.message}; or epoch ms` };
+  const at = written !== undefined && written.ok ? written.ms : o['at'];
+  if (typeof at !== 'number' || !Number.isFinite(at) || at < 0) return { ok: false, detail: 'at: epoch ms, or an ISO-8601 time with a zone (2026-12-01T06:00:00Z)' };
   const type = o['type'];
   if (typeof type !== 'string' || !(type in MESSAGES)) return { ok: false, detail: 'type: a message name of protocol/PROTOCOL.md' };
   let body = o['body'];

@@ -106,8 +106,15 @@ export interface OrderBasis {
   readonly body: MessageBody<'WorkOrderActivated'>;
   readonly doc?: string;
   boards: number;
-  /** Permit-off time while this order was active, by the first (most important) reason, ms. */
+  /**
+   * Stops while this order was active, by reason: `count` is the stops (the permit going off) that had the reason
+   * at any moment, so one stop counts under every reason it had, as the simulator's summary counts `seen`; `ms` is
+   * the permit-off time while the reason was among the station's reasons (setup included). Both add up to more than
+   * `offTotal` when stops had several reasons.
+   */
   readonly stops: Map<string, { count: number; ms: number }>;
+  /** Every stop once, and all permit-off time once. */
+  readonly offTotal: { count: number; ms: number };
   /** When the order stopped being active (next order, clear, or the end of the journal). */
   until: number;
 }
@@ -233,11 +240,18 @@ class Builder {
       u.remaining = remaining;
       onSlot.delete(np(position));
     };
+    /** The reasons the stop in progress has been counted under (undefined: no stop counted in this order). */
+    let stopSeen: Set<string> | undefined;
+    const offUntil = (o: OrderBasis, at: number) => {
+      if (!permit.on) offTime(o, permit.reasons, Math.max(0, at - Math.max(permit.since, o.at)));
+    };
     const closeOrder = (at: number) => {
       if (basis === undefined) return;
-      if (!permit.on) addStop(basis, permit.reasons[0] ?? 'UNKNOWN', Math.max(0, at - Math.max(permit.since, basis.at)), false);
+      offUntil(basis, at);
       basis.until = at;
       basis = undefined;
+      // A stop that goes on into the next order was counted in this one.
+      stopSeen = undefined;
     };
     let lossSince = -1;
     let lostRange: { from: number; to: number } | undefined;
@@ -288,8 +302,19 @@ class Builder {
           break;
         case 'InterlockChanged': {
           const o = basis;
-          if (o !== undefined && !permit.on) addStop(o, permit.reasons[0] ?? 'UNKNOWN', Math.max(0, e.at - Math.max(permit.since, o.at)), false);
-          if (o !== undefined && permit.on && !m.body.runPermit) addStop(o, m.body.reasons[0] ?? 'UNKNOWN', 0, true);
+          if (o !== undefined) offUntil(o, e.at);
+          if (o !== undefined && permit.on && !m.body.runPermit) {
+            o.offTotal.count++;
+            stopSeen = new Set();
+          }
+          if (m.body.runPermit) stopSeen = undefined;
+          else if (o !== undefined && stopSeen !== undefined) {
+            for (const reason of m.body.reasons.length === 0 ? ['UNKNOWN'] : m.body.reasons) {
+              if (stopSeen.has(reason)) continue;
+              stopSeen.add(reason);
+              stopCount(o, reason);
+            }
+          }
           permit = { on: m.body.runPermit, reasons: m.body.reasons, since: e.at };
           this.interlocks.push({ at: e.at, station: id, kind: 'permit', permitOn: m.body.runPermit, reasons: m.body.reasons, who: '', detail: m.body.runPermit ? 'permit on' : `permit off: ${m.body.reasons.join(', ')}` });
           break;
@@ -343,7 +368,7 @@ class Builder {
       if (m.type === 'WorkOrderActivated') {
         const changeover = before === undefined || before.workOrderIdentifier !== m.body.workOrderIdentifier;
         if (changeover) onSlot.clear();
-        basis = { station: id, at: e.at, seq: e.seq, body: m.body, ...(doc === undefined ? {} : { doc: doc.file }), boards: 0, stops: new Map(), until: e.at };
+        basis = { station: id, at: e.at, seq: e.seq, body: m.body, ...(doc === undefined ? {} : { doc: doc.file }), boards: 0, stops: new Map(), offTotal: { count: 0, ms: 0 }, until: e.at };
         this.orders.push(basis);
         if (!permit.on) permit = { ...permit, since: e.at };
       }
@@ -510,11 +535,24 @@ function sample(h: ReelHistory, at: number, left: number): void {
   }
 }
 
-function addStop(o: OrderBasis, reason: string, ms: number, count: boolean): void {
-  const s = o.stops.get(reason) ?? { count: 0, ms: 0 };
-  s.ms += ms;
-  if (count) s.count++;
-  o.stops.set(reason, s);
+function stopRow(o: OrderBasis, reason: string): { count: number; ms: number } {
+  let s = o.stops.get(reason);
+  if (s === undefined) {
+    s = { count: 0, ms: 0 };
+    o.stops.set(reason, s);
+  }
+  return s;
+}
+
+function stopCount(o: OrderBasis, reason: string): void {
+  stopRow(o, reason).count++;
+}
+
+/** Permit-off time: once in the total, and under every reason the station gave for it. */
+function offTime(o: OrderBasis, reasons: readonly string[], ms: number): void {
+  if (ms <= 0) return;
+  o.offTotal.ms += ms;
+  for (const reason of reasons.length === 0 ? ['UNKNOWN'] : reasons) stopRow(o, reason).ms += ms;
 }
 
 function push(m: Map<string, number[]>, k: string, v: number): void {

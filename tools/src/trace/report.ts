@@ -27,7 +27,10 @@ export interface OrderSummary {
   readonly withoutPermit: number;
   readonly uncertain: number;
   readonly firstOff: readonly { readonly station: number; readonly unitId: string; readonly verdict: string }[];
+  /** By reason: one stop counts under every reason it had; the time is the permit-off time while the reason held. */
   readonly stops: readonly { readonly reason: string; readonly stops: number; readonly ms: number }[];
+  /** Every stop once and all permit-off time once (less than the rows' sums when stops had several reasons). */
+  readonly stopsTotal: { readonly stops: number; readonly ms: number };
   readonly from: number;
   readonly to: number;
 }
@@ -58,7 +61,8 @@ export function orderSummaries(m: TraceModel): OrderSummary[] {
       withoutPermit: boards.filter((b) => !b.permitOn).length,
       uncertain: boards.filter((b) => b.uncertain !== undefined).length,
       firstOff: results.map((f) => ({ station: f.station, unitId: f.unitId, verdict: f.passed === true ? 'passed' : 'failed' })),
-      stops: [...stops].map(([reason, s]) => ({ reason, ...s })).sort((a, b) => b.ms - a.ms),
+      stops: [...stops].map(([reason, s]) => ({ reason, ...s })).sort((a, b) => b.stops - a.stops || b.ms - a.ms || (a.reason < b.reason ? -1 : 1)),
+      stopsTotal: { stops: orders.reduce((n, o) => n + o.offTotal.count, 0), ms: orders.reduce((n, o) => n + o.offTotal.ms, 0) },
       from: Math.min(...orders.map((o) => o.at)),
       to: Math.max(...orders.map((o) => o.until)),
     };
@@ -155,7 +159,11 @@ function orderPage(m: TraceModel, s: OrderSummary): string {
     ['First-off', 'firstOff', s.firstOff.map((f) => `station ${f.station} ${f.unitId} ${f.verdict}`).join('; ') || 'none'],
     ['Period', 'period', `${iso(s.from)} – ${iso(s.to)}`],
   ]);
-  const stops = tableHtml('stops', ['reason', 'stops', 'time off (h:mm)'], s.stops.map((x) => [x.reason, x.stops, hm(x.ms)]));
+  const stops = [
+    `<p class="stops-total" data-stops="${s.stopsTotal.stops}">${s.stopsTotal.stops} ${s.stopsTotal.stops === 1 ? 'stop' : 'stops'}, ${hm(s.stopsTotal.ms)} with the permit off (setup included).</p>`,
+    tableHtml('stops', ['reason', 'stops', 'time off (h:mm)'], s.stops.map((x) => [x.reason, x.stops, hm(x.ms)])),
+    '<p class="note">One stop may appear under several reasons: it counts under every reason the station gave while it lasted, and its time under each reason while that reason held, so the rows add up to more than the total.</p>',
+  ].join('');
   const title = `<h1>Work order ${esc(s.workOrder)}${s.prototype ? ' (prototype)' : ''}</h1>`;
   if (s.prototype) {
     const boards = m.boards.filter((b) => b.workOrder === s.workOrder);

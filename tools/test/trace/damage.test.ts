@@ -147,6 +147,35 @@ describe('damaged journal dumps', () => {
     expect(buildModel(checked.input).boards.some((b) => b.unitId === 'FORGED-1')).toBe(false);
   });
 
+  it('a host record time is read strictly: an ISO time with its zone is taken, an impossible date is reported, never moved', () => {
+    const dir = copyLine();
+    const file = join(dir, 'host', 'records-2.jsonl');
+    const r0 = readTraceInput(dir);
+    if (!r0.ok) throw new Error(r0.detail);
+    // The oldest records: acknowledged and reclaimed on the station, so only the host's file holds them.
+    const st = r0.input.stations[1]!;
+    expect(st.fromHost).toBeGreaterThan(3);
+    const onlyHost = st.entries.slice(0, 3);
+    const lines = readFileSync(file, 'utf8').trim().split('\n');
+    const at = (seq: number) => lines.findIndex((l) => (JSON.parse(l) as { seq: number }).seq === seq);
+    const [a, b, c] = onlyHost.map((e) => at(e.seq));
+    expect([a, b, c].every((i) => i !== undefined && i >= 0)).toBe(true);
+    const edit = (i: number, v: unknown) => (lines[i] = JSON.stringify({ ...(JSON.parse(lines[i]!) as object), at: v }));
+    const t = onlyHost[0]!.at;
+    edit(a!, new Date(t).toISOString().replace('Z', '+00:00'));
+    edit(b!, '2026-02-30T08:00:00Z');
+    edit(c!, '2026-12-01T08:00:00');
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const r = readTraceInput(dir);
+    if (!r.ok) throw new Error(r.detail);
+    expect(r.input.stations[1]!.entries.find((e) => e.seq === onlyHost[0]!.seq)?.at).toBe(t);
+    const bad = r.input.problems.filter((p) => p.file === 'host/records-2.jsonl' && p.reason === 'DOCUMENT_FIELD_INVALID');
+    expect(bad.map((p) => p.line)).toEqual([b! + 1, c! + 1]);
+    expect(bad[0]!.detail).toMatch(/^at: 2026-02-30T08:00:00Z: February 2026 has no day 30/);
+    expect(bad[1]!.detail).toMatch(/^at: an ISO-8601 time with a zone/);
+    expect(r.input.stations[1]!.entries.some((e) => e.seq === onlyHost[1]!.seq || e.seq === onlyHost[2]!.seq)).toBe(false);
+  });
+
   it('records neither the image nor the host holds are reported as a gap with their numbers', () => {
     const dir = copyLine();
     writeFileSync(join(dir, 'host', 'records-2.jsonl'), '');

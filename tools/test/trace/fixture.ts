@@ -34,6 +34,8 @@ export interface LineOptions {
   readonly collectEveryH?: number;
   readonly prototype?: boolean;
   readonly plannedQuantity?: number;
+  /** Every station names its slots F.1, F.2, … (as cells with the same feeder carts do), not S<id>.F.1. */
+  readonly sharedPositions?: boolean;
 }
 
 export interface StationRun {
@@ -77,7 +79,7 @@ interface Part {
   readonly mpn: string;
 }
 
-function partsFor(station: number, slots: number, rnd: () => number): Part[] {
+function partsFor(station: number, slots: number, rnd: () => number, shared = false): Part[] {
   const out: Part[] = [];
   for (let i = 0; i < slots; i++) {
     const n = station * 1000 + i + 1;
@@ -88,7 +90,7 @@ function partsFor(station: number, slots: number, rnd: () => number): Part[] {
     const msd = i % 5 === 3;
     const line: BomLine = { line: String(n), internalPartNumber: `IPN-${n}`, refdes, quantityPerBoard: qty, ...(msd ? { msl: '3' as const } : {}) };
     const slot: Slot = {
-      position: `S${station}.F.${i + 1}`,
+      position: `${shared ? '' : `S${station}.`}F.${i + 1}`,
       bomLine: String(n),
       internalPartNumber: `IPN-${n}`,
       msd,
@@ -147,7 +149,7 @@ function runStation(id: number, o: LineOptions, wo: string, rnd: () => number): 
     const t = DAY0 + clock.monotonicMs();
     return st.input(host({ type: 'TimeSync', body: { utcTime: Math.floor(t / 1000), millis: t % 1000 } }));
   };
-  const parts = partsFor(id, o.slots, rnd);
+  const parts = partsFor(id, o.slots, rnd, o.sharedPositions === true);
   const terms: OrderTerms = { prototype: o.prototype ?? false, plannedQuantity: o.plannedQuantity ?? 0, maxBoards: 0 };
   const doc = stationDoc(id, parts, terms, wo);
   const collected: { seq: number; at: number; message: Message }[] = [];
