@@ -95,6 +95,8 @@ export class HostLink {
       keys,
       vault: storeVault(station),
       random: station.random,
+      // Shared with every other link of this station: a new connection brings no new checks.
+      macBudget: station.macBudget,
       hello: {
         softwareVersion: station.firmwareVersion,
         role: c.role,

@@ -6,6 +6,7 @@
 import { encodePayload, decodePayload } from '../../protocol/src/frame';
 import { MESSAGES, type Message } from '../../protocol/src/messages';
 import type { ReasonName } from '../../protocol/src/reasons';
+import { DEFAULT_MAC_BUDGET, MacBudget } from '../../protocol/src/session';
 import type { DeviceIdentity, PlcWrite, StationView } from '../../protocol/src/station-view';
 import { utf8Decode, utf8Encode } from '../../protocol/src/utf8';
 import { configDocument, DEFAULT_CONFIG, parseConfig, type StationConfig } from '../core/station/config';
@@ -99,6 +100,11 @@ export class Station {
   private msdKeys = new Map<string, number>();
   private lastView: PermitView | undefined;
   private listeners: ((e: StationEvent) => void)[] = [];
+  /**
+   * The station's one budget of MAC checks (PROTOCOL.md §3.6), shared by the session of every host link it ever
+   * opens (each TCP connection, the serial link): a flood that reconnects starts from what is left, not afresh.
+   */
+  readonly macBudget = new MacBudget(DEFAULT_MAC_BUDGET);
 
   private constructor(o: StationOptions, parts: {
     core: CoreState;
