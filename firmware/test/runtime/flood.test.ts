@@ -3,62 +3,18 @@
 // recording boards and answering Modbus while the flood runs. The runtime on simulated devices, its host port and
 // Modbus TCP server on an in-memory network; HMAC verifications are counted where they happen (macMatches).
 import * as frame from '../../../protocol/src/frame';
-import { macKey } from '../../../protocol/src/keys';
 import type { HostSession } from '../../../protocol/src/host-session';
 import type { Message } from '../../../protocol/src/messages';
 import { REASONS } from '../../../protocol/src/reasons';
 import { DEFAULT_MAC_BUDGET, type SessionEvent } from '../../../protocol/src/session';
-import { startTcpServer } from '../../modbus';
 import type { ByteStream } from '../../platform/hal';
-import { SimNet } from '../../platform/sim/net';
+import type { SimNet } from '../../platform/sim/net';
 import { HELLO_RETRY_MS } from '../../runtime/host-link';
-import { HostPort } from '../../runtime/host-port';
 import { demoOrder } from '../setup/helpers';
+import { floodLine as line, HOST_PORT, MODBUS_PORT } from './flood';
 import { hostSession } from './host';
 import { PROGRAM, rig, T0, type Rig } from './rig';
 import { POSITIONS, REELS } from './scans';
-
-const HOST_PORT = 4840;
-const MODBUS_PORT = 502;
-
-/** A HelloAck for station 7 under key id 1, MACed with a key the attacker made up: it passes every check before the MAC. */
-function forgedHelloAck(counter: number): Uint8Array {
-  const k = macKey(new Uint8Array(32).fill(0xa5));
-  if (!k.ok) throw new Error(k.detail);
-  const nonce = new Uint8Array(16);
-  const w = frame.encodeFrame(
-    { type: 'HelloAck', body: { protocolMinor: 1, softwareVersion: 'x', capabilities: [], lastCounterReceived: 0, nonce, helloNonce: nonce } },
-    { stationId: 7, counter, direction: 'host-to-station', keyId: 1, key: k.key },
-  );
-  if (!w.ok) throw new Error(w.detail);
-  return w.wire;
-}
-
-/** A station whose host port and Modbus TCP server listen on one simulated network. */
-function line(r: Rig) {
-  const net = new SimNet({ clock: r.clock });
-  const port = new HostPort(r.station);
-  port.listen(net.listen, HOST_PORT);
-  const modbus = startTcpServer({ listen: net.listen, port: MODBUS_PORT, clock: r.clock, timers: r.clock, backend: r.station.modbusBackend() });
-  if (!modbus.ok) throw new Error(modbus.detail);
-  let counter = 1;
-  let connections = 0;
-  return {
-    net,
-    port,
-    /** One attacker connection: `frames` forged frames on it, written at once. */
-    attack(frames: number): void {
-      const c = net.connect(HOST_PORT, { onData: () => {} });
-      if (c === undefined) throw new Error('host port not listening');
-      connections++;
-      for (let i = 0; i < frames; i++) c.write(forgedHelloAck(counter++));
-      net.run();
-    },
-    get attacks() {
-      return connections;
-    },
-  };
-}
 
 /** The real MES over the network: it answers the station's Hello and talks in the session. */
 function realHost(net: SimNet, r: Rig) {
