@@ -15,7 +15,7 @@ import { encodeFrame, macMatches, unseal, type Direction, type FrameHeader } fro
 import { isHandshakeType, judgeAddress, judgeContent, MIN_SESSION_MINOR, sameBytes } from './judge';
 import { deriveSessionKey, type KeySource, type MacKey } from './keys';
 import { MAX_WIRE_FRAME, NONCE_BYTES, PROTOCOL_MAJOR, PROTOCOL_MINOR } from './limits';
-import { COUNTER_BLOCK, SendCounter, type CounterVault } from './counters';
+import { COUNTER_BLOCK, SendCounter, type CounterVault, type SendCounters } from './counters';
 import type { ReasonName } from './reasons';
 import { WorkOrderAssembler, type WorkOrder } from './workorder';
 
@@ -91,6 +91,11 @@ export interface SessionOptions {
   readonly keys: KeySource;
   /** Durable counter reservations (the runtime's state store). */
   readonly vault: CounterVault;
+  /**
+   * Send counters shared with this end's other sessions (on the same vault): a station passes its one set to every
+   * link, so a reconnect costs no counter block and no store write. Default: this session's own.
+   */
+  readonly counters?: SendCounters;
   /** Fills its argument with random bytes: the HAL's RandomBytes. Session nonces come from it. */
   readonly random: (dst: Uint8Array) => void;
   /** This end's Hello fields. */
@@ -147,11 +152,13 @@ class Link {
     private readonly vault: CounterVault,
     private readonly direction: Direction,
     private readonly block: number,
+    private readonly shared: SendCounters | undefined,
   ) {}
   counter(keyId: number): SendCounter {
     let c = this.counters.get(keyId);
     if (c === undefined) {
-      c = new SendCounter(this.vault, { stationId: this.stationId, keyId, direction: this.direction }, this.block);
+      const stream = { stationId: this.stationId, keyId, direction: this.direction };
+      c = this.shared?.of(stream) ?? new SendCounter(this.vault, stream, this.block);
       this.counters.set(keyId, c);
     }
     return c;
@@ -234,7 +241,7 @@ export abstract class SessionCore {
   protected abstract makeLink(stationId: number): Link | undefined;
 
   protected newLink(stationId: number): Link {
-    return new Link(stationId, this.o.vault, this.own, this.block);
+    return new Link(stationId, this.o.vault, this.own, this.block, this.o.counters);
   }
 
   /** Feeds received bytes, in any chunking. `nowMs` (monotonic) refills the MAC budget. Never throws. */

@@ -2,6 +2,7 @@
 // often the attacker reconnects, the real host still gets a session, and the station goes on deciding scans,
 // recording boards and answering Modbus while the flood runs. The runtime on simulated devices, its host port and
 // Modbus TCP server on an in-memory network; HMAC verifications are counted where they happen (macMatches).
+import { decodeWithoutKeys } from '../../../protocol/src/capture';
 import * as frame from '../../../protocol/src/frame';
 import type { HostSession } from '../../../protocol/src/host-session';
 import type { Message } from '../../../protocol/src/messages';
@@ -83,6 +84,12 @@ describe('a bad-MAC flood on the host port', () => {
     expect(verifications.mock.calls.length).toBe(DEFAULT_MAC_BUDGET.burst - (DEFAULT_MAC_BUDGET.reserve ?? 0));
     expect(verifications.mock.results.every((x) => x.value === false)).toBe(true);
     expect(r.station.macBudget.stats.refused).toBe(2000 - verifications.mock.calls.length);
+    // Each connection got the station's Hello, and the fifty Hellos used fifty consecutive counters: a reconnect
+    // continues the counter block already reserved, so it writes nothing to the store and burns no counters.
+    const hellos = l.heard.map((bytes) => decodeWithoutKeys(Uint8Array.from(bytes.flatMap((b) => [...b]))));
+    expect(hellos.every((v) => v.length === 1 && v[0]!.ok && v[0]!.message.type === 'Hello')).toBe(true);
+    const counters = hellos.map((v) => v[0]!.header!.counter);
+    expect(counters).toEqual(counters.map((_, i) => counters[0]! + i));
     // Time passes as the flood goes on: the station's checks grow with the budget's rate, not with connections.
     for (let i = 0; i < 20; i++) {
       r.clock.advance(100);

@@ -30,17 +30,23 @@ export function floodLine(r: Pick<Rig, 'station' | 'clock'>) {
   port.listen(net.listen, HOST_PORT);
   const modbus = startTcpServer({ listen: net.listen, port: MODBUS_PORT, clock: r.clock, timers: r.clock, backend: r.station.modbusBackend() });
   if (!modbus.ok) throw new Error(modbus.detail);
-  let counter = 1;
+  // Made once: the attacker's own cost of forging is not the station's (they fail the MAC whatever their counter).
+  const forged = Array.from({ length: 64 }, (_, i) => forgedHelloAck(i + 1));
   let connections = 0;
+  /** What the station sent to the attacker, connection by connection (its Hellos). */
+  const heard: Uint8Array[][] = [];
   return {
     net,
     port,
+    heard,
     /** One attacker connection: `frames` forged frames on it, written at once. */
     attack(frames: number): void {
-      const c = net.connect(HOST_PORT, { onData: () => {} });
+      const got: Uint8Array[] = [];
+      heard.push(got);
+      const c = net.connect(HOST_PORT, { onData: (b) => void got.push(b.slice()) });
       if (c === undefined) throw new Error('host port not listening');
       connections++;
-      for (let i = 0; i < frames; i++) c.write(forgedHelloAck(counter++));
+      for (let i = 0; i < frames; i++) c.write(forged[i % forged.length]!);
       net.run();
     },
     get attacks() {
