@@ -3,7 +3,8 @@
 // the host says into station inputs; it answers status and journal requests itself, and pushes every record the
 // station journals while the session is up (the journal stays the reliable path: the host reads from its last
 // acknowledged sequence after any gap). Counters are reserved ahead in the state store, so a reboot never reuses
-// one, and every link of a station shares its counters and its MAC budget. Without a provisioned secret every frame is refused (the session has no key).
+// one, and every link of a station shares its counters and its MAC budget. Without a provisioned secret every frame
+// is refused (the session has no key).
 import { encodePayload } from '../../protocol/src/frame';
 import { Keyring } from '../../protocol/src/keys';
 import { MAX_PAYLOAD } from '../../protocol/src/limits';
