@@ -3,17 +3,16 @@
 // the host says into station inputs; it answers status and journal requests itself, and pushes every record the
 // station journals while the session is up (the journal stays the reliable path: the host reads from its last
 // acknowledged sequence after any gap). Counters are reserved ahead in the state store, so a reboot never reuses
-// one. Without a provisioned secret every frame is refused (the session has no key).
+// one, and every link of a station shares its counters and its MAC budget. Without a provisioned secret every frame
+// is refused (the session has no key).
 import { encodePayload } from '../../protocol/src/frame';
 import { Keyring } from '../../protocol/src/keys';
 import { MAX_PAYLOAD } from '../../protocol/src/limits';
 import { MESSAGES, type Message, type MessageBody } from '../../protocol/src/messages';
 import { CAPABILITIES } from '../../protocol/src/vocabulary';
-import type { CounterStream, CounterVault, VaultResult } from '../../protocol/src/counters';
 import { StationSession } from '../../protocol/src/station-session';
 import type { SessionEvent } from '../../protocol/src/session';
 import type { FrameHeader } from '../../protocol/src/frame';
-import { utf8Decode, utf8Encode } from '../../protocol/src/utf8';
 import type { HostMessage, HostMessageName } from '../core/station/types';
 import { NO_TERMS } from '../core/station/types';
 import type { ByteStream, StreamCallbacks } from '../platform/hal';
@@ -29,35 +28,6 @@ const CORE: ReadonlySet<string> = new Set<HostMessageName>([
 export const HELLO_RETRY_MS = 5_000;
 /** Records per JournalRecords frame, at most (the schema's limit). */
 const MAX_RECORDS_PER_FRAME = 16;
-
-/** The session counters in the station's state store: `{ "<keyId>": reservedUpTo }` as JSON. */
-export function storeVault(station: Station): CounterVault {
-  const read = (): VaultResult<Record<string, number>> => {
-    const v = station.storeValue('counters');
-    if (v === undefined) return { ok: true, value: {} };
-    if (!(v instanceof Uint8Array)) return { ok: false, reason: 'STORE_CORRUPT', detail: 'counters unreadable' };
-    try {
-      const doc = JSON.parse(utf8Decode(v) ?? '') as unknown;
-      if (typeof doc !== 'object' || doc === null) throw new Error('not an object');
-      return { ok: true, value: doc as Record<string, number> };
-    } catch {
-      return { ok: false, reason: 'STORE_CORRUPT', detail: 'counters do not decode' };
-    }
-  };
-  const key = (s: CounterStream) => `${s.keyId}:${s.direction}`;
-  return {
-    reserved(s) {
-      const r = read();
-      return r.ok ? { ok: true, value: r.value[key(s)] ?? 0 } : r;
-    },
-    reserve(s, upTo) {
-      const r = read();
-      if (!r.ok) return r;
-      const ok = station.storeValue('counters', utf8Encode(JSON.stringify({ ...r.value, [key(s)]: upTo })));
-      return ok === true ? { ok: true, value: upTo } : { ok: false, reason: 'FLASH_WRITE_FAILED', detail: 'counter reservation not stored' };
-    },
-  };
-}
 
 export interface HostLinkStats {
   readonly established: number;
@@ -93,8 +63,12 @@ export class HostLink {
       stationId: c.stationId,
       keyId: c.keyId,
       keys,
-      vault: storeVault(station),
+      // Shared with every other link of this station: a new connection brings no new checks, and continues the
+      // counter block already reserved instead of writing a new one to the store.
+      vault: station.sendCounters.vault,
+      counters: station.sendCounters,
       random: station.random,
+      macBudget: station.macBudget,
       hello: {
         softwareVersion: station.firmwareVersion,
         role: c.role,

@@ -1,7 +1,8 @@
 // Where the host reaches a station: a TCP port the station listens on, or its serial host link. Over TCP at most
 // two connections are held: the current session and one newcomer that must authenticate within the handshake
 // time, so a stranger can neither pile up connections nor push the real host out (a newcomer replaces the old
-// session only once its own handshake has succeeded).
+// session only once its own handshake has succeeded). Every link's session spends the station's one MAC budget
+// (`station.macBudget`, PROTOCOL.md §3.6), so reconnecting buys a flood no HMAC checks.
 import type { ByteStream, ListenTcp, TcpListener } from '../platform/hal';
 import { HostLink } from './host-link';
 import type { Station } from './station';

@@ -6,6 +6,8 @@
 import { encodePayload, decodePayload } from '../../protocol/src/frame';
 import { MESSAGES, type Message } from '../../protocol/src/messages';
 import type { ReasonName } from '../../protocol/src/reasons';
+import { SendCounters } from '../../protocol/src/counters';
+import { DEFAULT_MAC_BUDGET, MacBudget } from '../../protocol/src/session';
 import type { DeviceIdentity, PlcWrite, StationView } from '../../protocol/src/station-view';
 import { utf8Decode, utf8Encode } from '../../protocol/src/utf8';
 import { configDocument, DEFAULT_CONFIG, parseConfig, type StationConfig } from '../core/station/config';
@@ -20,6 +22,7 @@ import type { Clock, DigitalOut, Flash, RandomBytes, StackLight, ThSensor } from
 import { Journal, type CursorItem, type JournalMountReport, type JournalStatus } from '../storage/journal';
 import { StateStore, type StoreMountReport } from '../storage/store';
 import type { JournalEntry } from '../core/trace/replay';
+import { storeVault } from './counter-vault';
 import { K, MAX_VALUE_BYTES, MSD0, STORE_KEYS } from './layout';
 import { stationView } from './view';
 import { decodeLayoutSet, encodeLayoutSet } from '../core/label/layout-store';
@@ -99,6 +102,16 @@ export class Station {
   private msdKeys = new Map<string, number>();
   private lastView: PermitView | undefined;
   private listeners: ((e: StationEvent) => void)[] = [];
+  /**
+   * The station's one budget of MAC checks (PROTOCOL.md §3.6), shared by the session of every host link it ever
+   * opens (each TCP connection, the serial link): a flood that reconnects starts from what is left, not afresh.
+   */
+  readonly macBudget = new MacBudget(DEFAULT_MAC_BUDGET);
+  /**
+   * The host link's send counters, on the state store, shared the same way: a reconnect continues the block of
+   * counters already reserved, so connections cost no store writes and burn no counters.
+   */
+  readonly sendCounters = new SendCounters(storeVault(this));
 
   private constructor(o: StationOptions, parts: {
     core: CoreState;

@@ -86,6 +86,28 @@ export class SendCounter {
   }
 }
 
+/**
+ * The send counters of one end, shared by all its sessions: a new session (a reconnect) continues each stream
+ * inside the block already reserved, where a counter of its own would reserve (write) a fresh block and skip the
+ * rest of the last one. One per stream the end has sent on (its own station id and key ids: bounded).
+ */
+export class SendCounters {
+  private readonly byStream = new Map<string, SendCounter>();
+  constructor(
+    readonly vault: CounterVault,
+    private readonly block: number = COUNTER_BLOCK,
+  ) {}
+  of(stream: CounterStream): SendCounter {
+    const key = `${stream.stationId}/${stream.keyId}/${stream.direction}`;
+    let c = this.byStream.get(key);
+    if (c === undefined) {
+      c = new SendCounter(this.vault, stream, this.block);
+      this.byStream.set(key, c);
+    }
+    return c;
+  }
+}
+
 /** A vault in memory, for tests and the simulator: `reserved` is what would be on flash. */
 export class MemoryCounterVault implements CounterVault {
   readonly stored = new Map<string, number>();

@@ -16,6 +16,7 @@ export {
   type Emit,
   type LocalHello,
   type MacBudgetOptions,
+  type MacBudgetStats,
   type PeerInfo,
   type Sealed,
   type SessionEvent,

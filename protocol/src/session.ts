@@ -15,7 +15,7 @@ import { encodeFrame, macMatches, unseal, type Direction, type FrameHeader } fro
 import { isHandshakeType, judgeAddress, judgeContent, MIN_SESSION_MINOR, sameBytes } from './judge';
 import { deriveSessionKey, type KeySource, type MacKey } from './keys';
 import { MAX_WIRE_FRAME, NONCE_BYTES, PROTOCOL_MAJOR, PROTOCOL_MINOR } from './limits';
-import { COUNTER_BLOCK, SendCounter, type CounterVault } from './counters';
+import { COUNTER_BLOCK, SendCounter, type CounterVault, type SendCounters } from './counters';
 import type { ReasonName } from './reasons';
 import { WorkOrderAssembler, type WorkOrder } from './workorder';
 
@@ -64,17 +64,25 @@ export type Sealed =
   | { readonly ok: true; readonly wire: Uint8Array; readonly counter: number; readonly message: Message }
   | { readonly ok: false; readonly reason: ReasonName; readonly detail: string };
 
-/** MAC checks a link may spend: a token bucket refilled with time. */
+/** MAC checks an attacker can make a receiver spend: a token bucket refilled with time. */
 export interface MacBudgetOptions {
   readonly perSecond: number;
   readonly burst: number;
+  /**
+   * Checks held back for frames of an established session (default 0): a frame that needs no session (a Hello,
+   * a HelloAck, a Nack of our Hello) is checked only while more than this many are left, so garbage on a
+   * connection that never authenticated cannot take the last checks from the host that did.
+   */
+  readonly reserve?: number;
 }
 /**
- * 20 MAC checks a second, 40 at once: above a host's steady rate (status polls, journal reads, a time sync) and
- * enough for a 22-frame work order in one burst, while a flood can take only a bounded share of a
- * microcontroller's time (PROTOCOL.md §3, "Floods"). A runtime sets its own from the device's measured cost.
+ * 20 MAC checks a second, 40 at once, 10 of them held for the established session: above a host's steady rate
+ * (status polls, journal reads, a time sync) and enough for a 22-frame work order in one burst (a frame that
+ * authenticates gives its check back), while a flood can take only a bounded share of a microcontroller's time
+ * (PROTOCOL.md §3.6, "Floods"). One budget per station, shared by all its links. A runtime sets its own from the
+ * device's measured cost.
  */
-export const DEFAULT_MAC_BUDGET: MacBudgetOptions = { perSecond: 20, burst: 40 };
+export const DEFAULT_MAC_BUDGET: MacBudgetOptions = { perSecond: 20, burst: 40, reserve: 10 };
 /** A host's default for one stream: it may serve dozens of stations on one RS-485 line, and runs on a PC. */
 export const DEFAULT_HOST_MAC_BUDGET: MacBudgetOptions = { perSecond: 1000, burst: 1000 };
 
@@ -83,13 +91,19 @@ export interface SessionOptions {
   readonly keys: KeySource;
   /** Durable counter reservations (the runtime's state store). */
   readonly vault: CounterVault;
+  /**
+   * Send counters shared with this end's other sessions (on the same vault): a station passes its one set to every
+   * link, so a reconnect costs no counter block and no store write. Default: this session's own.
+   */
+  readonly counters?: SendCounters;
   /** Fills its argument with random bytes: the HAL's RandomBytes. Session nonces come from it. */
   readonly random: (dst: Uint8Array) => void;
   /** This end's Hello fields. */
   readonly hello: LocalHello;
   /**
-   * The link's MAC budget (default: DEFAULT_MAC_BUDGET at a station, DEFAULT_HOST_MAC_BUDGET at a host), or one
-   * MacBudget shared by several links (a station that takes several connections).
+   * The MAC budget: options for one of this session's own (default: DEFAULT_MAC_BUDGET at a station,
+   * DEFAULT_HOST_MAC_BUDGET at a host), or a MacBudget shared with other sessions. A station passes its one
+   * budget to the session of every link (each TCP connection, the serial link), so reconnecting buys a flood nothing.
    */
   readonly macBudget?: MacBudgetOptions | MacBudget;
   /** Counters reserved per vault write (default 256). */
@@ -138,33 +152,65 @@ class Link {
     private readonly vault: CounterVault,
     private readonly direction: Direction,
     private readonly block: number,
+    private readonly shared: SendCounters | undefined,
   ) {}
   counter(keyId: number): SendCounter {
     let c = this.counters.get(keyId);
     if (c === undefined) {
-      c = new SendCounter(this.vault, { stationId: this.stationId, keyId, direction: this.direction }, this.block);
+      const stream = { stationId: this.stationId, keyId, direction: this.direction };
+      c = this.shared?.of(stream) ?? new SendCounter(this.vault, stream, this.block);
       this.counters.set(keyId, c);
     }
     return c;
   }
 }
 
-/** A token bucket of MAC checks: `burst` at once, refilled at `perSecond`. Time comes in as an argument. */
+/** What a MacBudget has spent since it was made (diagnostics; the bound the tests hold it to). */
+export interface MacBudgetStats {
+  /** Checks taken and kept: frames whose MAC failed or whose counter was a replay. */
+  spent: number;
+  /** Checks given back: frames that authenticated with a fresh counter. */
+  givenBack: number;
+  /** Frames dropped unchecked because the budget was spent (MAC_BUDGET_EXHAUSTED). */
+  refused: number;
+}
+
+/**
+ * A token bucket of MAC checks: `burst` at once, refilled at `perSecond`, the last `reserve` for frames of an
+ * established session. Time comes in as an argument. Checks that are not given back never exceed
+ * `burst + perSecond × elapsed`, however many links share the budget.
+ */
 export class MacBudget {
   private tokens: number;
   private last: number | undefined;
+  private readonly reserve: number;
+  readonly stats: MacBudgetStats = { spent: 0, givenBack: 0, refused: 0 };
   constructor(private readonly o: MacBudgetOptions) {
     this.tokens = o.burst;
+    this.reserve = Math.max(0, Math.min(o.reserve ?? 0, o.burst - 1));
   }
-  /** Spends one check at `nowMs` (monotonic), or says there is none left. */
-  take(nowMs: number): boolean {
+  /** Spends one check at `nowMs` (monotonic), or says there is none left for this kind of frame. */
+  take(nowMs: number, inSession = false): boolean {
     if (this.last !== undefined && nowMs > this.last) {
       this.tokens = Math.min(this.o.burst, this.tokens + ((nowMs - this.last) * this.o.perSecond) / 1000);
     }
     if (this.last === undefined || nowMs > this.last) this.last = nowMs;
-    if (this.tokens < 1) return false;
+    if (this.tokens < 1 + (inSession ? 0 : this.reserve)) {
+      this.stats.refused++;
+      return false;
+    }
     this.tokens -= 1;
+    this.stats.spent++;
     return true;
+  }
+  /**
+   * Returns the check of a frame that authenticated with a fresh counter: only the key's holder can make one,
+   * so it is no cost an attacker can force, and a busy host never spends the budget a flood needs to be held to.
+   */
+  giveBack(): void {
+    this.tokens = Math.min(this.o.burst, this.tokens + 1);
+    this.stats.spent--;
+    this.stats.givenBack++;
   }
 }
 
@@ -195,7 +241,7 @@ export abstract class SessionCore {
   protected abstract makeLink(stationId: number): Link | undefined;
 
   protected newLink(stationId: number): Link {
-    return new Link(stationId, this.o.vault, this.own, this.block);
+    return new Link(stationId, this.o.vault, this.own, this.block, this.o.counters);
   }
 
   /** Feeds received bytes, in any chunking. `nowMs` (monotonic) refills the MAC budget. Never throws. */
@@ -245,7 +291,7 @@ export abstract class SessionCore {
       const why = link?.session !== undefined ? `the session runs under key id ${link.session.keyId}` : 'no session with this peer: a Hello comes first';
       return this.refuse(emit, offset, 'NO_SESSION', why, h);
     }
-    if (!this.budget.take(nowMs)) return this.refuse(emit, offset, 'MAC_BUDGET_EXHAUSTED', 'more MAC checks than the link budget allows', h);
+    if (!this.budget.take(nowMs, inSession)) return this.refuse(emit, offset, 'MAC_BUDGET_EXHAUSTED', 'more MAC checks than the budget allows (a flood)', h);
     this.stats.macChecks++;
     if (!macMatches(body, key)) return this.refuse(emit, offset, 'BAD_MAC', 'MAC does not verify', h);
 
@@ -257,6 +303,8 @@ export abstract class SessionCore {
       return this.nackOrDrop(link, inSession, h, 'REPLAY', `counter ${h.counter}, last accepted ${last}`, last, offset, emit);
     }
     link.peerLast.set(h.keyId, h.counter);
+    // A fresh counter under a MAC that verified: the peer's own frame, not a check a flood forced.
+    this.budget.giveBack();
     const c = judgeContent(h, u.payload);
     if (!c.ok) return this.nackOrDrop(link, inSession, h, c.reason, c.detail, c.reason === 'VERSION_UNSUPPORTED' ? VERSION_BYTE : 0, offset, emit);
     const m = c.message;

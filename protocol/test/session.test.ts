@@ -11,6 +11,7 @@ import {
   Keyring,
   MemoryCounterVault,
   resealCrc,
+  SendCounters,
   StationSession,
   unseal,
   wrap,
@@ -444,14 +445,14 @@ describe('flood budget', () => {
     const host = makeHost(keys);
     const hi = station.connect();
     if (!hi.ok) throw new Error(hi.detail);
-    pump(station, host, hi.wire, true, 0); // the HelloAck costs one check
+    pump(station, host, hi.wire, true, 0); // the HelloAck is checked, authenticates, and gives its check back
     const line = { ...openLine(7), station } as Line;
     const flood = feed(station, Array.from({ length: 100 }, (_, i) => badMac(line, i + 2)), 0);
     const reasons = outcomes(flood.events);
-    expect(reasons.filter((r) => r === 'BAD_MAC')).toHaveLength(4);
-    expect(reasons.filter((r) => r === 'MAC_BUDGET_EXHAUSTED')).toHaveLength(96);
-    expect(station.stats.macChecks).toBe(5);
-    expect(station.stats.byReason.MAC_BUDGET_EXHAUSTED).toBe(96);
+    expect(reasons.filter((r) => r === 'BAD_MAC')).toHaveLength(5);
+    expect(reasons.filter((r) => r === 'MAC_BUDGET_EXHAUSTED')).toHaveLength(95);
+    expect(station.stats.macChecks).toBe(6);
+    expect(station.stats.byReason.MAC_BUDGET_EXHAUSTED).toBe(95);
     expect(outcomes(feed(station, [sent(host.send(7, { type: 'StatusRequest', body: {} }))], 50).events)).toEqual(['MAC_BUDGET_EXHAUSTED']);
     expect(outcomes(feed(station, [sent(host.send(7, { type: 'StatusRequest', body: {} }))], 200).events)).toEqual(['message']);
   });
@@ -486,7 +487,95 @@ describe('flood budget', () => {
     const flood = Array.from({ length: 10 }, (_, i) => badMac(line, i + 2));
     feed(a, flood);
     feed(b, flood);
-    expect(a.stats.macChecks + b.stats.macChecks).toBe(6); // 2 HelloAcks + 4 flood frames in all
+    // The 2 HelloAcks gave their checks back; the flood got the budget's 6 between both links, no more.
+    expect(a.stats.macChecks + b.stats.macChecks).toBe(8);
+    expect((a.stats.byReason.BAD_MAC ?? 0) + (b.stats.byReason.BAD_MAC ?? 0)).toBe(6);
+    expect(shared.stats).toEqual({ spent: 6, givenBack: 2, refused: 14 });
+  });
+
+  // A replayed frame verifies but is no fresh frame: anyone who recorded one can send it, so it keeps its check.
+  it('frames of the real peer give their checks back, replays do not: a busy host never spends what a flood is held to', () => {
+    const line = openLine(7);
+    const budget = new MacBudget({ perSecond: 0, burst: 3 });
+    const station = makeStation(7, { keys: line.keys, macBudget: budget });
+    const hi = station.connect();
+    if (!hi.ok) throw new Error(hi.detail);
+    const host = makeHost(line.keys, { seed: 12 });
+    pump(station, host, hi.wire, true);
+    const polls = Array.from({ length: 50 }, () => sent(host.send(7, { type: 'StatusRequest', body: {} })));
+    expect(outcomes(feed(station, polls).events).every((o) => o === 'message')).toBe(true);
+    expect(budget.stats).toEqual({ spent: 0, givenBack: 51, refused: 0 });
+    const replays = outcomes(feed(station, polls.slice(0, 5)).events);
+    expect(replays).toEqual(['REPLAY', 'REPLAY', 'REPLAY', 'MAC_BUDGET_EXHAUSTED', 'MAC_BUDGET_EXHAUSTED']);
+    expect(budget.stats.spent).toBe(3);
+  });
+
+  it('garbage that needs no session cannot take the reserve: the established session keeps getting through', () => {
+    const line = openLine(7);
+    const budget = new MacBudget({ perSecond: 0, burst: 10, reserve: 2 });
+    const station = makeStation(7, { keys: line.keys, macBudget: budget });
+    const hi = station.connect();
+    if (!hi.ok) throw new Error(hi.detail);
+    const host = makeHost(line.keys, { seed: 13 });
+    pump(station, host, hi.wire, true);
+    // HelloAcks with a wrong MAC (what a stranger's connection can send): checked only above the reserve.
+    const forged = (counter: number) => {
+      const w = encodeFrame({ type: 'HelloAck', body: { protocolMinor: 1, softwareVersion: 'x', capabilities: [], lastCounterReceived: 0, nonce: new Uint8Array(16), helloNonce: new Uint8Array(16) } }, { stationId: 7, counter, direction: 'host-to-station', keyId: KEY_ID, key: line.sessionKey['host-to-station'] });
+      if (!w.ok) throw new Error(w.detail);
+      return w.wire;
+    };
+    const flood = outcomes(feed(station, Array.from({ length: 30 }, (_, i) => forged(1000 + i))).events);
+    expect(flood.filter((o) => o === 'BAD_MAC')).toHaveLength(8);
+    expect(flood.filter((o) => o === 'MAC_BUDGET_EXHAUSTED')).toHaveLength(22);
+    const polls = Array.from({ length: 20 }, () => sent(host.send(7, { type: 'StatusRequest', body: {} })));
+    expect(outcomes(feed(station, polls).events)).toEqual(polls.map(() => 'message'));
+  });
+
+  // In-session garbage (a bad MAC under the session's key id, a replay) looks like the host's own frames until the
+  // MAC is computed, so it may spend the reserve too: that is a shared medium's limit (PROTOCOL.md §3.6).
+  it('property: whatever mix of garbage and real frames arrives when, checks kept stay within burst + rate × time; while the garbage needs no session, every real frame gets through', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 400 }), fc.constantFrom('real', 'bad-mac', 'forged-hello', 'replay')), { maxLength: 60 }),
+        fc.integer({ min: 0, max: 50 }),
+        fc.integer({ min: 2, max: 20 }),
+        (steps, perSecond, burst) => {
+          const line = openLine(7);
+          const budget = new MacBudget({ perSecond, burst, reserve: 1 });
+          const station = makeStation(7, { keys: line.keys, macBudget: budget });
+          const hi = station.connect();
+          if (!hi.ok) throw new Error(hi.detail);
+          const host = makeHost(line.keys, { seed: 14 });
+          pump(station, host, hi.wire, true);
+          let now = 0;
+          let counter = 1_000_000;
+          const real: Uint8Array[] = [];
+          let inSessionGarbage = false;
+          for (const [dt, kind] of steps) {
+            now += dt;
+            if (kind === 'real') {
+              const w = sent(host.send(7, { type: 'StatusRequest', body: {} }));
+              real.push(w);
+              const got = outcomes(feed(station, [w], now).events);
+              if (inSessionGarbage) expect([['message'], ['MAC_BUDGET_EXHAUSTED']]).toContainEqual(got);
+              else expect(got).toEqual(['message']);
+            } else if (kind === 'bad-mac') {
+              inSessionGarbage = true;
+              feed(station, [badMac(line, counter++)], now);
+            } else if (kind === 'forged-hello') {
+              const w = encodeFrame({ type: 'Hello', body: { ...HOST_HELLO, lastCounterReceived: 0, nonce: new Uint8Array(16) } }, { stationId: 7, counter: counter++, direction: 'host-to-station', keyId: KEY_ID, key: line.sessionKey['station-to-host'] });
+              if (!w.ok) throw new Error(w.detail);
+              feed(station, [w.wire], now);
+            } else if (real.length > 0) {
+              inSessionGarbage = true;
+              feed(station, [real[0]!], now);
+            }
+            expect(budget.stats.spent).toBeLessThanOrEqual(burst + (perSecond * now) / 1000);
+          }
+        },
+      ),
+      { numRuns: 100 },
+    );
   });
 
   it('frames that fail before the MAC cost no budget: wrong station, unknown key, no session', () => {
@@ -515,6 +604,34 @@ class SwitchVault implements CounterVault {
     return this.failing ? { ok: false, reason: 'FLASH_WRITE_FAILED', detail: 'program did not verify' } : this.inner.reserve(s, upTo);
   }
 }
+
+describe('send counters shared by the sessions of one end', () => {
+  it('a new session on shared counters continues the block already reserved: one vault write for many reconnects, no counter used twice', () => {
+    const keys = keyringOf([[7, KEY_ID, SECRET]]);
+    const vault = new SwitchVault();
+    const writes = jest.spyOn(vault, 'reserve');
+    const counters = new SendCounters(vault);
+    const seen: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const st = StationSession.create({ stationId: 7, keyId: KEY_ID, keys, vault, counters, random: seededRandom(i + 1), hello: STATION_HELLO });
+      if (!st.ok) throw new Error(st.detail);
+      const hi = st.session.connect();
+      if (!hi.ok) throw new Error(hi.detail);
+      seen.push(hi.counter);
+    }
+    expect(seen).toEqual(seen.map((_, i) => i + 1));
+    expect(writes).toHaveBeenCalledTimes(1);
+    // Sessions with counters of their own each reserve a block of their own: what a reconnect cost before.
+    const own = new SwitchVault();
+    const ownWrites = jest.spyOn(own, 'reserve');
+    for (let i = 0; i < 3; i++) {
+      const st = StationSession.create({ stationId: 7, keyId: KEY_ID, keys, vault: own, random: seededRandom(i + 1), hello: STATION_HELLO });
+      if (!st.ok) throw new Error(st.detail);
+      expect(st.session.connect()).toMatchObject({ ok: true, counter: 1 + 256 * i });
+    }
+    expect(ownWrites).toHaveBeenCalledTimes(3);
+  });
+});
 
 describe('sending', () => {
   it('when the vault cannot reserve counters nothing is sent (COUNTER_NOT_RESERVED), and sending resumes once it can', () => {

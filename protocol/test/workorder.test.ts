@@ -4,9 +4,10 @@
 import fc from 'fast-check';
 import { MESSAGES, SlotRequirement } from '../src/messages';
 import { chunkWorkOrder, WorkOrderAssembler, type Slot, type WorkOrder } from '../src/workorder';
-import { MAX_WIRE_FRAME, type Message, type MessageBody } from '../src/index';
+import { MAX_WIRE_FRAME, MemoryCounterVault, type Message, type MessageBody } from '../src/index';
+import { StationSession } from '../src/station-session';
 import { arbitraryFor } from './arbitrary';
-import { feed, openLine, ORDER_HEADER as header } from './line';
+import { feed, KEY_ID, keyringOf, makeHost, openLine, ORDER_HEADER as header, SECRET, seededRandom, STATION_HELLO } from './line';
 
 
 const slotArb = arbitraryFor(SlotRequirement) as fc.Arbitrary<Slot>;
@@ -210,5 +211,61 @@ describe('work orders are committed whole and unmixed (issue 9)', () => {
     );
     expect(chunkWorkOrder({ header, slots: [] }, 1)).toMatchObject({ ok: false, reason: 'TRANSFER_EMPTY' });
     for (const tid of [0, -1, 0x10000, 1.5]) expect(chunkWorkOrder({ header, slots: realisticSlots(1) }, tid)).toMatchObject({ ok: false, reason: 'FIELD_OUT_OF_RANGE' });
+  });
+});
+
+// PROTOCOL.md §7, "Except at a station without slots": a reflow oven's order is its program.
+describe('an order without slots, at a station that holds none', () => {
+  const terms = { prototype: false, plannedQuantity: 40, maxBoards: 0 };
+
+  it('a slotless order is Begin (0 slots, 0 chunks), optional Terms and a Commit over those alone; it commits there and nowhere else', () => {
+    for (const order of [{ header, slots: [] }, { header, slots: [], terms }] as WorkOrder[]) {
+      const c = chunkWorkOrder(order, 1, { slotless: true });
+      if (!c.ok) throw new Error(c.detail);
+      expect(c.messages.map((m) => m.type)).toEqual(order.terms === undefined ? ['WorkOrderBegin', 'WorkOrderCommit'] : ['WorkOrderBegin', 'WorkOrderTerms', 'WorkOrderCommit']);
+      expect(c.messages[0]!.body).toMatchObject({ slotCount: 0, chunkCount: 0 });
+      expect(c.messages.at(-1)!.body).toMatchObject({ slotCount: 0, chunkCount: 0 });
+      expect(transfer(c.messages, new WorkOrderAssembler(0)).last).toEqual({ ok: true, committed: order });
+      // A station with slots refuses the same transfer at its Begin.
+      expect(transfer(c.messages, new WorkOrderAssembler(120)).results[0]).toMatchObject({ ok: false, reason: 'TRANSFER_EMPTY' });
+    }
+  });
+
+  it('a station without slots refuses a Begin with slots (LIMIT_EXCEEDED) or with chunks (FIELD_OUT_OF_RANGE), and a commit that names slots', () => {
+    const withSlots = chunkWorkOrder({ header, slots: realisticSlots(1) }, 1);
+    if (!withSlots.ok) throw new Error(withSlots.detail);
+    expect(new WorkOrderAssembler(0).accept(withSlots.messages[0]!)).toMatchObject({ ok: false, reason: 'LIMIT_EXCEEDED' });
+    const begin = (chunkCount: number): Message => ({ type: 'WorkOrderBegin', body: { ...header, transferId: 1, slotCount: 0, chunkCount } });
+    expect(new WorkOrderAssembler(0).accept(begin(1))).toMatchObject({ ok: false, reason: 'FIELD_OUT_OF_RANGE' });
+    const asm = new WorkOrderAssembler(0);
+    expect(asm.accept(begin(0))).toEqual({ ok: true });
+    expect(asm.accept({ type: 'WorkOrderCommit', body: { transferId: 1, slotCount: 1, chunkCount: 0, digest: 0 } })).toMatchObject({ ok: false, reason: 'TRANSFER_MISMATCH' });
+  });
+
+  it('the host sends one only to a station whose Hello said maxSlots 0; in a session the host opened it refuses (TRANSFER_EMPTY)', () => {
+    const keys = keyringOf([[7, KEY_ID, SECRET]]);
+    const oven = () => {
+      const r = StationSession.create({ stationId: 7, keyId: KEY_ID, keys, vault: new MemoryCounterVault(), random: seededRandom(5), hello: { ...STATION_HELLO, role: 'reflow', maxSlots: 0 } });
+      if (!r.ok) throw new Error(r.detail);
+      return r.session;
+    };
+    // The oven opens the session: its Hello says it holds no slots, and its order commits.
+    const st = oven();
+    const host = makeHost(keys);
+    const hi = st.connect();
+    if (!hi.ok) throw new Error(hi.detail);
+    const ack = feed(host, [hi.wire]).sent[0]!;
+    expect(feed(st, [ack.wire]).verdicts[0]).toMatchObject({ ok: true, kind: 'established' });
+    const w = host.sendWorkOrder(7, { header, slots: [] });
+    if (!w.ok) throw new Error(w.detail);
+    expect(feed(st, w.frames).verdicts.at(-1)).toMatchObject({ ok: true, kind: 'work-order' });
+    // The host opens the session: it has no Hello of the station's to go by, and will not send an empty order.
+    const st2 = oven();
+    const host2 = makeHost(keys, { seed: 3 });
+    const hh = host2.connect(7, KEY_ID);
+    if (!hh.ok) throw new Error(hh.detail);
+    const back = feed(st2, [hh.wire]).sent[0]!;
+    expect(feed(host2, [back.wire]).verdicts[0]).toMatchObject({ ok: true, kind: 'established' });
+    expect(host2.sendWorkOrder(7, { header, slots: [] })).toMatchObject({ ok: false, reason: 'TRANSFER_EMPTY' });
   });
 });

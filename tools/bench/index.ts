@@ -14,6 +14,7 @@ import { runtimeBench } from './runtime';
 import { traceBench } from './trace';
 import { gatewayBench } from './gateway';
 import { simBench } from './sim';
+import { floodBench } from './flood';
 
 /** Every benchmark, by the name that selects it on the command line, in the order of BENCHMARKS.md. */
 const BENCHES: readonly (readonly [string, () => Promise<Section>])[] = [
@@ -23,6 +24,7 @@ const BENCHES: readonly (readonly [string, () => Promise<Section>])[] = [
   ['msl', mslBench],
   ['storage', storageBench],
   ['runtime', runtimeBench],
+  ['flood', floodBench],
   ['firmware', firmwareBench],
   ['modbus', modbusBench],
   ['trace', traceBench],

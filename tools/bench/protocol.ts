@@ -319,7 +319,7 @@ export async function protocolBench(): Promise<Section> {
     '',
     'Frames per second through `StationSession.receive` in an established session. Peer: valid frames from the host (each with a',
     'new counter; accepted and handed on). "Bad MAC, no budget": CRC-valid frames claiming the station\'s session with a wrong MAC,',
-    'each costing one HMAC, the CPU an attacker can force. "Bad MAC, default budget": the same with the default per-link budget',
+    'each costing one HMAC, the CPU an attacker can force. "Bad MAC, default budget": the same with the station\'s default budget, one for all its host links',
     `(${DEFAULT_MAC_BUDGET.perSecond} MAC checks/s, burst ${DEFAULT_MAC_BUDGET.burst}): past the burst they are dropped unchecked (\`MAC_BUDGET_EXHAUSTED\`). "Line noise": CRC fails.`,
     '',
     '| frame | valid (peer) | bad MAC, no budget | bad MAC, default budget | line noise |',

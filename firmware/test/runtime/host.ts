@@ -28,7 +28,8 @@ export interface Host {
   reconnect(r: Rig): void;
 }
 
-export function connectHost(r: Rig, opts: { vault?: MemoryCounterVault; secret?: Uint8Array } = {}): Host {
+/** The MES's end of station 7's link, holding `secret` for it. */
+export function hostSession(opts: { vault?: MemoryCounterVault; secret?: Uint8Array } = {}): HostSession {
   const keys = new Keyring(4);
   keys.install(7, 1, opts.secret ?? SECRET);
   const made = HostSession.create({
@@ -38,7 +39,11 @@ export function connectHost(r: Rig, opts: { vault?: MemoryCounterVault; secret?:
     hello: { softwareVersion: 'test-mes 1.0', role: 'other', capabilities: ['journal'], maxFrameBytes: 512, maxSlots: 0, maxReels: 0, journalCapacity: 0 },
   });
   if (!made.ok) throw new Error(made.detail);
-  const session = made.session;
+  return made.session;
+}
+
+export function connectHost(r: Rig, opts: { vault?: MemoryCounterVault; secret?: Uint8Array } = {}): Host {
+  const session = hostSession(opts);
   const events: SessionEvent[] = [];
   const sent: Uint8Array[] = [];
   let toStation: (b: Uint8Array) => void = () => {};
