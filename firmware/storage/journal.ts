@@ -206,6 +206,9 @@ export class Journal {
   private readonly fillTo: Uint32Array;
   /** Per sector, what its ack field says: -1 nothing, 0 everything before it, k also its first k records. */
   private readonly ackedPairs: Int32Array;
+  /** Recovery's view of each sector: its header reads valid, and the ack it persisted when it was opened (m2). */
+  private readonly valid: Uint8Array;
+  private readonly ackedIn: Float64Array;
   private head = -1;
   private nextSeq = 1;
   private acked = 0;
@@ -224,12 +227,16 @@ export class Journal {
     this.maxPayload = maxPayload;
     this.highWater = highWater;
     this.recordBytes = entrySize(typical, this.io.w);
-    this.inRun = new Uint8Array(n);
-    this.epochs = new Uint32Array(n);
-    this.firstSeq = new Float64Array(n);
-    this.endSeq = new Float64Array(n);
-    this.fillTo = new Uint32Array(n);
-    this.ackedPairs = new Int32Array(n);
+    // The per-sector state in one allocation (a mount builds a Journal: each allocation is a cost of every mount).
+    const b = new ArrayBuffer(n * (3 * 8 + 3 * 4 + 2));
+    this.firstSeq = new Float64Array(b, 0, n);
+    this.endSeq = new Float64Array(b, 8 * n, n);
+    this.ackedIn = new Float64Array(b, 16 * n, n);
+    this.epochs = new Uint32Array(b, 24 * n, n);
+    this.fillTo = new Uint32Array(b, 28 * n, n);
+    this.ackedPairs = new Int32Array(b, 32 * n, n);
+    this.inRun = new Uint8Array(b, 36 * n, n);
+    this.valid = new Uint8Array(b, 37 * n, n);
   }
 
   private static configure(flash: Flash, opts: JournalOptions): Journal | Failure {
@@ -307,9 +314,7 @@ export class Journal {
   }
 
   private recover(): JournalMountReport | Failure {
-    const { n } = this;
-    const valid = new Uint8Array(n);
-    const ackedIn = new Float64Array(n);
+    const { n, valid, ackedIn } = this;
     let old = 0;
     const h: RegionHeader = { epoch: 0, m1: 0, m2: 0 };
     for (let s = 0; s < n; s++) {

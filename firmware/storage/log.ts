@@ -100,6 +100,14 @@ function getU32(b: Uint8Array, at: number): number {
   return (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0;
 }
 
+/** Bits set in a 32-bit word, without a loop per bit (every unit of a scan and of an erased check counts them). */
+function popcount32(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  x = (x + (x >>> 4)) & 0x0f0f0f0f;
+  return Math.imul(x, 0x01010101) >>> 24;
+}
+
 function crc(b: Uint8Array, from: number, to: number): number {
   return crc32Update(SEED, b, from, to);
 }
@@ -152,6 +160,20 @@ export const COMMIT_PARTIAL = 1;
 export const COMMIT_BROKEN = 2;
 export type CommitState = typeof COMMIT_COMPLETE | typeof COMMIT_PARTIAL | typeof COMMIT_BROKEN;
 
+/** Carves byte views, each a multiple of 4 bytes apart, out of one buffer allocated once. */
+export class Scratch {
+  private readonly buf: ArrayBuffer;
+  private at = 0;
+  constructor(bytes: number) {
+    this.buf = new ArrayBuffer(bytes);
+  }
+  take(n: number): Uint8Array {
+    const v = new Uint8Array(this.buf, this.at, n);
+    this.at += alignUp(n, 4);
+    return v;
+  }
+}
+
 /**
  * Flash access for the log format through small fixed buffers allocated once: a read window, verified
  * page-bounded programs, verified erases, entries and region headers.
@@ -161,22 +183,31 @@ export class LogIO {
   /** Header span: the first program operation of an entry. */
   readonly hs: number;
   private readonly size: number;
-  private readonly win = new Uint8Array(WINDOW);
+  private readonly win: Uint8Array;
   private winAt = -1;
   private winLen = 0;
-  private readonly check = new Uint8Array(PROGRAM_PAGE);
-  private readonly zeros = new Uint8Array(PROGRAM_PAGE);
-  private readonly stage = new Uint8Array(PROGRAM_PAGE);
-  private readonly hdr = new Uint8Array(ENTRY_HEADER_BYTES);
+  private readonly check: Uint8Array;
+  private readonly zeros: Uint8Array;
+  private readonly stage: Uint8Array;
+  private readonly hdr: Uint8Array;
   private area = new Uint8Array(0);
   private readonly unit: Uint8Array;
-  private readonly writer: OpWriter = new OpWriter(this);
+  private readonly writer: OpWriter;
 
   constructor(readonly flash: Flash) {
     this.w = Math.max(4, flash.geometry.wordSize);
     this.hs = alignUp(ENTRY_HEADER_BYTES, this.w);
     this.size = flash.geometry.sectorSize * flash.geometry.sectorCount;
-    this.unit = new Uint8Array(this.w);
+    // Every scratch buffer is a view into one allocation: a mount builds a LogIO, and each allocation is a
+    // fixed cost of every mount (on XS a chunk each; in V8 a backing store each).
+    const scratch = new Scratch(WINDOW + 4 * PROGRAM_PAGE + alignUp(ENTRY_HEADER_BYTES, 4) + this.w);
+    this.win = scratch.take(WINDOW);
+    this.check = scratch.take(PROGRAM_PAGE);
+    this.zeros = scratch.take(PROGRAM_PAGE); // a new ArrayBuffer reads zero
+    this.stage = scratch.take(PROGRAM_PAGE);
+    this.hdr = scratch.take(ENTRY_HEADER_BYTES);
+    this.unit = scratch.take(this.w);
+    this.writer = new OpWriter(this, scratch.take(PROGRAM_PAGE));
   }
 
   // ---- reads ----
@@ -232,7 +263,7 @@ export class LogIO {
     const i = this.view(at, this.w);
     if (typeof i === 'object') return i;
     let ones = 0;
-    for (let j = 0; j < this.w; j++) for (let m = this.win[i + j]!; m !== 0; m &= m - 1) ones++;
+    for (let j = 0; j < this.w; j += 4) ones += popcount32(getU32(this.win, i + j));
     return ones >= 8 * this.w - 1 ? 1 : ones <= 1 ? 0 : -1;
   }
 
@@ -456,10 +487,6 @@ export class LogIO {
 
   // ---- region headers ----
 
-  private get span(): number {
-    return alignUp(ENTRY_HEADER_BYTES, this.w);
-  }
-
   /** The first `n` bytes of a region (its header copies and what follows) in one read, valid until the next call. */
   headerArea(offset: number, n: number): Uint8Array | Failure {
     if (this.area.length < n) this.area = new Uint8Array(n);
@@ -470,7 +497,7 @@ export class LogIO {
   /** Parses the two header copies at the start of `b` into `out`: the first valid copy wins. */
   parseRegionHeader(b: Uint8Array, magic: number, oldMagic: number, out: RegionHeader): RegionKind {
     let old = false;
-    for (let i = 0; i < 2 * this.span; i += this.span) {
+    for (let i = 0; i < 2 * this.hs; i += this.hs) {
       const m = getU32(b, i);
       if (m === magic && getU32(b, i + 16) === crc(b, i, i + REGION_FIELDS)) {
         out.epoch = getU32(b, i + 4);
@@ -484,7 +511,7 @@ export class LogIO {
   }
 
   readRegionHeader(offset: number, magic: number, oldMagic: number): RegionRead | Failure {
-    const b = this.headerArea(offset, 2 * this.span);
+    const b = this.headerArea(offset, 2 * this.hs);
     if ('ok' in b) return b;
     const h = { epoch: 0, m1: 0, m2: 0 };
     const k = this.parseRegionHeader(b, magic, oldMagic, h);
@@ -493,7 +520,7 @@ export class LogIO {
 
   private fillRegionHeader(magic: number, epoch: number, m1: number, m2: number): Uint8Array {
     const b = this.stage;
-    b.fill(0xff, 0, this.span);
+    b.fill(0xff, 0, this.hs);
     putU32(b, 0, magic);
     putU32(b, 4, epoch);
     putU32(b, 8, m1);
@@ -504,7 +531,7 @@ export class LogIO {
 
   writeRegionHeader(offset: number, magic: number, epoch: number, m1: number, m2: number): Failure | undefined {
     const b = this.fillRegionHeader(magic, epoch, m1, m2);
-    return this.program(offset, b, 0, this.span) ?? this.program(offset + this.span, b, 0, this.span);
+    return this.program(offset, b, 0, this.hs) ?? this.program(offset + this.hs, b, 0, this.hs);
   }
 
   /**
@@ -513,7 +540,7 @@ export class LogIO {
    * keeps set is left alone (false).
    */
   solidifyRegionHeader(offset: number, magic: number, h: RegionHeader): boolean | Failure {
-    const span = this.span;
+    const span = this.hs;
     const want = this.fillRegionHeader(magic, h.epoch, h.m1, h.m2);
     let both = true;
     for (let copy = 0; copy < 2; copy++) {
@@ -529,7 +556,7 @@ export class LogIO {
 
   /** Zeroes both header copies: a cut header that might read valid one day never can. */
   zeroRegionHeader(offset: number): Failure | undefined {
-    return this.zero(offset, offset + 2 * this.span);
+    return this.zero(offset, offset + 2 * this.hs);
   }
 
   // ---- entries ----
@@ -677,8 +704,10 @@ class OpWriter {
   private start = 0;
   private opStart = 0;
   private fill = 0;
-  private readonly buf = new Uint8Array(PROGRAM_PAGE);
-  constructor(private readonly io: LogIO) {}
+  constructor(
+    private readonly io: LogIO,
+    private readonly buf: Uint8Array,
+  ) {}
 
   begin(pos: number): this {
     this.start = pos;
@@ -857,6 +886,15 @@ export function recoverTail(io: LogIO, start: number, end: number, maxLen: numbe
   return 'ok' in r && verifyFailed(r) ? { resume: end, torn: false, closed: 'unknown', closedAt: reached.at } : r;
 }
 
+function copyFields(from: Readonly<EntryFields>, to: EntryFields): void {
+  to.kind = from.kind;
+  to.len = from.len;
+  to.a = from.a;
+  to.b = from.b;
+  to.c = from.c;
+  to.hcrc = from.hcrc;
+}
+
 /** One pass: each step is visited once the next one shows it is not the last; the last waits for its fate. */
 function recoverTailOnce(io: LogIO, start: number, end: number, maxLen: number, visit: StepVisitor, reached: { at: number }): TailOutcome | Failure {
   const sc = new LogScanner(io, start, end, maxLen);
@@ -871,7 +909,7 @@ function recoverTailOnce(io: LogIO, start: number, end: number, maxLen: number, 
     if (typeof step === 'object') return step;
     if (step === SCAN_END) break;
     if (heldStep !== 0) visit(heldStep, heldAt, held);
-    Object.assign(held, sc.f);
+    copyFields(sc.f, held);
     heldStep = step;
     heldAt = sc.at;
     heldSize = sc.size;

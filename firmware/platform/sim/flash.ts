@@ -25,11 +25,22 @@ export interface SimFlashOptions {
   readonly encrypted?: boolean;
 }
 
+/** A fault model for cuts: how a cut program tears, and whether cells it interrupted read randomly. */
+export interface FlashModel {
+  readonly name: string;
+  readonly options: Pick<SimFlashOptions, 'tearing' | 'weakBits'>;
+}
+
 /** The two flash models every power-cut suite runs on. */
-export const FLASH_MODELS: readonly { readonly name: string; readonly options: Pick<SimFlashOptions, 'tearing' | 'weakBits'> }[] = [
+export const FLASH_MODELS: readonly FlashModel[] = [
   { name: 'ordered word tearing', options: { tearing: 'word', weakBits: false } },
   { name: 'unordered page tearing, weak bits', options: { tearing: 'page', weakBits: true } },
 ];
+
+/** A SimFlash of `model` (the one way the power-cut suites build their flash, so each runs on every model). */
+export function flashOfModel(model: FlashModel, opts: Omit<SimFlashOptions, 'tearing' | 'weakBits'>): SimFlash {
+  return new SimFlash({ ...opts, ...model.options });
+}
 
 /** mulberry32: small, fast and good enough to pick undefined bits reproducibly. */
 export function prng(seed: number): () => number {

@@ -1,10 +1,12 @@
 // No counter is ever reused: a host stays connected to a station through random inputs, power cuts at random
 // flash steps (the counter reservation itself may be cut) and reboots; every frame the station sends, across all
-// its sessions, carries a counter above every counter it sent before, and the host never sees a replay.
+// its sessions, carries a counter above every counter it sent before, and the host never sees a replay. Runs on
+// both flash models (ordered word tearing; unordered page tearing with weak bits).
 import fc from 'fast-check';
 import { connectHost, type Host } from './host';
 import { badges, rig, wo } from './rig';
 import { POSITIONS, REELS } from './scans';
+import { FLASH_MODELS } from '../../platform/sim/flash';
 
 const RUNS = process.env['WARDEN_CI_SCALE'] === '1' ? 10_000 : 60;
 
@@ -17,11 +19,11 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ a: 'wait' as const }) },
 );
 
-describe('session counters (fast-check)', () => {
+describe.each(FLASH_MODELS)('session counters (fast-check, $name)', (model) => {
   it('every frame a station sends carries a counter above all it sent before, across cuts and reboots', () => {
     fc.assert(
       fc.property(fc.array(stepArb, { minLength: 3, maxLength: 25 }), (steps) => {
-        const r = rig({ journalKib: 32 });
+        const r = rig({ journalKib: 32, flash: model });
         const h: Host = connectHost(r);
         badges(r);
         r.station.input(wo());

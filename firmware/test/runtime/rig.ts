@@ -6,7 +6,7 @@ import type { HostMessage, Reply, StationInput } from '../../core/station/types'
 import { NO_TERMS } from '../../core/station/types';
 import { SimClock } from '../../platform/sim/clock';
 import { seededRandom, SimOutput, simStackLight, SimSensor } from '../../platform/sim/devices';
-import { SimFlash } from '../../platform/sim/flash';
+import { FLASH_MODELS, flashOfModel, type FlashModel, type SimFlash } from '../../platform/sim/flash';
 import { PowerDomain } from '../../platform/sim/power';
 import { Station, type StationEvent } from '../../runtime/station';
 import { demoOrder } from '../setup/helpers';
@@ -35,6 +35,8 @@ export interface RigOptions {
   rtc?: 'trusted' | 'untrusted' | 'none';
   journalKib?: number;
   seed?: number;
+  /** How a cut leaves the flash (default: ordered word tearing); a rig made `from` another keeps that one's. */
+  flash?: FlashModel;
   /** The provisioned secret; null provisions none. */
   secret?: Uint8Array | null;
   /** Start from these flash contents (a copy is used) and this clock. */
@@ -44,8 +46,9 @@ export interface RigOptions {
 export function rig(opts: RigOptions = {}): Rig {
   const clock = opts.from?.clock ?? new SimClock(opts.rtc === 'none' ? {} : { rtc: { epochMs: T0, trusted: opts.rtc !== 'untrusted' } });
   const kib = opts.journalKib ?? 256;
-  const journal = opts.from?.journal.clone(opts.seed ?? 1) ?? new SimFlash({ sectorSize: 4096, sectorCount: kib / 4, wordSize: 4, seed: opts.seed ?? 1 });
-  const store = opts.from?.store.clone((opts.seed ?? 1) + 1) ?? new SimFlash({ sectorSize: 4096, sectorCount: 64, wordSize: 4, seed: (opts.seed ?? 1) + 1 });
+  const model = opts.flash ?? FLASH_MODELS[0]!;
+  const journal = opts.from?.journal.clone(opts.seed ?? 1) ?? flashOfModel(model, { sectorSize: 4096, sectorCount: kib / 4, wordSize: 4, seed: opts.seed ?? 1 });
+  const store = opts.from?.store.clone((opts.seed ?? 1) + 1) ?? flashOfModel(model, { sectorSize: 4096, sectorCount: 64, wordSize: 4, seed: (opts.seed ?? 1) + 1 });
   const power = new PowerDomain();
   const journalFlash = power.attach(journal);
   const storeFlash = power.attach(store);

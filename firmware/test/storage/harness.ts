@@ -59,6 +59,37 @@ export function mountBoth(
   return { journal: j.journal, store: s.store, jr: j.report, sr: s.report };
 }
 
+/**
+ * Cuts power at every step of an operation in turn, several times each with a different seed for what the cut
+ * leaves. `flash` is the state before (left untouched: each run works on a copy); `setUp` mounts what it needs on
+ * a copy, uncut, and returns the operation. `check` sees the copy after the cut and a reboot, with the step the
+ * cut fell on and the steps the operation takes uncut. Returns how many cuts ran.
+ */
+export function cutAtEveryStep(
+  flash: SimFlash,
+  setUp: (f: SimFlash) => () => unknown,
+  check: (f: SimFlash, step: number, span: number) => void,
+  seeds = 4,
+): number {
+  const probe = flash.clone(1);
+  const run = setUp(probe);
+  const before = probe.steps;
+  run();
+  const span = probe.steps - before;
+  for (let k = 0; k < span; k++) {
+    for (let seed = 1; seed <= seeds; seed++) {
+      const f = flash.clone(1000 * k + seed);
+      const op = setUp(f);
+      f.cutAtStep(f.steps + k);
+      op();
+      if (f.powered) throw new Error(`the cut at step ${k} of ${span} did not fall inside the operation`);
+      f.reboot();
+      check(f, k, span);
+    }
+  }
+  return span * seeds;
+}
+
 /** Runs ops against a mounted pair until they end or power dies; updates the model from what returned. */
 export function drive(flash: SimFlash, journal: Journal, store: StateStore, ops: readonly Op[], m: Model): void {
   for (const o of ops) {
