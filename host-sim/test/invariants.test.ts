@@ -22,7 +22,7 @@ const onStation = (seqs: number[], change?: number): JournalImage => ({
 const atHost = (seqs: number[], change?: number): CollectedRecord[] => seqs.map((seq) => ({ stationId: 1, seq, at: 0, recordType: T, data: bytes(booted(seq === change ? 77 : seq)) }));
 
 function checker(n: number): Checker {
-  const c = new Checker();
+  const c = new Checker({ startEpochMs: 0, clockToleranceMs: 0 });
   for (let i = 1; i <= n; i++) c.committedRecord(1, i, booted(i), 0);
   return c;
 }
@@ -53,7 +53,7 @@ describe('the journal invariants', () => {
   });
 
   it('a board journaled with the permit off: permit-respected', () => {
-    const c = new Checker();
+    const c = new Checker({ startEpochMs: 0, clockToleranceMs: 0 });
     c.committedRecord(2, 1, { type: 'BoardTrace', body: { at: 1, unitIdentifier: 'SN1', setupGeneration: 1, lane: 1, firstOff: false, permitOn: false, msdRemaining: [] } }, 0);
     expect(c.violations.map((v) => v.invariant)).toEqual(['permit-respected']);
   });
