@@ -383,7 +383,7 @@ export class Station {
   /** `f`: the facts the decision was made on; they stand for the outputs too unless the decision wrote to flash. */
   private apply(d: Decision, f: Facts): Reply {
     const prev = this.core;
-    const appended = this.commit(d.records, d.state);
+    const appended = this.commit(d.records, d.state, d.setClock);
     if (appended !== undefined) {
       // The journal refused part of the decision: keep the old state, with the records that did land applied
       // as after a power cut, so state and journal never disagree.
@@ -400,12 +400,17 @@ export class Station {
     return d.reply;
   }
 
-  /** Journals the records, then checkpoints `next`. Undefined when all went to flash; else what landed and why not. */
-  private commit(records: readonly Message[], next: CoreState): { landed: Message[]; reason: ReasonName; detail: string } | undefined {
+  /**
+   * Journals the records, then checkpoints `next`. Undefined when all went to flash; else what landed and why not.
+   * A decision that sets the clock (`setClock`) was made at the time it sets: its records are stamped so, but for the
+   * TimeSync itself, which keeps the stamp of the clock it replaces (the step it made stays readable in the journal).
+   */
+  private commit(records: readonly Message[], next: CoreState, setClock?: number): { landed: Message[]; reason: ReasonName; detail: string } | undefined {
     const j = this.journal!;
     const landed: Message[] = [];
-    const at = this.now();
+    const before = this.now();
     for (const m of records) {
+      const at = setClock === undefined || m.type === 'TimeSync' ? before : setClock;
       const p = encodePayload(m);
       if (!p.ok) return { landed, reason: 'INTERNAL_ERROR', detail: `${m.type} does not encode: ${p.detail}` };
       this.journalStatus = undefined;

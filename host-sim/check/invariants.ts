@@ -9,14 +9,16 @@
 //   journal-contiguous station journals and the host's copies run without gaps
 //   committed-kept     nothing a station committed is lost across power cuts (it is on the station or the host)
 //   host-copy-equal    the host's copy of each record equals the station's
+//   station-clock      while a station's clock is valid by its own journal (a trusted RTC at boot, or synced by the
+//                      host since), every record's stamp is within the clock tolerance of the true time it was made
 import { decodePayload, encodePayload } from '../../protocol/src/frame';
-import type { Message } from '../../protocol/src/messages';
+import { MESSAGES, type Message } from '../../protocol/src/messages';
 import { sameBytes } from '../../protocol/src/judge';
 import { complete, replay, type BoardTrace, type JournalEntry, type OrderSlots } from '../../firmware/core/trace/replay';
 import type { CollectedRecord } from '../host/station-client';
 import type { WorkOrderDoc } from '../host/work-order-doc';
 
-export const INVARIANTS = ['permit-respected', 'right-parts', 'msd-floor-life', 'boards-traced', 'journal-contiguous', 'committed-kept', 'host-copy-equal'] as const;
+export const INVARIANTS = ['permit-respected', 'right-parts', 'msd-floor-life', 'boards-traced', 'journal-contiguous', 'committed-kept', 'host-copy-equal', 'station-clock'] as const;
 export type InvariantName = (typeof INVARIANTS)[number];
 
 export interface Violation {
@@ -34,11 +36,33 @@ export interface BuiltBoard {
   readonly reels: ReadonlyMap<string, string>;
 }
 
-/** A journal record as committed: its type and payload bytes. */
+/** A journal record as committed: its type and payload bytes, and the line time (ms) it was committed at. */
 interface Committed {
   readonly type: string;
   readonly payload: Uint8Array;
+  readonly at: number;
 }
+
+export interface CheckerOptions {
+  /** The true time (epoch ms) at line time 0: the time the MES serves, and a perfect RTC would keep. */
+  readonly startEpochMs: number;
+  /**
+   * How far (ms) a valid station clock may stand from the true time: the RTC's drift (the simulated RTC has none)
+   * plus what a time sync leaves (the sync arrives after the host link's latency). Stamps the host collected are
+   * whole seconds; they get one second more.
+   */
+  readonly clockToleranceMs: number;
+}
+
+/** Where the clock check of a station stands: records up to `upTo` checked, and whether its clock is valid there. */
+interface ClockWatch {
+  upTo: number;
+  /** Why the clock is valid after record `upTo` (undefined: it is not). */
+  valid: 'a trusted RTC at boot' | 'synced by the host' | undefined;
+}
+
+const BOOTED = MESSAGES.StationBooted.type;
+const TIME_SYNC = MESSAGES.TimeSync.type;
 
 /** A station's journal as it holds it now (the checker reads it through this, raw). */
 export interface JournalImage {
@@ -54,6 +78,9 @@ export class Checker {
   private readonly built = new Map<number, BuiltBoard[]>();
   /** Violations found, by invariant. */
   readonly counts = Object.fromEntries(INVARIANTS.map((n) => [n, 0])) as Record<InvariantName, number>;
+  private readonly clocks = new Map<number, ClockWatch>();
+
+  constructor(private readonly o: CheckerOptions) {}
 
   fail(invariant: InvariantName, station: number, at: number, detail: string): void {
     this.counts[invariant]++;
@@ -74,7 +101,7 @@ export class Checker {
     if (before !== undefined && !(before.type === m.type && sameBytes(before.payload, p.payload))) {
       this.fail('committed-kept', station, at, `sequence ${seq} was committed as ${before.type} and then as ${m.type}: a committed record was overwritten`);
     }
-    map.set(seq, { type: m.type, payload: p.payload });
+    map.set(seq, { type: m.type, payload: p.payload, at });
     if (m.type === 'BoardTrace' && !m.body.permitOn) {
       this.fail('permit-respected', station, at, `board ${m.body.unitIdentifier} was journaled with the run permit off (BoardTrace permitOn false)`);
     }
@@ -140,6 +167,47 @@ export class Checker {
   }
 
   /**
+   * The stamps of the records a station journaled since the last check (the host's copy, then what only the station
+   * holds) against the true time each was committed at, while the station's clock was valid by its own journal:
+   * from a StationBooted whose clock rests on a trusted RTC, or from a TimeSync on (a TimeSync record carries the
+   * stamp of the clock it corrects, so a valid clock stepped by more than the tolerance fails too). A record the
+   * checker never saw committed (rolled forward after a cut in its write) is followed but not judged.
+   */
+  stamps(station: number, at: number, host: readonly CollectedRecord[], image: JournalImage): void {
+    const w = this.clocks.get(station) ?? { upTo: 0, valid: undefined };
+    this.clocks.set(station, w);
+    const committed = this.committed.get(station);
+    const one = (seq: number, type: number, stampMs: number, payload: Uint8Array, wholeSeconds: boolean): void => {
+      if (seq <= w.upTo) return;
+      w.upTo = seq;
+      if (type === BOOTED) {
+        const d = decodePayload(type, payload);
+        w.valid = d.ok && d.message.type === 'StationBooted' && d.message.body.clockSource === 'rtc-trusted' ? 'a trusted RTC at boot' : undefined;
+      }
+      const c = committed?.get(seq);
+      if (w.valid !== undefined && c !== undefined) {
+        const trueMs = this.o.startEpochMs + c.at;
+        const off = stampMs - trueMs;
+        // A stamp in whole seconds is the clock's time rounded down: up to a second below it.
+        const low = -(this.o.clockToleranceMs + (wholeSeconds ? 1000 : 0));
+        if (off < low || off > this.o.clockToleranceMs) {
+          this.fail('station-clock', station, at, `record ${seq} (${c.type}) is stamped ${iso(stampMs)}, ${(Math.abs(off) / 1000).toFixed(wholeSeconds ? 0 : 3)} s ${off > 0 ? 'ahead of' : 'behind'} the true time ${iso(trueMs)}, with its clock valid (${w.valid}); allowed ${this.o.clockToleranceMs} ms`);
+        }
+      }
+      if (type === TIME_SYNC) w.valid = 'synced by the host';
+    };
+    let last = 0;
+    for (let i = firstAbove(host, w.upTo); i < host.length; i++) {
+      const r = host[i]!;
+      one(r.seq, r.recordType, r.at * 1000, r.data, true);
+      last = r.seq;
+    }
+    for (const it of image.items) {
+      if (it.kind === 'record' && it.seq > last) one(it.seq, it.type, it.at, it.payload, false);
+    }
+  }
+
+  /**
    * Every board built at the station against its journal (the host's records, then what only the station holds),
    * replayed with the work-order documents the MES sent: present, permitted, complete, with the reels really used.
    */
@@ -182,6 +250,20 @@ export class Checker {
     return { boards: built.length, complete: ok, lostToCut: lost };
   }
 }
+
+/** The index of the first of `records` (in sequence order) above `seq`. */
+function firstAbove(records: readonly CollectedRecord[], seq: number): number {
+  let lo = 0;
+  let hi = records.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (records[mid]!.seq <= seq) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
 
 /** The journal entries of a station in sequence order: the host's copy, then what only the station still holds. */
 export function fullJournal(host: readonly CollectedRecord[], image: JournalImage): JournalEntry[] {

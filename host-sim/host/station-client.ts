@@ -143,6 +143,11 @@ export class StationClient {
       this.tokens -= 1;
       this.o.write(this.outbox.shift()!);
     }
+    const due = this.syncDue;
+    if (due !== undefined && this.outbox.length === 0 && this.depth === 0 && this.tokens >= 1 && this.established) {
+      this.syncDue = undefined;
+      this.sendSync(due);
+    }
   }
 
   /** Frames waiting for their turn (the station's pace). */
@@ -159,6 +164,9 @@ export class StationClient {
     this.pendingCommit?.done?.(false, 'NO_SESSION');
     this.pendingCommit = undefined;
     this.reading = undefined;
+    const due = this.syncDue;
+    this.syncDue = undefined;
+    for (const d of due ?? []) d(false, 'NO_SESSION');
   }
 
   /** Opens a handshake from the host's side (a link that stayed up while the host restarted). */
@@ -176,7 +184,7 @@ export class StationClient {
     const statusEvery = this.o.statusEveryMs ?? 10_000;
     const syncEvery = this.o.syncEveryMs ?? 600_000;
     const readEvery = this.o.readEveryMs ?? 30_000;
-    if (this.o.wallClock !== undefined && nowMs - this.lastSync >= syncEvery) this.syncClock();
+    if (this.o.wallClock !== undefined && nowMs - this.lastSync >= syncEvery && this.syncDue === undefined) this.syncClock();
     if (nowMs - this.lastStatus >= statusEvery) {
       this.lastStatus = nowMs;
       this.send({ type: 'StatusRequest', body: {} }, 'status', false);
@@ -196,12 +204,27 @@ export class StationClient {
     }
   }
 
-  /** Sets the station's clock to the host's wall clock now. */
+  /**
+   * Sets the station's clock to the host's wall clock. A TimeSync carries the time it was sealed at, and the station
+   * takes it as the time it arrives at: one that waited in the outbox behind other frames (the station's pace) would
+   * set the clock back by the wait. So it is sealed only when it can go on the wire at once; until then it is due,
+   * and the flush that empties the outbox sends it.
+   */
   syncClock(done?: (ok: boolean, reason: ReasonName) => void): void {
+    if (this.o.wallClock === undefined) return;
+    (this.syncDue ??= []).push(...(done === undefined ? [] : [done]));
+    this.flush();
+  }
+
+  /** Callers waiting for a TimeSync that is due (undefined: none is due). */
+  private syncDue: ((ok: boolean, reason: ReasonName) => void)[] | undefined;
+
+  /** Seals and writes a TimeSync with the wall clock now. */
+  private sendSync(done: readonly ((ok: boolean, reason: ReasonName) => void)[]): void {
     const t = this.o.wallClock?.();
     if (t === undefined) return;
     this.lastSync = this.now;
-    this.send({ type: 'TimeSync', body: { utcTime: Math.floor(t / 1000), millis: Math.floor(t) % 1000 } }, 'time sync', true, done);
+    this.send({ type: 'TimeSync', body: { utcTime: Math.floor(t / 1000), millis: Math.floor(t) % 1000 } }, 'time sync', true, done.length === 0 ? undefined : (ok, reason) => done.forEach((d) => d(ok, reason)));
   }
 
   /** Any host message the station acts on (reel records, MSD events, badges, holds, first-off results, …). */
@@ -246,11 +269,14 @@ export class StationClient {
         this.write(e.wire);
         return;
       case 'established':
-        this.o.onEvent?.({ kind: 'established', peer: e.peer });
-        // A fresh session: set the clock, then collect whatever the station holds for us.
+        // A fresh session: set the clock first, sealed now and queued behind nothing older than this moment (the
+        // handshake's own frames), before what the owner sends on `established`; then collect what the station holds.
         this.lastStatus = -Infinity;
         this.reading = undefined;
-        if (this.o.wallClock !== undefined) this.syncClock();
+        const due = this.syncDue ?? [];
+        this.syncDue = undefined;
+        this.sendSync(due);
+        this.o.onEvent?.({ kind: 'established', peer: e.peer });
         this.read();
         return;
       case 'refused':

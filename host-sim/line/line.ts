@@ -82,7 +82,7 @@ export class Line {
   readonly env: Environment;
   readonly floors: Floor[] = [];
   readonly mes: Mes;
-  readonly checker = new Checker();
+  readonly checker: Checker;
   readonly hostNet: LinkNet;
   readonly modbusNet: SimNet;
   readonly stops: Stop[] = [];
@@ -118,6 +118,7 @@ export class Line {
     const s = o.scenario;
     this.s = s;
     this.endMs = Math.round(s.hours * HOUR);
+    this.checker = new Checker({ startEpochMs: s.startEpochMs, clockToleranceMs: clockTolerance(s) });
     this.random = new Random(o.seed);
     const t = this.timeline;
     this.lineMaster = new Uint8Array(32);
@@ -564,7 +565,10 @@ export class Line {
   private checkJournals(): void {
     for (const f of this.floors) {
       f.station.sync(this.now);
-      this.checker.journals(f.id, this.now, journalImage(f), this.mes.sink.records.get(f.id) ?? []);
+      const image = journalImage(f);
+      const host = this.mes.sink.records.get(f.id) ?? [];
+      this.checker.journals(f.id, this.now, image, host);
+      this.checker.stamps(f.id, this.now, host, image);
     }
     this.noteViolation();
   }
@@ -810,6 +814,15 @@ export class Line {
 }
 
 type SimStationSensor = SimStation['sensor']['reading'];
+
+/**
+ * How far a valid station clock may be from the line's true time (the station-clock invariant): the simulated RTC
+ * keeps exact time (no drift), so only what a time sync leaves: it is sealed with the MES's time and arrives one
+ * link latency later.
+ */
+export function clockTolerance(s: Scenario): number {
+  return s.line.hostLatencyMs + 1;
+}
 
 /** A station's journal as its flash holds it now, raw (a station without power is read from a copy of its flash). */
 export function journalImage(f: Floor): JournalImage {

@@ -155,8 +155,13 @@ export class SimStation {
     });
   }
 
-  /** Brings the station's clock to line time (its own timers, the Modbus idle sweeps, run on the way). */
+  /**
+   * Brings the station's clock to line time (its own timers, the Modbus idle sweeps, run on the way). Not while it
+   * is off: an unpowered station runs no timers, and its RTC's time across the cut is `restore`'s to account for
+   * (`SimClock.powerCycle` adds the off time once, as a battery-backed RTC keeps it).
+   */
   sync(now: number): void {
+    if (this.station === undefined) return;
     if (now > this.clockAt) {
       this.clock.advance(now - this.clockAt);
       this.clockAt = now;

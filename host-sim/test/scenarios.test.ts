@@ -1,6 +1,7 @@
 // Each fault scenario gives exactly the stops it should, with the right reason codes, and every invariant holds:
 // the built-in scenarios run as shipped (their seed), and some again under other seeds (the stops come from the
 // faults, not from luck). WARDEN_CI_SCALE=1 runs every scenario under several seeds, and large-line in full.
+import { INVARIANTS } from '../check/invariants';
 import { simulate } from '../run';
 import { BUILTIN_SCENARIOS, loadScenario, type Scenario } from '../scenarios';
 
@@ -31,6 +32,7 @@ describe('the built-in scenarios', () => {
     const s = await run(name);
     expect(s.expectations).not.toBeNull();
     expect([s.expectations?.met, stops(s)]).toEqual([true, stops(s)]);
+    expect(s.invariants.map((i) => i.name)).toEqual([...INVARIANTS]);
     expect(s.invariants.filter((i) => !i.ok)).toEqual([]);
     expect(s.completed).toBe(true);
     expect(s.traceability.complete + s.traceability.lostToCut).toBe(s.traceability.boards);
@@ -39,6 +41,7 @@ describe('the built-in scenarios', () => {
   it('the demo: a wrong reel, an MSD expiring mid-shift, a program change with its first-off, a power cut and a host outage', async () => {
     const s = await run('demo');
     expect([s.expectations?.met, stops(s)]).toEqual([true, stops(s)]);
+    expect(s.invariants.filter((i) => !i.ok)).toEqual([]);
     const reasons = new Set(s.stops.byReason.map((r) => r.reason));
     for (const r of ['WRONG_PART', 'MSD_REMAINING_LOW', 'PROGRAM_MISMATCH', 'FIRST_OFF_PENDING', 'POWER_LOSS_RECOVERY'] as const) expect(reasons).toContain(r);
     expect(s.host.outages).toBe(1);

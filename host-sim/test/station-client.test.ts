@@ -9,7 +9,7 @@ import { rig, T0, type Rig } from '../../firmware/test/runtime/rig';
 import { MemorySink } from '../host/memory-sink';
 import { StationClient, type CollectedRecord, type JournalSink } from '../host/station-client';
 
-function wire(r: Rig, sink: JournalSink) {
+function wire(r: Rig, sink: JournalSink, wallClock = () => T0 + r.clock.monotonicMs()) {
   const keys = new Keyring(2);
   keys.install(7, 1, new Uint8Array(32).fill(7));
   let toStation: (b: Uint8Array) => void = () => {};
@@ -22,7 +22,7 @@ function wire(r: Rig, sink: JournalSink) {
     hello: { softwareVersion: 'mes 1', role: 'other', capabilities: ['journal'], maxFrameBytes: 512, maxSlots: 0, maxReels: 0, journalCapacity: 0 },
     write: (b) => toStation(b),
     sink,
-    wallClock: () => T0 + r.clock.monotonicMs(),
+    wallClock,
   });
   const open = () => {
     const link = new HostLink(r.station, { write: (b) => (client.receive(b, r.clock.monotonicMs()), true), close: () => {} });
@@ -79,6 +79,32 @@ describe('the host end of a station link', () => {
     expect(client.queued).toBe(0);
     expect(acked).toBe(120);
     expect(r.station.state.setup.reels.records.length).toBe(120);
+  });
+
+  it('a time sync waits for a queue to drain and then carries the time it leaves at, not the time it was asked for', () => {
+    const r = rig({ rtc: 'untrusted' });
+    // The host's wall clock is the truth; the station's RTC came up a second slow and untrusted.
+    const truth = () => T0 + 1000 + r.clock.monotonicMs();
+    const { client, open } = wire(r, new MemorySink(), truth);
+    open();
+    expect(r.station.now()).toBe(truth());
+    // 120 reel records queue at the station's pace (about 6 s of frames beyond the burst), then a sync is asked for.
+    for (let i = 0; i < 120; i++) {
+      client.send({ type: 'ReelRecord', body: { uniqueIdentifier: `R-${i}`, internalPartNumber: 'IPN', manufacturerPartNumber: 'CL21A475KAQNNNE', manufacturer: 'Samsung', manufacturerLotCode: 'L1', quantity: 100, thicknessClass: 'unknown' } }, 'reel', true);
+    }
+    let synced: [boolean, string] | undefined;
+    client.syncClock((ok, reason) => (synced = [ok, reason]));
+    // Meanwhile something steps the station's clock two seconds back: the sync must set it right when it lands.
+    r.station.input({ kind: 'host', message: { type: 'TimeSync', body: { utcTime: Math.floor((truth() - 2000) / 1000), millis: (truth() - 2000) % 1000 } } });
+    for (let t = 0; t < 20 && (synced === undefined || client.queued > 0); t++) {
+      r.clock.advance(1000);
+      client.tick(r.clock.monotonicMs());
+    }
+    expect(synced).toEqual([true, 'OK']);
+    expect(client.queued).toBe(0);
+    // Sealed when it went on the wire: the station's clock is the host's, to the millisecond (a TimeSync sealed
+    // when asked for would have set it back by the seconds it waited).
+    expect(r.station.now()).toBe(truth());
   });
 
   it('a refused work order is reported with the station\'s reason and the old one is kept', () => {

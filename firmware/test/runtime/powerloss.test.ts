@@ -77,6 +77,27 @@ describe('power loss', () => {
     // MSL 2 (one year): six hours nobody saw were charged as exposure at the rated worst case.
     expect(consumedAfter).toBeGreaterThan(consumedBefore + 6 / 8760 - 1e-9);
   });
+  it('the records of the sync that sets a lost clock are stamped with the time it set; the TimeSync keeps the stamp it replaced', () => {
+    const r = rig();
+    setUp(r);
+    r.reboot({ offMs: 600_000, rtc: 'lost' });
+    const j = r.station.journalRef!;
+    const from = j.nextSequence;
+    const lostClock = r.station.now();
+    const t = T0 + 3_600_000;
+    must(sync(r, t));
+    const c = j.cursor(from);
+    if (!('next' in c)) throw new Error(c.detail);
+    const stamps: [string, number][] = [];
+    for (let it = c.next(); 'kind' in it && it.kind === 'record'; it = c.next()) {
+      const m = decodePayload(it.type, it.payload);
+      stamps.push([m.ok ? m.message.type : '?', it.at]);
+    }
+    // The sync lifts CLOCK_INVALID: its alarm and the interlock change happened at the synced time, not in 1970.
+    expect(stamps.map(([type]) => type)).toEqual(expect.arrayContaining(['TimeSync', 'Alarm', 'InterlockChanged']));
+    for (const [type, at] of stamps) expect([type, at]).toEqual([type, type === 'TimeSync' ? lostClock : t]);
+    expect(r.station.now()).toBe(t);
+  });
 });
 
 describe.each(FLASH_MODELS)('power loss during an input ($name)', (model) => {
