@@ -7,7 +7,7 @@ import type { ByteStream, ListenTcp, SerialPort, StreamCallbacks, TcpListener, T
 import { startRtuServer, startTcpServer, type ModbusRtuServer, type ModbusTcpServer } from '../modbus';
 import { HostPort } from '../runtime/host-port';
 import { Station, type Provisioning, type StationEvent, type StationHal } from '../runtime/station';
-import { ScanLines } from './scanner';
+import { scannerInput } from './scanner';
 
 /** A device a platform could not open, as a value: the firmware runs on without it and says why. */
 export interface DeviceFault {
@@ -83,10 +83,7 @@ export function startFirmware(board: Board, options: FirmwareOptions = {}): Firm
   let stopped = false;
 
   if (board.scanner !== undefined) {
-    const lines = new ScanLines((data) => {
-      station.input({ kind: 'scan', data });
-    });
-    const s = board.scanner({ onData: (bytes) => lines.push(bytes), onClose: () => lines.reset() });
+    const s = board.scanner(scannerInput(station));
     if (isFault(s)) faults.push(s);
     else streams.push(s);
   }

@@ -3,6 +3,8 @@
 // nothing a scanner sends can make the station allocate without bound, and a read too long for it is still
 // answered (the label parser refuses it with LABEL_TOO_LONG) rather than dropped or split into two.
 import { MAX_SCAN_CHARS } from '../core/label/limits';
+import type { StationInput } from '../core/station/types';
+import type { StreamCallbacks } from '../platform/hal';
 
 const CR = 0x0d;
 const LF = 0x0a;
@@ -42,4 +44,16 @@ export class ScanLines {
     this.n = 0;
     this.onLine(s);
   }
+}
+
+/**
+ * The scanner line into a station: each read the line frames is a scan input (the station answers it with a
+ * `reply` event, what its display shows); a line that closes drops a partial read. `startFirmware` opens the
+ * board's scanner with these, and so does the simulator's line station, so both frame scans with the same code.
+ */
+export function scannerInput(station: { input(i: StationInput): unknown }): StreamCallbacks {
+  const lines = new ScanLines((data) => {
+    station.input({ kind: 'scan', data });
+  });
+  return { onData: (bytes) => lines.push(bytes), onClose: () => lines.reset() };
 }

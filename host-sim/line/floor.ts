@@ -1,7 +1,9 @@
 // What is physically at one station of the line, beside its controller: the machine, the PLC's view of it, the
-// reels on its feeders and in its kit cart, the people who work it (their badges), and the faults acting on it
+// barcode scanner on the station's scanner line, the reels on its feeders and in its kit cart, the people who work it (their badges), and the faults acting on it
 // now. The operator (operator.ts) and the line (line.ts) change it; the invariant checker reads it as the truth.
+import type { Reply } from '../../firmware/core/station/types';
 import type { WorkOrderDoc } from '../host/work-order-doc';
+import type { Scanner } from '../world/scanner';
 import type { StationPlan } from '../world/product';
 import type { SimReel } from '../world/reels';
 import type { Machine } from './machine';
@@ -54,6 +56,7 @@ export class Floor {
     readonly operator: Person,
     readonly technician: Person,
     readonly supervisor: Person,
+    readonly scanner: Scanner,
   ) {
     this.feeders = plan.slots.map(() => undefined);
     this.spares = plan.slots.map(() => []);
@@ -61,6 +64,11 @@ export class Floor {
 
   get id(): number {
     return this.plan.id;
+  }
+
+  /** Someone scans `read` with the station's scanner: the station's replies to what arrived (undefined while off). */
+  scan(now: number, read: string): readonly Reply[] | undefined {
+    return this.station.scan(now, this.scanner.bytesOf(read));
   }
 
   /** The program the current document approves for the machine. */

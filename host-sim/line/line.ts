@@ -15,6 +15,7 @@ import { Environment } from '../world/environment';
 import { orderDoc, planLine, type LinePlan } from '../world/product';
 import { ReelStore, type IssueOptions, type SimReel } from '../world/reels';
 import type { Part } from '../world/catalog';
+import { Scanner } from '../world/scanner';
 import { Floor, type Person } from './floor';
 import { LinkNet } from './link';
 import { Machine, ENTRY_BUFFER } from './machine';
@@ -173,7 +174,8 @@ export class Line {
       });
       plc.onConveyor = () => machine.poke();
       const who = people(p.id);
-      const floor = new Floor(p, station, machine, plc, who.operator, who.technician, who.supervisor);
+      const scanner = Scanner.setUp(this.random.fork(`scanner-${p.id}`), s.operators.scanDamage);
+      const floor = new Floor(p, station, machine, plc, who.operator, who.technician, who.supervisor, scanner);
       this.floors.push(floor);
       this.operators.push(
         new Operator(this.plant(), floor, this.random.fork(`operator-${p.id}`), {
@@ -743,8 +745,8 @@ export class Line {
       for (const s of msd) {
         const reel = f.feeders[s.index];
         if (reel === undefined) continue;
-        f.station.input(this.now, { kind: 'scan', data: 'CMD:UNLOAD' });
-        f.station.input(this.now, { kind: 'scan', data: s.position });
+        f.scan(this.now, 'CMD:UNLOAD');
+        f.scan(this.now, s.position);
         f.feeders[s.index] = undefined;
         off.push(reel);
         this.toCabinet(f, reel);

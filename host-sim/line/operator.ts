@@ -74,7 +74,7 @@ export class Operator {
     if (st === undefined) return;
     const task = this.next(st);
     if (task === undefined) return;
-    f.busyUntil = runTask(this.plant.timeline, f.station, task.steps, (res) => {
+    f.busyUntil = runTask(this.plant.timeline, f, task.steps, (res) => {
       f.busyUntil = Math.min(f.busyUntil, this.now);
       task.after?.(res);
       this.plant.noteTask(f, task.what, res);

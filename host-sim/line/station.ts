@@ -1,21 +1,30 @@
 // One station of the simulated line: the real firmware (firmware/runtime Station, its host port and its Modbus TCP
 // server) on simulated devices: its own journal and state-store flash behind one power supply, its own virtual
-// clock kept in step with line time, its run-permit relay, stack light and T/RH sensor. Power can be cut between
+// clock kept in step with line time, its run-permit relay, stack light, T/RH sensor and scanner line (the sim
+// platform's serial device, framed into scans by the firmware's own scanner code). Power can be cut between
 // flash steps or at any step of the next writes; the station then restarts from what the flash holds, its
 // monotonic clock from zero, its RTC trusted, untrusted or lost as the fault says. Every call into the firmware
 // goes through `enter`, which first brings the clock to line time and afterwards notices a power cut.
 import { startTcpServer, type ModbusTcpServer } from '../../firmware/modbus/tcp-server';
-import type { ListenTcp, TcpListener } from '../../firmware/platform/hal';
+import type { ListenTcp, SerialPort, TcpListener } from '../../firmware/platform/hal';
 import { SimClock } from '../../firmware/platform/sim/clock';
 import { seededRandom, SimOutput, simStackLight, SimSensor } from '../../firmware/platform/sim/devices';
 import { SimFlash } from '../../firmware/platform/sim/flash';
 import { PowerDomain } from '../../firmware/platform/sim/power';
+import { SimSerialLine, type LineSettings } from '../../firmware/platform/sim/serial';
+import { scannerInput } from '../../firmware/main/scanner';
 import { HostPort } from '../../firmware/runtime/host-port';
 import { Station, type StationEvent } from '../../firmware/runtime/station';
 import type { Reply, StationInput } from '../../firmware/core/station/types';
 import type { STATION_ROLES } from '../../protocol/src/vocabulary';
 
 type StationRole = (typeof STATION_ROLES)[number];
+
+/** The scanner's line as the controller's wiring opens it (firmware/platform/moddable/README.md). */
+const SCANNER_LINE: LineSettings = { baud: 9600, parity: 'none', stopBits: 1 };
+
+/** What the panel and the machine give the station; scans come only over the scanner line (`scan`). */
+export type PanelInput = Exclude<StationInput, { readonly kind: 'scan' }>;
 
 export type RtcAfterCut = 'survives' | 'untrusted' | 'lost';
 
@@ -59,6 +68,11 @@ export class SimStation {
   readonly relay = new SimOutput();
   readonly light = simStackLight();
   readonly sensor = new SimSensor();
+  /** The scanner's serial line: the wire stays, the station's port on it closes with the power. */
+  readonly scannerLine: SimSerialLine;
+  private scannerPort: SerialPort | undefined;
+  /** While a scan is being written: the station's replies to the reads it completed. */
+  private heard: Reply[] | undefined;
   private readonly journalFlash;
   private readonly storeFlash;
   station: Station | undefined;
@@ -81,6 +95,7 @@ export class SimStation {
     this.journalFlash = this.power.attach(this.journal);
     this.storeFlash = this.power.attach(this.store);
     this.clock = new SimClock({ rtc: { epochMs: o.startEpochMs, trusted: true } });
+    this.scannerLine = new SimSerialLine(SCANNER_LINE, this.clock);
   }
 
   /** Powered and running the firmware. */
@@ -108,7 +123,7 @@ export class SimStation {
         random: seededRandom(this.o.seedFor(`nonces/${this.boots}`)),
       },
       provision: { config: this.o.config, secret: this.o.secret },
-      onEvent: (e) => this.o.onEvent(this, e),
+      onEvent: (e) => this.event(e),
     });
     if (!this.power.powered) {
       // Power went again during the boot's own writes.
@@ -116,6 +131,7 @@ export class SimStation {
       return;
     }
     this.station = st;
+    this.scannerPort = this.scannerLine.open(scannerInput(st));
     const port = new HostPort(st);
     port.listen(this.guardListen(this.o.hostListen), this.o.hostPort);
     this.hostPort = port;
@@ -144,8 +160,21 @@ export class SimStation {
     return out;
   }
 
-  input(now: number, i: StationInput): Reply | undefined {
+  input(now: number, i: PanelInput): Reply | undefined {
     return this.enter(now, (st) => st.input(i));
+  }
+
+  /**
+   * A scanner sends `bytes` on the station's scanner line: the replies are the station's answers to the reads
+   * those bytes completed, in order (none when no line end came); undefined while the station is off.
+   */
+  scan(now: number, bytes: Uint8Array): readonly Reply[] | undefined {
+    return this.enter(now, () => {
+      const heard: Reply[] = (this.heard = []);
+      this.scannerLine.receive(bytes, this.clock.monotonicUs());
+      this.heard = undefined;
+      return heard;
+    });
   }
 
   tick(now: number): void {
@@ -200,12 +229,19 @@ export class SimStation {
     this.cuts++;
     this.cutAt = now;
     this.relay.write(0);
+    this.scannerPort?.close();
+    this.scannerPort = undefined;
     // The connections die with the power: the peers see them close.
     this.hostPort?.close();
     this.hostPort = undefined;
     for (const m of this.modbus) m.close();
     this.modbus = [];
     this.o.onPowerLost(this);
+  }
+
+  private event(e: StationEvent): void {
+    if (e.kind === 'reply' && e.input.kind === 'scan') this.heard?.push(e.reply);
+    this.o.onEvent(this, e);
   }
 
   /** Every callback the firmware's servers get runs inside `enter`, at line time. */

@@ -1,8 +1,10 @@
-// What a person at a station does, as a sequence of steps with the seconds between them: scans at the scanner,
-// inputs at the station's panel, and hands-on acts in the world (a reel put on a feeder). A refused scan stops the
-// sequence there, as a red light and a beep make a person stop and look again.
-import type { Reply, StationInput } from '../../firmware/core/station/types';
-import type { SimStation } from './station';
+// What a person at a station does, as a sequence of steps with the seconds between them: scans at the scanner
+// (bytes on the station's scanner line; the person sees the station's reply to that read), inputs at the station's
+// panel, and hands-on acts in the world (a reel put on a feeder). A refused scan stops the sequence there, as a red
+// light and a beep make a person stop and look again; so does a scan the station gave no answer to.
+import type { Reply } from '../../firmware/core/station/types';
+import type { Floor } from './floor';
+import type { PanelInput } from './station';
 import type { Timeline } from './timeline';
 
 /**
@@ -16,7 +18,7 @@ interface Timed {
   readonly then?: () => void;
 }
 
-export type TaskStep = ({ readonly scan: string } & Timed) | ({ readonly input: StationInput } & Timed) | { readonly act: () => void; readonly after?: number };
+export type TaskStep = ({ readonly scan: string } & Timed) | ({ readonly input: PanelInput } & Timed) | { readonly act: () => void; readonly after?: number };
 
 export interface TaskResult {
   readonly ok: boolean;
@@ -29,7 +31,7 @@ export interface TaskResult {
 const STEP_MS = 3_000;
 
 /** Runs `steps` at the station from now; `done` hears how it went. Returns when the person is free again. */
-export function runTask(timeline: Timeline, station: SimStation, steps: readonly TaskStep[], done: (r: TaskResult) => void = () => {}): number {
+export function runTask(timeline: Timeline, floor: Floor, steps: readonly TaskStep[], done: (r: TaskResult) => void = () => {}): number {
   const replies: Reply[] = [];
   let i = 0;
   let t = timeline.now;
@@ -45,9 +47,9 @@ export function runTask(timeline: Timeline, station: SimStation, steps: readonly
       s.act();
     } else {
       s.before?.();
-      const reply = station.input(timeline.now, 'scan' in s ? { kind: 'scan', data: s.scan } : s.input);
+      const reply = 'scan' in s ? lastOf(floor.scan(timeline.now, s.scan)) : floor.station.input(timeline.now, s.input);
       if (reply === undefined) {
-        // The station is off: nothing more to do here.
+        // The station is off, or gave the scan no answer: nothing more to do here.
         done({ ok: false, replies });
         return;
       }
@@ -66,4 +68,9 @@ export function runTask(timeline: Timeline, station: SimStation, steps: readonly
   t += first;
   timeline.at(t, next);
   return timeline.now + total;
+}
+
+/** What the station's display shows after a scan: its answer to the last read the scan's bytes completed. */
+function lastOf(replies: readonly Reply[] | undefined): Reply | undefined {
+  return replies?.[replies.length - 1];
 }

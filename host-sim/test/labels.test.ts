@@ -1,12 +1,15 @@
 // The label population: every reel's label, in every format its part can arrive in, reads back through the
 // station's own parser exactly as the simulator means it (part, quantity, lot, reel key); the scanner damage the
-// simulator applies never changes that; garbage scans are always refused.
+// simulator applies never changes that, nor does the trip over the station's scanner line (bytes, any line end);
+// garbage scans are always refused.
 import fc from 'fast-check';
 import { parseLabel } from '../../firmware/core/label';
+import { ScanLines } from '../../firmware/main/scanner';
 import { bomChoices, MSD_PARTS, OTHER_PARTS, type Part } from '../world/catalog';
 import { buildLabel, checkScan, formatsFor, garbageOf, LABEL_FORMATS, scanOf, type ReelTruth } from '../world/labels';
 import { lotFor, ReelStore } from '../world/reels';
 import { Random } from '../line/random';
+import { LINE_ENDS, Scanner, type LineEnd } from '../world/scanner';
 
 const parts: Part[] = [...new Map(bomChoices(300, 10).flatMap((c) => [c.primary, ...c.alternates, ...c.withApproval]).map((p) => [p.mpn, p])).values()];
 
@@ -36,7 +39,14 @@ describe('the reel-label population', () => {
     expect(n).toBeGreaterThan(300);
   });
 
-  it('scanner damage never changes what a label says, and garbage is refused (random seeds)', () => {
+  /** What the station reads when a scanner set up with `end` sends `scan` on its line. */
+  function overTheLine(scan: string, end: LineEnd): string[] {
+    const reads: string[] = [];
+    new ScanLines((x) => reads.push(x)).push(new Scanner(end).bytesOf(scan));
+    return reads;
+  }
+
+  it('scanner damage never changes what a label says, over the scanner line, and garbage is refused (random seeds)', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 0xffffffff }), fc.nat({ max: parts.length - 1 }), (seed, k) => {
         const r = new Random(seed);
@@ -44,8 +54,14 @@ describe('the reel-label population', () => {
         const f = r.pick(formatsFor(p));
         const t = truth(p, 1 + (seed % 100_000), r);
         const l = buildLabel(f, t, r);
-        for (let i = 0; i < 4; i++) expect(checkScan(scanOf(l, t, r, 1), l, t)).toBeUndefined();
-        expect(parseLabel(garbageOf(l, t, r)).ok).toBe(false);
+        for (let i = 0; i < 4; i++) {
+          const reads = overTheLine(scanOf(l, t, r, 1), r.pick(Object.keys(LINE_ENDS) as LineEnd[]));
+          expect(reads).toHaveLength(1);
+          expect(checkScan(reads[0]!, l, t)).toBeUndefined();
+        }
+        const garbage = overTheLine(garbageOf(l, t, r), r.pick(Object.keys(LINE_ENDS) as LineEnd[]));
+        expect(garbage).toHaveLength(1);
+        expect(parseLabel(garbage[0]!).ok).toBe(false);
       }),
       { numRuns: process.env['WARDEN_CI_SCALE'] === '1' ? 20_000 : 400 },
     );

@@ -1,9 +1,9 @@
 // Reel labels as the line's scanners read them: built in the real formats the station's parser reads (Digi-Key and
 // Mouser ECIA EIGP-114 DataMatrix, LCSC and TME QR codes, manufacturers' own EIGP labels, TI's with the MSL in 3Z,
 // Lite-On's and Samsung's delimited codes, and the station's own reel-ID label for reels relabelled at receiving),
-// then rendered the way keyboard-wedge scanners damage them (separator substitutes, AIM prefixes, lost RS, line
-// ends). Every label is checked against the parser: it must read back exactly as the simulator means it (part,
-// quantity, lot, reel key), or the generator fails loudly; garbage scans must be refused.
+// then read the way a station's serial scanner delivers them (AIM prefixes, a leading space; the line end is the
+// scanner's own, ./scanner.ts). Every label is checked against the parser: it must read back exactly as the
+// simulator means it (part, quantity, lot, reel key), or the generator fails loudly; garbage scans must be refused.
 import { parseLabel } from '../../firmware/core/label';
 import { makeReelIdLabel } from '../../firmware/core/label/reelid';
 import type { ReelLabel } from '../../firmware/core/label/types';
@@ -139,26 +139,18 @@ export function checkScan(scan: string, text: ReelLabelText, t: ReelTruth): stri
 }
 
 type Damage = (s: string) => string;
-const swap = (from: string, to: string): Damage => (s) => s.split(from).join(to);
-
-/** What wedge scanners do to separators and framing (firmware/core/label/README.md, reference §3.2). */
-const ENVELOPE_DAMAGE: readonly Damage[] = [
-  swap(GS, '␝'),
-  swap(GS, '\uf70b'),
-  swap(GS, '↔'),
-  swap(GS, '\u001b[19~'),
-  (s) => swap(RS, '␞')(s),
-  (s) => swap(RS, '▲')(s),
-  (s) => s.replace(`[)>${RS}06`, '[)>06'),
-  (s) => `]d1${s}`,
-  (s) => `${s}\r`,
-  (s) => `${s}\r\n`,
-  (s) => swap(EOT, '^D')(s),
-];
-const QR_DAMAGE: readonly Damage[] = [(s) => `]Q1${s}`, (s) => `${s}\r`, (s) => `${s}\r\n`, (s) => ` ${s}`];
 
 /**
- * The label as one scanner delivers it: `damage` is the chance that the scanner mangles the framing (in ways the
+ * What a serial scanner's own settings add to a read (reference §3.2): an AIM symbology identifier, a leading space.
+ * Its line end is the scanner's, not the read's (./scanner.ts). A keyboard wedge's renderings (Control Pictures,
+ * CP437 glyphs, function keys, `^D`) never reach a serial line: the station's parser repairs them all the same
+ * (firmware/test/label/damage.property.test.ts).
+ */
+const ENVELOPE_DAMAGE: readonly Damage[] = [(s) => `]d1${s}`, (s) => ` ${s}`];
+const QR_DAMAGE: readonly Damage[] = [(s) => `]Q1${s}`, (s) => ` ${s}`];
+
+/**
+ * The label as one serial scanner reads it: `damage` is the chance that the scanner adds to the read (in ways the
  * parser repairs). Each damaged rendering is read back; one that the parser would not read exactly is not used.
  */
 export function scanOf(text: ReelLabelText, t: ReelTruth, r: Random, damage: number): string {

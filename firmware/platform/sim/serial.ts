@@ -1,5 +1,6 @@
-// A simulated serial line for the RTU server: the test (or the simulator's PLC) sends bytes with the time each
-// burst arrived, and reads back what the station wrote and when.
+// A simulated serial line for the RTU server or the barcode scanner: the test (or the simulator's PLC, or a
+// simulated line's scanner) sends bytes with the time each burst arrived, and reads back what the station wrote and
+// when.
 import type { Clock, SerialPort, StreamCallbacks } from '../hal';
 
 export interface LineSettings {
