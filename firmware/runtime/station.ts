@@ -7,7 +7,7 @@ import { encodePayload, decodePayload } from '../../protocol/src/frame';
 import { MESSAGES, type Message } from '../../protocol/src/messages';
 import type { ReasonName } from '../../protocol/src/reasons';
 import type { DeviceIdentity, PlcWrite, StationView } from '../../protocol/src/station-view';
-import { utf8Decode, utf8Encode } from '../../protocol/src/utf8';
+import { utf8Encode } from '../../protocol/src/utf8';
 import { configDocument, DEFAULT_CONFIG, parseConfig, type StationConfig } from '../core/station/config';
 import { advanced, broadcast, sharingReelViews } from '../core/station/msd';
 import { evaluate } from '../core/station/permit';
