@@ -9,7 +9,7 @@ import type { ReasonName } from '../../protocol/src/reasons';
 import { SendCounters } from '../../protocol/src/counters';
 import { DEFAULT_MAC_BUDGET, MacBudget } from '../../protocol/src/session';
 import type { DeviceIdentity, PlcWrite, StationView } from '../../protocol/src/station-view';
-import { utf8Decode, utf8Encode } from '../../protocol/src/utf8';
+import { utf8Encode } from '../../protocol/src/utf8';
 import { configDocument, DEFAULT_CONFIG, parseConfig, type StationConfig } from '../core/station/config';
 import { advanced, broadcast, sharingReelViews } from '../core/station/msd';
 import { evaluate } from '../core/station/permit';
@@ -23,7 +23,7 @@ import { Journal, type CursorItem, type JournalMountReport, type JournalStatus }
 import { StateStore, type StoreMountReport } from '../storage/store';
 import type { JournalEntry } from '../core/trace/replay';
 import { storeVault } from './counter-vault';
-import { K, MAX_VALUE_BYTES, MSD0, STORE_KEYS } from './layout';
+import { decodeStoredConfig, K, MSD0, STORE_KEYS, storeOptions } from './layout';
 import { stationView } from './view';
 import { decodeLayoutSet, encodeLayoutSet } from '../core/label/layout-store';
 import type { ModbusBackend, WriteOrigin } from '../modbus/backend';
@@ -152,25 +152,14 @@ export class Station {
       st.drive();
       return st;
     };
-    const sm = StateStore.mount(o.hal.storeFlash, {
-      sectorCount: o.hal.storeFlash.geometry.sectorCount,
-      maxKeys: STORE_KEYS,
-      maxValueBytes: Math.min(MAX_VALUE_BYTES, Math.floor(((o.hal.storeFlash.geometry.sectorCount / 2) * o.hal.storeFlash.geometry.sectorSize * 3) / 4) - 64),
-    });
+    const sm = StateStore.mount(o.hal.storeFlash, storeOptions(o.hal.storeFlash.geometry));
     if (!sm.ok) return failed(sm.reason, `state store: ${sm.detail}`);
     const store = sm.store;
     // Configuration: the stored one, else the provisioning document (first boot only).
     let config: StationConfig | undefined;
     const stored = store.get(K.config);
     if (stored.ok && stored.value !== undefined) {
-      const text = utf8Decode(stored.value);
-      let doc: unknown;
-      try {
-        doc = text === undefined ? undefined : JSON.parse(text);
-      } catch {
-        doc = undefined;
-      }
-      const c = parseConfig(doc);
+      const c = decodeStoredConfig(stored.value);
       if (!c.ok) return failed('CONFIG_INVALID', `stored configuration: ${c.detail}`, store);
       config = c.config;
     } else if (o.provision !== undefined) {

@@ -6,7 +6,8 @@
 import { encodePayload } from '../../protocol/src/frame';
 import { MSD_LEVELS, THICKNESS_CLASSES, type MsdLevel } from '../../protocol/src/vocabulary';
 import { utf8Length } from '../../protocol/src/utf8';
-import { chunkWorkOrder, type Slot, type WorkOrder } from '../../protocol/src/workorder';
+import { chunkWorkOrder, prototypeTermsProblem, type Slot, type WorkOrder } from '../../protocol/src/workorder';
+import type { ReasonName } from '../../protocol/src/reasons';
 import type { OrderTerms } from '../../firmware/core/station/types';
 import { normPosition } from '../../firmware/core/setup/normalize';
 
@@ -47,6 +48,8 @@ export interface DocProblem {
   /** The field, as a path: `workOrder.slots[3].approvedParts[0].manufacturer`. */
   readonly field: string;
   readonly message: string;
+  /** The reason a station would give for the same fault, when it has its own (else DOCUMENT_FIELD_INVALID). */
+  readonly reason?: ReasonName;
 }
 
 export type DocResult = { readonly ok: true; readonly doc: WorkOrderDoc } | { readonly ok: false; readonly problems: readonly DocProblem[] };
@@ -56,8 +59,8 @@ type Obj = Record<string, unknown>;
 /** Collects problems while reading a value; every reader returns a safe placeholder after a problem. */
 export class Reader {
   readonly problems: DocProblem[] = [];
-  bad(field: string, message: string): void {
-    if (this.problems.length < 50) this.problems.push({ field, message });
+  bad(field: string, message: string, reason?: ReasonName): void {
+    if (this.problems.length < 50) this.problems.push(reason === undefined ? { field, message } : { field, message, reason });
   }
   obj(v: unknown, field: string, keys: readonly string[]): Obj | undefined {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) {
@@ -188,6 +191,9 @@ export function parseWorkOrderDoc(v: unknown): DocResult {
     plannedQuantity: r.int(t, 'plannedQuantity', 'terms.plannedQuantity', 0, 0xffffffff),
     maxBoards: r.int(t, 'maxBoards', 'terms.maxBoards', 0, 0xffff),
   };
+  // The station's own rule, asked here so that the host never sends a prototype order the station refuses.
+  const proto = prototypeTermsProblem(terms);
+  if (proto !== undefined) r.bad(`terms.${proto.field}`, proto.detail, 'PROTOTYPE_QUANTITY_INVALID');
   const b = r.obj(o['bom'], 'bom', ['lines']) ?? {};
   const lines = r.list(b['lines'], 'bom.lines', MAX_BOM_LINES).map((l, i) => readLine(r, l, `bom.lines[${i}]`));
   let stations: number[] | undefined;

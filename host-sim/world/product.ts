@@ -5,7 +5,7 @@
 import type { STATION_ROLES } from '../../protocol/src/vocabulary';
 
 type StationRole = (typeof STATION_ROLES)[number];
-import type { Slot } from '../../protocol/src/workorder';
+import { PROTOTYPE_MAX_BOARDS, type Slot } from '../../protocol/src/workorder';
 import { parseWorkOrderDoc, describeProblems, type BomLine, type WorkOrderDoc } from '../host/work-order-doc';
 import type { Random } from '../line/random';
 import { bomChoices, type Part, type PartChoice } from './catalog';
@@ -132,7 +132,8 @@ export function orderDoc(
       },
       slots,
     },
-    terms: { prototype: opts.prototype, plannedQuantity: opts.plannedQuantity, maxBoards: 0 },
+    // A prototype order is 1 to 5 boards (the station refuses it otherwise): the station holds after the fifth.
+    terms: { prototype: opts.prototype, plannedQuantity: opts.plannedQuantity, maxBoards: opts.prototype ? PROTOTYPE_MAX_BOARDS : 0 },
     bom: { lines },
     stations: [st.id],
     source: 'warden sim (MES)',

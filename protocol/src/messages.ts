@@ -692,7 +692,7 @@ export const MESSAGES = {
     summary: 'Optional part of a work-order transfer, between Begin and Commit: planned quantity and the prototype flag.',
     schema: f.struct({
       transferId: f.u16().about('Transfer these terms belong to.'),
-      prototype: f.bool().about('A prototype order of 1 to 5 boards: quick assign allowed.'),
+      prototype: f.bool().about('A prototype order of 1 to 5 boards: quick assign allowed. Needs maxBoards 1..5 and plannedQuantity ≤ 5, else PROTOTYPE_QUANTITY_INVALID.'),
       plannedQuantity: f.u32().about('Boards planned; 0 if not stated.'),
       maxBoards: f.u16().about('The station holds after this many boards (BOARD_LIMIT_REACHED); 0 = no limit.'),
     }),

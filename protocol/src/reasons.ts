@@ -193,6 +193,7 @@ export const REASONS = {
   HOST_RECORD_CONFLICT: { code: 709, category: 'input', meaning: 'A record the host collected differs from the station journal\'s record of the same sequence number (the journal\'s is used).' },
   WORK_ORDER_DOC_UNMATCHED: { code: 710, category: 'input', meaning: 'No work-order document matches a work order in the journal (work order id and BOM revision): reference designators and quantities per board are unknown.' },
   BOARD_NOT_FOUND: { code: 711, category: 'input', meaning: 'No journal holds a board of that id.' },
+  PROTOTYPE_QUANTITY_INVALID: { code: 712, category: 'input', meaning: 'A work order flagged prototype (quick assign) must be 1 to 5 boards: maxBoards 1..5 and a planned quantity of no more than 5. The station refuses it at activation and keeps the order it had.' },
   SCENARIO_INVALID: { code: 740, category: 'input', meaning: 'A simulation scenario document is malformed or out of range; the detail names the field.' },
   SCENARIO_UNKNOWN: { code: 741, category: 'input', meaning: 'No built-in simulation scenario has that name, and no such file exists.' },
   GATEWAY_CONFIG_INVALID: { code: 760, category: 'input', meaning: 'The line gateway configuration document is malformed; the field is named.' },

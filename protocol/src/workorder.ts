@@ -26,6 +26,27 @@ export interface WorkOrder {
 
 const MAX_SLOTS_PER_CHUNK = 32;
 
+/** A prototype order is a run of 1 to 5 boards (the issue's "quick assign" scope), held there by its maxBoards. */
+export const PROTOTYPE_MAX_BOARDS = 5;
+
+/**
+ * Why these terms cannot be a prototype order, or undefined when they can (or are not flagged prototype).
+ * Quick assign takes reels without a host record, so it is granted only to a run the station itself stops after
+ * at most 5 boards: maxBoards 1..5, and a planned quantity (if stated) of no more than 5. Station and host both
+ * ask this, so a host never sends what a station refuses (PROTOTYPE_QUANTITY_INVALID).
+ */
+export function prototypeTermsProblem(t: OrderTermsBody): { readonly field: 'maxBoards' | 'plannedQuantity'; readonly detail: string } | undefined {
+  if (!t.prototype) return undefined;
+  if (t.maxBoards < 1 || t.maxBoards > PROTOTYPE_MAX_BOARDS) {
+    const given = t.maxBoards === 0 ? 'no board limit (maxBoards 0)' : `maxBoards ${t.maxBoards}`;
+    return { field: 'maxBoards', detail: `a prototype order is 1 to ${PROTOTYPE_MAX_BOARDS} boards, and this one has ${given}: set maxBoards 1..${PROTOTYPE_MAX_BOARDS}, or send it as a normal order` };
+  }
+  if (t.plannedQuantity > PROTOTYPE_MAX_BOARDS) {
+    return { field: 'plannedQuantity', detail: `a prototype order is 1 to ${PROTOTYPE_MAX_BOARDS} boards, and this one plans ${t.plannedQuantity}: send it as a normal order` };
+  }
+  return undefined;
+}
+
 /** The commit digest: CRC-32 of the Begin payload, the Terms payload if sent, then each chunk payload in chunk order. */
 function digestOf(begin: Uint8Array, terms: Uint8Array | undefined, chunks: readonly (Uint8Array | undefined)[]): number {
   let digest = crc32Update(0, begin, 0, begin.length);

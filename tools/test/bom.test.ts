@@ -116,6 +116,19 @@ describe('warden bom import', () => {
     expect(bad.stderr).toMatch(/warden: BOM_ROW_INVALID \(706\): .*bad\.csv:2 \(Qty\): quantity 3, but 2 reference designators \(C1 C2\) \(and 1 more above\)/);
     expect(JSON.parse(bad.stdout)).toMatchObject({ ok: false, errors: [{ line: 2 }, { line: 3 }] });
   });
+
+  it('a prototype order is 1 to 5 boards: without --max-boards 1..5 (or planning more) it is refused as the station would', () => {
+    const proto = (maxBoards: number, plannedQuantity: number) => importBom(read('kicad.csv'), 'kicad.csv', { ...H, terms: { prototype: true, plannedQuantity, maxBoards } });
+    expect(proto(3, 3).ok).toBe(true);
+    for (const [max, planned, column] of [[0, 3, 'terms.maxBoards'], [6, 0, 'terms.maxBoards'], [5, 500, 'terms.plannedQuantity']] as const) {
+      const r = proto(max, planned);
+      expect(r.ok ? [] : r.errors.map((e) => [e.reason, e.column])).toEqual([['PROTOTYPE_QUANTITY_INVALID', column]]);
+    }
+    const cli = warden(['bom', 'import', join(FIX, 'kicad.csv'), '--work-order', 'WO-P', '--bom-revision', 'A', '--prototype', '--planned', '3']);
+    expect(cli.status).toBe(2);
+    expect(cli.stderr).toMatch(/PROTOTYPE_QUANTITY_INVALID \(712\): .*terms\.maxBoards: a prototype order is 1 to 5 boards, and this one has no board limit/);
+    expect(cli.stdout).not.toMatch(/smt-warden\.work-order/);
+  });
 });
 
 describe('warden bom diff', () => {

@@ -1,9 +1,15 @@
 // `warden station` as a new user runs it: the real bin in a child process, the example script from the README.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildProgram } from '../src/cli/main';
+import { SimClock } from '../../firmware/platform/sim/clock';
+import { seededRandom, SimOutput, simStackLight, SimSensor } from '../../firmware/platform/sim/devices';
+import { SimFlash } from '../../firmware/platform/sim/flash';
+import { Station } from '../../firmware/runtime/station';
+import { readStoredConfig } from '../src/trace/store-image';
+import { storedConfigText } from '../src/cli/station';
 
 const ROOT = join(__dirname, '..', '..');
 const DEMO = join(ROOT, 'tools', 'examples', 'station-demo.jsonl');
@@ -108,6 +114,66 @@ describe('warden station config and commands', () => {
   it('refuses unknown fields and contradictions', () => {
     expect(warden(['station', 'config', '-'], '{"timeout":{"pairingMs":1}}').stderr).toMatch(/timeout\.pairingMs: not a configuration field/);
     expect(warden(['station', 'config', '-'], '{"role":"reflow"}').stderr).toMatch(/maxSlots: must be 0 for a reflow station/);
+  });
+
+  /** The state-store partition of a station provisioned with `config` (and `secret`), as a device dump gives it. */
+  function storeImage(config: Record<string, unknown>, secret?: Uint8Array): Uint8Array {
+    const store = new SimFlash({ sectorSize: 4096, sectorCount: 16, wordSize: 4, seed: 3 });
+    const journal = new SimFlash({ sectorSize: 4096, sectorCount: 16, wordSize: 4, seed: 4 });
+    const hal = { journalFlash: journal, storeFlash: store, clock: new SimClock({}), runPermit: new SimOutput(), stackLight: simStackLight(), sensor: new SimSensor(), random: seededRandom(1) };
+    Station.start({ hal, provision: secret === undefined ? { config } : { config, secret } });
+    return store.image();
+  }
+  const SECRET = Uint8Array.from({ length: 32 }, (_, i) => 0xa0 + i);
+  const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+
+  it('shows the configuration a station holds in its state store, with the secret only as provisioned', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'warden-'));
+    const file = join(dir, 'store.bin');
+    writeFileSync(file, storeImage({ stationId: 12, name: 'reflow oven 2', role: 'reflow', maxSlots: 0, journal: { kib: 64 } }, SECRET));
+    const json = warden(['station', 'config', '--store', file, '--json']);
+    expect(json.status).toBe(0);
+    const doc = JSON.parse(json.stdout) as { config: Record<string, unknown>; secret: unknown; damage: unknown[] };
+    expect(doc.config).toMatchObject({ stationId: 12, name: 'reflow oven 2', role: 'reflow', maxSlots: 0, journal: { kib: 64 } });
+    expect(doc.secret).toEqual({ provisioned: true, bytes: 32 });
+    expect(doc.damage).toEqual([]);
+    // The stored document is a configuration document: `warden station config` reads it back unchanged.
+    expect(JSON.parse(warden(['station', 'config', '-', '--json'], JSON.stringify(doc.config)).stdout)).toEqual(doc.config);
+    // No trace of the secret in any output, in any spelling (on a terminal: the same text as storedConfigText).
+    const read = readStoredConfig(new Uint8Array(readFileSync(file)), { sectorSize: 4096, wordSize: 4 });
+    if (!read.ok) throw new Error(read.detail);
+    const text = storedConfigText(file, read, true);
+    for (const out of [json.stdout, text]) {
+      expect(out.toLowerCase()).not.toContain(hex(SECRET).slice(0, 16));
+      expect(out).not.toContain(Buffer.from(SECRET).toString('base64').slice(0, 12));
+      expect(out).not.toContain(JSON.stringify(Array.from(SECRET.subarray(0, 4))).slice(1, -1));
+    }
+    expect(text).toMatch(/station 12 \(reflow\), secret provisioned \(32 bytes, never shown\)/);
+    expect(text).toMatch(/journal\.kib\s+64\s+12\.\.16384 KiB/);
+  });
+
+  it('says a station without a secret refuses host commands; refuses blank, foreign and cut images with the reason', () => {
+    const noKey = readStoredConfig(storeImage({ stationId: 5 }), { sectorSize: 4096, wordSize: 4 });
+    expect(noKey).toMatchObject({ ok: true, config: { stationId: 5 }, secret: { provisioned: false, bytes: 0 } });
+    const dir = mkdtempSync(join(tmpdir(), 'warden-'));
+    const put = (name: string, bytes: Uint8Array) => {
+      writeFileSync(join(dir, name), bytes);
+      return join(dir, name);
+    };
+    if (!noKey.ok) throw new Error(noKey.detail);
+    expect(storedConfigText('nokey.bin', noKey, false)).toMatch(/^nokey\.bin: station 5 \(placement\), NO SECRET: the station refuses every host command/);
+    expect(JSON.parse(warden(['station', 'config', '--store', put('nokey.bin', storeImage({ stationId: 5 }))]).stdout)).toMatchObject({ secret: { provisioned: false } });
+    const blank = warden(['station', 'config', '--store', put('blank.bin', new Uint8Array(4096 * 16).fill(0xff))]);
+    expect([blank.status, blank.stderr]).toEqual([2, expect.stringMatching(/NOT_PROVISIONED \(607\): .*blank partition/)]);
+    const noise = Uint8Array.from({ length: 4096 * 16 }, (_, i) => (i * 2654435761) >>> 24);
+    expect(warden(['station', 'config', '--store', put('noise.bin', noise)]).stderr).toMatch(/STORAGE_UNRECOGNISED|FLASH_ENCRYPTED/);
+    expect(warden(['station', 'config', '--store', put('cut.bin', storeImage({ stationId: 5 }).subarray(0, 5000))]).stderr).toMatch(/DUMP_TRUNCATED .*5000 bytes is not a state-store partition/);
+    expect(warden(['station', 'config', '--store', join(dir, 'missing.bin')]).stderr).toMatch(/IO_ERROR .*cannot read the state-store image/);
+    // The input is evidence: reading it changes none of its bytes.
+    const image = storeImage({ stationId: 9 }, SECRET);
+    const copy = image.slice();
+    readStoredConfig(image, { sectorSize: 4096, wordSize: 4 });
+    expect(image).toEqual(copy);
   });
 
   it('lists the command barcodes and the rights', () => {

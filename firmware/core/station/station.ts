@@ -5,7 +5,7 @@ import type { Message, MessageBody } from '../../../protocol/src/messages';
 import { encodePayload } from '../../../protocol/src/frame';
 import { utf8Encode } from '../../../protocol/src/utf8';
 import { plcWriteRecord } from '../../../protocol/src/modbus/journal';
-import type { WorkOrder } from '../../../protocol/src/workorder';
+import { prototypeTermsProblem, type WorkOrder } from '../../../protocol/src/workorder';
 import { parseLabel } from '../label/parse';
 import { applyLayoutLoad, applyLayoutRemove, EMPTY_LAYOUT_SET } from '../label/layout-set';
 import type { LabelResult, ReelLabel } from '../label/types';
@@ -447,6 +447,9 @@ function workOrder(d: Draft, order: WorkOrder, terms: OrderTerms, digest: number
   const prev = s.setup.order?.order;
   const sameId = prev !== undefined && prev.header.workOrderIdentifier.trim() === order.header.workOrderIdentifier.trim();
   if (s.config.role === 'reflow' && order.slots.length > 0) return no('LIMIT_EXCEEDED', 'a reflow station takes work orders without slots');
+  // Quick assign (reels without a host record) only for a run the station stops within 5 boards.
+  const proto = prototypeTermsProblem(terms);
+  if (proto !== undefined) return no('PROTOTYPE_QUANTITY_INVALID', proto.detail);
   // The prototype flag decides whether quick assign may take reels without a host record.
   const setup: SetupState = { ...s.setup, config: setupConfigOf(s.config, terms.prototype) };
   d.state = { ...s, setup };

@@ -4,6 +4,9 @@ import { MemoryCounterVault } from '../../../protocol/src/counters';
 import { HostSession } from '../../../protocol/src/host-session';
 import type { SessionEvent } from '../../../protocol/src/session';
 import type { Message } from '../../../protocol/src/messages';
+import { cobsDecode } from '../../../protocol/src/cobs';
+import { CRC_BYTES } from '../../../protocol/src/limits';
+import { resealCrc, unseal, wrap } from '../../../protocol/src/frame';
 import type { WorkOrder } from '../../../protocol/src/workorder';
 import { seededRandom } from '../../platform/sim/devices';
 import { HostLink } from '../../runtime/host-link';
@@ -26,6 +29,24 @@ export interface Host {
   messages(): Message[];
   /** The link dropped and came back (a reboot of the station needs this too). */
   reconnect(r: Rig): void;
+  /** Sends `m` asking for an acknowledgement; the station's Ack or Nack of that frame, or undefined if none came. */
+  request(m: Message): Answer | undefined;
+  /** Transfers a work order; the station's answer to its commit. */
+  requestWorkOrder(order: WorkOrder): Answer | undefined;
+  /**
+   * Seals `m` as a genuine frame of this session, changes bit `bit` of its header, payload or MAC, recomputes the CRC
+   * (so that it passes as undamaged: a forgery, not line noise) and puts it on the wire. The genuine frame is never sent.
+   */
+  forge(m: Message, bit: number): void;
+}
+
+export type Answer = Extract<Message, { type: 'Ack' | 'Nack' }>;
+
+/** The header counter of a wire frame (0x00 · COBS(body) · 0x00). */
+export function counterOf(wire: Uint8Array): number {
+  const u = unseal(cobsDecode(wire.subarray(1, wire.length - 1))!);
+  if (!u.ok) throw new Error(u.detail);
+  return u.header.counter;
 }
 
 /** The MES's end of station 7's link, holding `secret` for it. */
@@ -90,6 +111,34 @@ export function connectHost(r: Rig, opts: { vault?: MemoryCounterVault; secret?:
       h.link = open();
       void rr;
     },
+    request(m) {
+      const from = events.length;
+      const s = session.send(7, m, { ackRequested: true });
+      if (!s.ok) throw new Error(`${s.reason}: ${s.detail}`);
+      write(s.wire);
+      return answerTo(from, s.counter);
+    },
+    requestWorkOrder(order) {
+      const from = events.length;
+      const w = session.sendWorkOrder(7, order, { ackRequested: true });
+      if (!w.ok) throw new Error(`${w.reason}: ${w.detail}`);
+      for (const f of w.frames) write(f);
+      return answerTo(from, counterOf(w.frames.at(-1)!));
+    },
+    forge(m, bit) {
+      const s = session.send(7, m, { ackRequested: true });
+      if (!s.ok) throw new Error(`${s.reason}: ${s.detail}`);
+      const body = cobsDecode(s.wire.subarray(1, s.wire.length - 1))!.slice();
+      const at = bit % ((body.length - CRC_BYTES) * 8);
+      body[at >> 3]! ^= 1 << (at & 7);
+      toStation(wrap(resealCrc(body)));
+    },
+  };
+  const answerTo = (from: number, counter: number): Answer | undefined => {
+    for (const e of events.slice(from)) {
+      if (e.kind === 'message' && (e.message.type === 'Ack' || e.message.type === 'Nack') && e.message.body.ackedCounter === counter) return e.message;
+    }
+    return undefined;
   };
   return h;
 }

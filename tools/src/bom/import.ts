@@ -11,7 +11,7 @@ import { normMpn, normPosition } from '../../../firmware/core/setup/normalize';
 import { describeProblems, parseWorkOrderDoc, WORK_ORDER_DOC_FORMAT, WORK_ORDER_DOC_VERSION, type BomLine, type WorkOrderDoc } from '../../../host-sim/host/work-order-doc';
 
 export interface BomError {
-  readonly reason: Extract<ReasonName, 'BOM_COLUMN_MISSING' | 'BOM_ROW_INVALID' | 'BOM_DUPLICATE_CONFLICT' | 'BAD_DOCUMENT' | 'DOCUMENT_FIELD_INVALID'>;
+  readonly reason: Extract<ReasonName, 'BOM_COLUMN_MISSING' | 'BOM_ROW_INVALID' | 'BOM_DUPLICATE_CONFLICT' | 'BAD_DOCUMENT' | 'DOCUMENT_FIELD_INVALID' | 'PROTOTYPE_QUANTITY_INVALID'>;
   readonly file: string;
   /** 1-based line of the file (the row's first line when a quoted field spans several). */
   readonly line?: number;
@@ -275,7 +275,7 @@ export function importBom(bomText: string, bomFile: string, h: HeaderOptions, av
       errors: v.problems.map((p) => {
         const m = /^workOrder\.slots\[(\d+)\]|^bom\.lines\[(\d+)\]/.exec(p.field);
         const row = m === null ? undefined : lines[Number(m[1] ?? m[2])]?.row;
-        return { reason: 'DOCUMENT_FIELD_INVALID' as const, file: bomFile, ...(row === undefined ? {} : { line: row }), column: p.field, message: describeProblems([p]) };
+        return { reason: p.reason === 'PROTOTYPE_QUANTITY_INVALID' ? p.reason : ('DOCUMENT_FIELD_INVALID' as const), file: bomFile, ...(row === undefined ? {} : { line: row }), column: p.field, message: describeProblems([p]) };
       }),
     };
   }

@@ -84,7 +84,7 @@ export function registerBom(program: Command, write: (s: string) => void): void 
     .option('--lane <n>', 'conveyor lane', '1')
     .option('--time-to-reflow <duration>', 'time from placement to reflow, for the MSD margin', '4h')
     .option('--planned <n>', 'boards planned (0: not stated)', '0')
-    .option('--prototype', 'a prototype order: quick assign allowed')
+    .option('--prototype', 'a prototype order of 1 to 5 boards: quick assign allowed (needs --max-boards 1..5)')
     .option('--max-boards <n>', 'the station holds after this many boards (0: no limit)', '0')
     .option('--station <id...>', 'stations the order is for')
     .option('--slot-prefix <text>', 'positions for a BOM without a Position column: prefix + 1, 2, …', 'F')

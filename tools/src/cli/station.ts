@@ -1,6 +1,7 @@
 // `warden station`: one station on simulated devices, driven from a terminal. `run` feeds a script of inputs
 // (JSON Lines) and shows each answer, the permit and what was journaled; `config` validates and shows a
-// configuration document; `commands` lists the command barcodes an operator scans.
+// configuration document, or with --store the one a station's state-store image holds (never its secret);
+// `commands` lists the command barcodes an operator scans.
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { readHostMessage } from '../../../host-sim/host/host-message';
@@ -13,6 +14,7 @@ import { seededRandom, SimOutput, simStackLight, SimSensor } from '../../../firm
 import { SimFlash } from '../../../firmware/platform/sim/flash';
 import { PowerDomain } from '../../../firmware/platform/sim/power';
 import { Station, type StationEvent } from '../../../firmware/runtime/station';
+import { readStoredConfig, type StoredConfig } from '../trace/store-image';
 import { CliError } from './errors';
 import { table, wantJson } from './output';
 import { TIME_FORM, timeArg } from './time-arg';
@@ -31,6 +33,35 @@ function readJson(file: string, what: string): unknown {
   } catch (e) {
     throw new CliError('BAD_DOCUMENT', `${what} ${file} is not JSON: ${e instanceof Error ? e.message : String(e)}`);
   }
+}
+
+/** The configuration a station's state store holds (its secret only as provisioned or not). */
+function showStored(path: string, opts: { sectorSize: string; wordSize: string; explain?: boolean; json?: boolean }, write: (s: string) => void): void {
+  const sectorSize = Number(opts.sectorSize);
+  const wordSize = Number(opts.wordSize);
+  if (!Number.isInteger(sectorSize) || sectorSize < 256 || sectorSize > 65536) throw new CliError('BAD_ARGUMENT', `--sector-size ${opts.sectorSize}: an integer 256..65536`);
+  if (![1, 2, 4, 8, 16].includes(wordSize)) throw new CliError('BAD_ARGUMENT', `--word-size ${opts.wordSize}: 1, 2, 4, 8 or 16`);
+  let image: Uint8Array;
+  try {
+    image = new Uint8Array(readFileSync(path === '-' ? 0 : path));
+  } catch (e) {
+    throw new CliError('IO_ERROR', `cannot read the state-store image ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+  const r = readStoredConfig(image, { sectorSize, wordSize });
+  if (!r.ok) throw new CliError(r.reason, `${path}: ${r.detail}`);
+  if (wantJson(opts)) {
+    write(`${JSON.stringify({ source: path, config: configDocument(r.config), secret: r.secret, damage: r.damage }, null, 2)}\n`);
+    return;
+  }
+  write(storedConfigText(path, r, opts.explain === true));
+}
+
+/** What a person reads on a terminal: the station, whether it has a secret, any damage, then the fields. */
+export function storedConfigText(path: string, r: StoredConfig, explain: boolean): string {
+  const secret = r.secret.provisioned ? `secret provisioned (${r.secret.bytes} bytes, never shown)` : 'NO SECRET: the station refuses every host command until one is provisioned';
+  const head = [`${path}: station ${r.config.stationId} (${r.config.role}), ${secret}`, ...r.damage.map((d) => `damage: ${d}`)].join('\n');
+  const rows = configTable().map((t) => [t.field, JSON.stringify(r.config[t.field as keyof StationConfig]), ...(explain ? [t.range, t.doc] : [])]);
+  return `${head}\n${table(explain ? ['field', 'value', 'range', 'meaning'] : ['field', 'value'], rows)}`;
 }
 
 function configFrom(file: string | undefined): StationConfig {
@@ -237,11 +268,19 @@ export function registerStation(program: Command, write: (s: string) => void): v
 
   station
     .command('config')
-    .description('Validate a configuration document and show it with every default filled in')
+    .description('Validate a configuration document and show it with every default filled in, or show the one a station holds')
     .argument('[file]', 'configuration document (JSON); none shows the defaults')
+    .option('--store <image>', "the station's state-store partition image (a device dump, or a simulator --out's stations/<id>/store.bin): show the configuration it holds")
+    .option('--sector-size <bytes>', 'flash sector size of the image', '4096')
+    .option('--word-size <bytes>', 'flash program word of the image', '4')
     .option('--explain', 'show every field with its range, default and meaning')
     .option('--json', 'the document as JSON (the default when piped)')
-    .action((file: string | undefined, opts: { explain?: boolean; json?: boolean }) => {
+    .action((file: string | undefined, opts: { store?: string; sectorSize: string; wordSize: string; explain?: boolean; json?: boolean }) => {
+      if (opts.store !== undefined) {
+        if (file !== undefined) throw new CliError('BAD_ARGUMENT', 'give a configuration document or --store, not both');
+        showStored(opts.store, opts, write);
+        return;
+      }
       const c = configFrom(file);
       if (opts.explain === true) {
         const rows = configTable().map((r) => [r.field, String(c[r.field as keyof StationConfig]), r.range, r.doc]);

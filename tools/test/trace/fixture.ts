@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { toJsonValue } from '../../../protocol/src/json';
 import type { Message } from '../../../protocol/src/messages';
-import type { Slot, WorkOrder } from '../../../protocol/src/workorder';
+import { PROTOTYPE_MAX_BOARDS, type Slot, type WorkOrder } from '../../../protocol/src/workorder';
 import { parseLabel } from '../../../firmware/core/label';
 import { configDocument, parseConfig } from '../../../firmware/core/station/config';
 import type { HostMessage, OrderTerms, Reply, StationInput } from '../../../firmware/core/station/types';
@@ -150,7 +150,7 @@ function runStation(id: number, o: LineOptions, wo: string, rnd: () => number): 
     return st.input(host({ type: 'TimeSync', body: { utcTime: Math.floor(t / 1000), millis: t % 1000 } }));
   };
   const parts = partsFor(id, o.slots, rnd, o.sharedPositions === true);
-  const terms: OrderTerms = { prototype: o.prototype ?? false, plannedQuantity: o.plannedQuantity ?? 0, maxBoards: 0 };
+  const terms: OrderTerms = { prototype: o.prototype ?? false, plannedQuantity: o.plannedQuantity ?? 0, maxBoards: o.prototype === true ? PROTOTYPE_MAX_BOARDS : 0 };
   const doc = stationDoc(id, parts, terms, wo);
   const collected: { seq: number; at: number; message: Message }[] = [];
   let reelNo = 0;

@@ -38,6 +38,12 @@ describe('work-order document', () => {
     expect(problems((d) => (d['workOrder'].slots[4].position = d['workOrder'].slots[0].position.toLowerCase()))).toEqual([expect.stringMatching(/^workOrder\.slots\[4\]\.position: s1\.f\.1 is also slot 0's position$/)]);
     expect(problems((d) => (d['terms'].prototyp = true))).toEqual([expect.stringMatching(/^terms\.prototyp: not a field/)]);
     expect(problems((d) => (d['version'] = 2))).toEqual(['version: 1 (this reader knows no other)']);
+    // A prototype order (quick assign) is 1 to 5 boards, as the station holds it; the problem carries the station's reason.
+    expect(problems((d) => (d['terms'] = { prototype: true, plannedQuantity: 0, maxBoards: 0 }))).toEqual([expect.stringMatching(/^terms\.maxBoards: a prototype order is 1 to 5 boards, and this one has no board limit/)]);
+    expect(problems((d) => (d['terms'] = { prototype: true, plannedQuantity: 40, maxBoards: 5 }))).toEqual([expect.stringMatching(/^terms\.plannedQuantity: a prototype order is 1 to 5 boards, and this one plans 40/)]);
+    expect(problems((d) => (d['terms'] = { prototype: true, plannedQuantity: 5, maxBoards: 5 }))).toEqual([]);
+    const r = parseWorkOrderDoc({ ...valid(), terms: { prototype: true, plannedQuantity: 0, maxBoards: 6 } });
+    expect(r.ok ? [] : r.problems.map((p) => p.reason)).toEqual(['PROTOTYPE_QUANTITY_INVALID']);
   });
 
   it('is total: any JSON value gives a document or problems, never a throw', () => {
