@@ -67,6 +67,7 @@ export class HostLink {
       // counter block already reserved instead of writing a new one to the store.
       vault: station.sendCounters.vault,
       counters: station.sendCounters,
+      peers: station.peerCounters,
       random: station.random,
       macBudget: station.macBudget,
       hello: {

@@ -6,7 +6,7 @@
 import { encodePayload, decodePayload } from '../../protocol/src/frame';
 import { MESSAGES, type Message } from '../../protocol/src/messages';
 import type { ReasonName } from '../../protocol/src/reasons';
-import { SendCounters } from '../../protocol/src/counters';
+import { PeerCounters, SendCounters } from '../../protocol/src/counters';
 import { DEFAULT_MAC_BUDGET, MacBudget } from '../../protocol/src/session';
 import type { DeviceIdentity, PlcWrite, StationView } from '../../protocol/src/station-view';
 import { utf8Encode } from '../../protocol/src/utf8';
@@ -112,6 +112,8 @@ export class Station {
    * counters already reserved, so connections cost no store writes and burn no counters.
    */
   readonly sendCounters = new SendCounters(storeVault(this));
+  /** What every host link accepted from the host: a frame recorded on one connection is a replay on the next. */
+  readonly peerCounters = new PeerCounters();
 
   private constructor(o: StationOptions, parts: {
     core: CoreState;

@@ -222,7 +222,8 @@ export class StationClient {
   /** Seals and writes a TimeSync with the wall clock now. */
   private sendSync(done: readonly ((ok: boolean, reason: ReasonName) => void)[]): void {
     const t = this.o.wallClock?.();
-    if (t === undefined) return;
+    // A host without a clock has no time to give: whoever asked hears so.
+    if (t === undefined) return done.forEach((d) => d(false, 'CLOCK_INVALID'));
     this.lastSync = this.now;
     this.send({ type: 'TimeSync', body: { utcTime: Math.floor(t / 1000), millis: Math.floor(t) % 1000 } }, 'time sync', true, done.length === 0 ? undefined : (ok, reason) => done.forEach((d) => d(ok, reason)));
   }

@@ -108,6 +108,25 @@ export class SendCounters {
   }
 }
 
+/**
+ * The highest counter accepted from each peer, per station id and key id, shared by all the sessions of one end: a
+ * station passes its one set to every host link, so a frame recorded on one connection is still a replay on the next
+ * (and a replay never counts as the peer's own frame, §3.6). RAM only: after a reboot the session nonces refuse what
+ * was recorded before (§3.4). Bounded by the peers that authenticated (a station: its own id).
+ */
+export class PeerCounters {
+  private readonly byStation = new Map<number, Map<number, number>>();
+  /** The counters of one station's streams, by key id. */
+  of(stationId: number): Map<number, number> {
+    let m = this.byStation.get(stationId);
+    if (m === undefined) {
+      m = new Map();
+      this.byStation.set(stationId, m);
+    }
+    return m;
+  }
+}
+
 /** A vault in memory, for tests and the simulator: `reserved` is what would be on flash. */
 export class MemoryCounterVault implements CounterVault {
   readonly stored = new Map<string, number>();

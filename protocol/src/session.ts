@@ -15,7 +15,7 @@ import { encodeFrame, macMatches, unseal, type Direction, type FrameHeader } fro
 import { isHandshakeType, judgeAddress, judgeContent, MIN_SESSION_MINOR, sameBytes } from './judge';
 import { deriveSessionKey, type KeySource, type MacKey } from './keys';
 import { MAX_WIRE_FRAME, NONCE_BYTES, PROTOCOL_MAJOR, PROTOCOL_MINOR } from './limits';
-import { COUNTER_BLOCK, SendCounter, type CounterVault, type SendCounters } from './counters';
+import { COUNTER_BLOCK, SendCounter, type CounterVault, type PeerCounters, type SendCounters } from './counters';
 import type { ReasonName } from './reasons';
 import { WorkOrderAssembler, type WorkOrder } from './workorder';
 
@@ -96,6 +96,11 @@ export interface SessionOptions {
    * link, so a reconnect costs no counter block and no store write. Default: this session's own.
    */
   readonly counters?: SendCounters;
+  /**
+   * What was accepted from the peers, shared with this end's other sessions: a station passes its one set to every
+   * link, so a frame recorded on one connection is a replay on the next. Default: this session's own.
+   */
+  readonly peers?: PeerCounters;
   /** Fills its argument with random bytes: the HAL's RandomBytes. Session nonces come from it. */
   readonly random: (dst: Uint8Array) => void;
   /** This end's Hello fields. */
@@ -144,8 +149,8 @@ interface PendingHello {
 class Link {
   hello: PendingHello | undefined;
   session: Established | undefined;
-  /** Highest counter accepted from the peer, per key id: outlives sessions, so old frames stay old. */
-  readonly peerLast = new Map<number, number>();
+  /** Highest counter accepted from the peer, per key id: outlives sessions (and, shared, links), so old frames stay old. */
+  readonly peerLast: Map<number, number>;
   private readonly counters = new Map<number, SendCounter>();
   constructor(
     readonly stationId: number,
@@ -153,7 +158,10 @@ class Link {
     private readonly direction: Direction,
     private readonly block: number,
     private readonly shared: SendCounters | undefined,
-  ) {}
+    peers: PeerCounters | undefined,
+  ) {
+    this.peerLast = peers?.of(stationId) ?? new Map();
+  }
   counter(keyId: number): SendCounter {
     let c = this.counters.get(keyId);
     if (c === undefined) {
@@ -241,7 +249,7 @@ export abstract class SessionCore {
   protected abstract makeLink(stationId: number): Link | undefined;
 
   protected newLink(stationId: number): Link {
-    return new Link(stationId, this.o.vault, this.own, this.block, this.o.counters);
+    return new Link(stationId, this.o.vault, this.own, this.block, this.o.counters, this.o.peers);
   }
 
   /** Feeds received bytes, in any chunking. `nowMs` (monotonic) refills the MAC budget. Never throws. */

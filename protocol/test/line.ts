@@ -16,6 +16,7 @@ import {
   type MacBudget,
   type MacBudgetOptions,
   type MacKey,
+  type PeerCounters,
   type Message,
   type ReasonName,
   type SessionEvent,
@@ -75,7 +76,7 @@ export function keyringOf(entries: readonly (readonly [number, number, Uint8Arra
   return k;
 }
 
-export function makeStation(stationId: number, o: { keys?: Keyring; vault?: CounterVault; seed?: number; keyId?: number; macBudget?: MacBudgetOptions | MacBudget } = {}): StationSession {
+export function makeStation(stationId: number, o: { keys?: Keyring; vault?: CounterVault; seed?: number; keyId?: number; macBudget?: MacBudgetOptions | MacBudget; peers?: PeerCounters } = {}): StationSession {
   const r = StationSession.create({
     stationId,
     keyId: o.keyId ?? KEY_ID,
@@ -84,6 +85,7 @@ export function makeStation(stationId: number, o: { keys?: Keyring; vault?: Coun
     random: seededRandom(o.seed ?? stationId + 1),
     hello: STATION_HELLO,
     macBudget: o.macBudget ?? NO_BUDGET,
+    ...(o.peers === undefined ? {} : { peers: o.peers }),
   });
   if (!r.ok) throw new Error(r.detail);
   return r.session;
@@ -157,9 +159,9 @@ export interface Line {
 }
 
 /** A station and a host with an established session (station-initiated). */
-export function openLine(stationId: number, o: { keys?: Keyring; seed?: number; stationVault?: CounterVault; hostVault?: CounterVault } = {}): Line {
+export function openLine(stationId: number, o: { keys?: Keyring; seed?: number; stationVault?: CounterVault; hostVault?: CounterVault; stationPeers?: PeerCounters } = {}): Line {
   const keys = o.keys ?? keyringOf([[stationId, KEY_ID, SECRET]]);
-  const station = makeStation(stationId, { keys, ...(o.stationVault === undefined ? {} : { vault: o.stationVault }), seed: o.seed ?? stationId + 1 });
+  const station = makeStation(stationId, { keys, ...(o.stationVault === undefined ? {} : { vault: o.stationVault }), ...(o.stationPeers === undefined ? {} : { peers: o.stationPeers }), seed: o.seed ?? stationId + 1 });
   const host = makeHost(keys, { ...(o.hostVault === undefined ? {} : { vault: o.hostVault }), seed: (o.seed ?? stationId) + 1000 });
   const hi = station.connect();
   if (!hi.ok) throw new Error(hi.detail);

@@ -10,6 +10,7 @@ import {
   HostSession,
   Keyring,
   MemoryCounterVault,
+  PeerCounters,
   resealCrc,
   SendCounters,
   StationSession,
@@ -630,6 +631,29 @@ describe('send counters shared by the sessions of one end', () => {
       expect(st.session.connect()).toMatchObject({ ok: true, counter: 1 + 256 * i });
     }
     expect(ownWrites).toHaveBeenCalledTimes(3);
+  });
+});
+
+describe('replay state shared by the sessions of one end', () => {
+  it('a host frame recorded on one connection is a replay on the next, and keeps the check it cost', () => {
+    const peers = new PeerCounters();
+    const line = openLine(7, { stationPeers: peers });
+    const recorded = sent(line.host.send(7, { type: 'StatusRequest', body: {} }));
+    expect(outcomes(feed(line.station, [recorded]).events)).toEqual(['message']);
+    // The next connection: a new session on the same station, which has sent its own Hello and waits for the answer.
+    const budget = new MacBudget({ perSecond: 0, burst: 10 });
+    const again = makeStation(7, { keys: line.keys, peers, macBudget: budget, seed: 3 });
+    const hi = again.connect();
+    if (!hi.ok) throw new Error(hi.detail);
+    expect(outcomes(feed(again, [line.helloAck]).events)).toEqual(['REPLAY']);
+    expect(budget.stats).toMatchObject({ spent: 1, givenBack: 0 });
+    // Without the shared state the same recorded HelloAck reads as the host's own frame (refused only later, by its
+    // nonce) and gives its check back: a replay flood through reconnects would cost the budget nothing.
+    const alone = new MacBudget({ perSecond: 0, burst: 10 });
+    const fresh = makeStation(7, { keys: line.keys, macBudget: alone, seed: 4 });
+    if (!fresh.connect().ok) throw new Error('connect');
+    expect(outcomes(feed(fresh, [line.helloAck]).events)).not.toContain('REPLAY');
+    expect(alone.stats.givenBack).toBe(1);
   });
 });
 

@@ -612,6 +612,10 @@ function overrideCheck(s: CoreState, reason: Reject, position: string | undefine
     return no('FIELD_OUT_OF_RANGE', `an override lasts 1 ms..${s.config['overrides.maxMs'] / 60_000} min`);
   }
   if (comment.trim() === '') return no('FIELD_OUT_OF_RANGE', 'an override needs a reason');
+  // A prototype's board limit is what keeps quick assign (reels without the host's record) off a production run.
+  if (reason === 'BOARD_LIMIT_REACHED' && s.order?.terms.prototype === true) {
+    return no('OVERRIDE_NOT_ALLOWED', 'a prototype order ends at its board limit (at most 5): load a production order to go on');
+  }
   if (reason === 'ALTERNATE_NOT_PERMITTED') {
     const order = s.setup.order;
     if (position === undefined || order === undefined || slotAt(order, position) === undefined) return no('SLOT_UNKNOWN', 'an alternate override names a slot of the active order');

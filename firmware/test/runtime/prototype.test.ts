@@ -81,6 +81,10 @@ describe('prototype orders are 1 to 5 boards', () => {
     }
     expect(r.station.permitView()).toMatchObject({ on: false, reasons: ['BOARD_LIMIT_REACHED'] });
     expect(r.relay.value).toBe(0);
+    // Not even a supervisor may override it: quick assign must never run on into a production run.
+    must(r.station.input({ kind: 'scan', data: 'OP:3001' }));
+    expect(r.station.input({ kind: 'override', reason: 'BOARD_LIMIT_REACHED', durationMs: 600_000, comment: 'five more' })).toMatchObject({ ok: false, reason: 'OVERRIDE_NOT_ALLOWED' });
+    expect(r.station.permitView()).toMatchObject({ on: false, reasons: ['BOARD_LIMIT_REACHED'] });
   });
 
   it('property: any terms activate exactly when they are not a prototype or are one of 1 to 5 boards; a refusal changes nothing', () => {
