@@ -1,6 +1,7 @@
 // Simulated discrete I/O and sensors: outputs that remember what they were set to (and when they changed), a T/RH
 // sensor whose readings and faults the test or the simulator chooses, and a seeded random source.
 import type { DigitalOut, RandomBytes, StackLight, ThSensor } from '../hal';
+import { prng } from './prng';
 
 export class SimOutput implements DigitalOut {
   value: 0 | 1 = 0;
@@ -25,14 +26,9 @@ export class SimSensor implements ThSensor {
 
 /** mulberry32 bytes from a seed: reproducible nonces in simulation. Never for a device. */
 export function seededRandom(seed: number): RandomBytes {
-  let a = seed >>> 0;
+  const next = prng(seed);
   return (dst) => {
-    for (let i = 0; i < dst.length; i++) {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      dst[i] = ((t ^ (t >>> 14)) >>> 0) & 0xff;
-    }
+    // prng's draw is a 32-bit integer over 2³², exactly: scaled back, its low byte is the generator's.
+    for (let i = 0; i < dst.length; i++) dst[i] = (next() * 4294967296) & 0xff;
   };
 }

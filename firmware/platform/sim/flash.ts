@@ -11,6 +11,10 @@
 // resets them. With `encrypted`, reads and programs go through a keystream, as with ESP32 flash encryption:
 // data written reads back, but erased flash reads as noise. All randomness comes from the seed.
 import type { Flash, FlashGeometry, FlashResult } from '../hal';
+import { prng } from './prng';
+
+// mulberry32 (./prng) picks undefined bits reproducibly; the storage soak draws from the same generator.
+export { prng };
 
 export interface SimFlashOptions {
   readonly sectorSize: number;
@@ -42,17 +46,6 @@ export function flashOfModel(model: FlashModel, opts: Omit<SimFlashOptions, 'tea
   return new SimFlash({ ...opts, ...model.options });
 }
 
-/** mulberry32: small, fast and good enough to pick undefined bits reproducibly. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The keystream byte at `addr` for the simulated flash encryption (a fixed key: the part's eFuse key). */
 function keystream(addr: number): number {

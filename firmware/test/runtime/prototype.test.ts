@@ -6,24 +6,13 @@ import { PROTOTYPE_MAX_BOARDS } from '../../../protocol/src/workorder';
 import { NO_TERMS, type OrderTerms } from '../../core/station/types';
 import { demoOrder } from '../setup/helpers';
 import { connectHost } from './host';
-import { badges, host, must, PROGRAM, recorded, rig, sync, wo, type Rig } from './rig';
-import { POSITIONS, REELS } from './scans';
+import { host, must, recorded, rig, setUp, sync, wo, type Rig } from './rig';
 
 const proto = (maxBoards: number, plannedQuantity = 0): OrderTerms => ({ prototype: true, plannedQuantity, maxBoards });
 
 /** The demo order's reels all on, the program right: set up under `terms`. */
 function setUpUnder(r: Rig, terms: OrderTerms): void {
-  must(sync(r));
-  badges(r);
-  must(r.station.input(wo(demoOrder(), terms)));
-  must(r.station.input({ kind: 'scan', data: 'OP:1001' }));
-  must(r.station.input({ kind: 'scan', data: 'CMD:OPEN-DRY' }));
-  must(r.station.input({ kind: 'scan', data: REELS['B1.F.4'] }));
-  for (const p of POSITIONS) {
-    must(r.station.input({ kind: 'scan', data: p }));
-    must(r.station.input({ kind: 'scan', data: REELS[p] }));
-  }
-  must(r.station.input(PROGRAM));
+  setUp(r, wo(demoOrder(), terms));
 }
 
 describe('prototype orders are 1 to 5 boards', () => {

@@ -116,11 +116,11 @@ export function recorded(r: Rig): string[] {
 
 export const PROGRAM = { kind: 'program', name: 'PCBA-4711-TOP', revision: '12', checksum: 0x5eed1234 } as const;
 
-/** Work order, badge, every reel (the MSD reel's bag opened with a dry card), the program. */
-export function setUp(r: Rig): void {
+/** Work order (the demo's, or `order`), badge, every reel (the MSD reel's bag opened with a dry card), the program. */
+export function setUp(r: Rig, order: StationInput = wo()): void {
   must(sync(r));
   badges(r);
-  must(r.station.input(wo()));
+  must(r.station.input(order));
   must(r.station.input({ kind: 'scan', data: 'OP:1001' }));
   must(r.station.input({ kind: 'scan', data: 'CMD:OPEN-DRY' }));
   must(r.station.input({ kind: 'scan', data: REELS['B1.F.4'] }));
